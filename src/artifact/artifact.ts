@@ -1,0 +1,116 @@
+/**
+ * The merged artifact: the final filesystem's facts turned into one
+ * inventory, every package carrying the layer that introduced it.
+ */
+import type { AnalyzerOutput } from '../analyzer/types.js';
+import type { Image } from '../source/image.js';
+import { introducingLayer, type MergedFact, type MergedLayers } from './merge.js';
+import type { OSInfo } from './os.js';
+import type { LayerRef, Package } from './package.js';
+
+export interface Artifact {
+  os?: OSInfo;
+  packages: Package[];
+  layers: LayerRef[];
+  merged: MergedLayers;
+  warnings: string[];
+}
+
+/** The distribution-specific steps, supplied by the OS analyzers. */
+export interface OsSupport {
+  resolveOS(found: { path: string; os: OSInfo }[]): OSInfo | undefined;
+  osPackagePurl(pkg: Package, os: OSInfo | undefined): string;
+}
+
+export interface ArtifactOptions {
+  includeDevDeps: boolean;
+}
+
+/** Analyzer-level package types that are OS packages (re-typed to the OS family). */
+const OS_PACKAGE_TYPES = new Set(['dpkg', 'apk', 'rpm']);
+
+export function layerRefs(image: Image): LayerRef[] {
+  return image.layers.map((l) => ({ digest: l.digest, diffId: l.diffId, createdBy: l.createdBy }));
+}
+
+export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport, opts: ArtifactOptions): Artifact {
+  const layers = layerRefs(image);
+  const osFacts = merged.current.flatMap((f) => (f.history.at(-1)?.output?.os ? [{ path: f.path, os: f.history.at(-1)!.output!.os! }] : []));
+  const detectedOs = os.resolveOS(osFacts);
+
+  const owner = ownersOfFiles(merged.current);
+  const filesOf = filesOfOwners(merged.current);
+  const licencesOf = dpkgLicences(merged.current);
+
+  let packages: Package[] = [];
+  for (const fact of merged.current) {
+    const out = fact.history.at(-1)?.output;
+    if (!out?.packageSets) continue;
+    const presence = presenceIndex(fact);
+    for (const set of out.packageSets) {
+      for (const p of set.packages) {
+        const layerIndex = introducingLayer(fact, (o) => presence.get(o)?.has(identity(p)) ?? false);
+        const pkg: Package = { ...p, layer: layers[layerIndex] };
+        if (OS_PACKAGE_TYPES.has(pkg.type)) {
+          pkg.type = detectedOs?.family ?? pkg.type;
+          pkg.purl = os.osPackagePurl(pkg, detectedOs);
+          const files = filesOf.get(pkg.name) ?? filesOf.get(`${pkg.name}:${pkg.arch ?? ''}`);
+          if (files && !pkg.installedFiles) pkg.installedFiles = files;
+          const lic = licencesOf.get(pkg.name);
+          if (lic && !pkg.licenses?.length) pkg.licenses = lic;
+        } else {
+          const own = owner.get(pkg.filePath.split('!')[0]!);
+          if (own) pkg.ownedBy = own;
+        }
+        packages.push(pkg);
+      }
+    }
+  }
+  if (!opts.includeDevDeps) packages = packages.filter((p) => !p.dev);
+  // go.mod lists what a module asks for, not what was built: only used when no Go binary says better.
+  if (packages.some((p) => p.type === 'gobinary')) packages = packages.filter((p) => p.type !== 'gomod');
+
+  return { os: detectedOs, packages, layers, merged, warnings: merged.warnings };
+}
+
+function identity(p: Package): string {
+  return `${p.name}\0${p.version}\0${p.arch ?? ''}`;
+}
+
+/** For each historical output of a fact, the set of package identities in it. */
+function presenceIndex(fact: MergedFact): Map<AnalyzerOutput | undefined, Set<string>> {
+  const m = new Map<AnalyzerOutput | undefined, Set<string>>();
+  for (const v of fact.history) {
+    const ids = new Set<string>();
+    for (const s of v.output?.packageSets ?? []) for (const p of s.packages) ids.add(identity(p));
+    m.set(v.output, ids);
+  }
+  return m;
+}
+
+/** Image path → name of the OS package that installed it. */
+function ownersOfFiles(facts: MergedFact[]): Map<string, string> {
+  const owner = new Map<string, string>();
+  for (const [pkg, files] of ownedFileLists(facts)) for (const f of files) owner.set(f, pkg.split(':')[0]!);
+  return owner;
+}
+
+function filesOfOwners(facts: MergedFact[]): Map<string, string[]> {
+  return new Map(ownedFileLists(facts));
+}
+
+function* ownedFileLists(facts: MergedFact[]): Generator<[string, string[]]> {
+  for (const f of facts) {
+    const owned = f.history.at(-1)?.output?.ownedFiles;
+    if (owned) yield* Object.entries(owned);
+  }
+}
+
+function dpkgLicences(facts: MergedFact[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const f of facts) {
+    const lic = f.history.at(-1)?.output?.extra?.['dpkgLicenses'] as Record<string, string[]> | undefined;
+    if (lic) for (const [pkg, names] of Object.entries(lic)) m.set(pkg, names);
+  }
+  return m;
+}

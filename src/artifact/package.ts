@@ -1,0 +1,59 @@
+/**
+ * The inventory model: one installed (or locked) package, wherever it came from.
+ */
+
+/** Where in the image a fact came from. */
+export interface LayerRef {
+  digest: string;
+  diffId: string;
+  createdBy: string;
+}
+
+/**
+ * The ecosystem a package is matched in. OS ecosystems match by distribution
+ * and release; language ecosystems by name.
+ */
+export type Ecosystem =
+  | 'deb' | 'apk' | 'rpm'
+  | 'npm' | 'pypi' | 'go' | 'maven' | 'rubygems' | 'cargo' | 'composer' | 'nuget';
+
+/** How we know the package is there. */
+export type PackageOrigin = 'installed' | 'lockfile';
+
+export interface Package {
+  name: string;
+  /** The full version as the ecosystem writes it (dpkg: `epoch:upstream-revision`). */
+  version: string;
+  /** Source package (dpkg `Source:`, apk origin, rpm source rpm name). */
+  srcName?: string;
+  srcVersion?: string;
+  arch?: string;
+  licenses?: string[];
+  maintainer?: string;
+  purl: string;
+  ecosystem: Ecosystem;
+  /**
+   * The result type in Trivy's vocabulary (`debian`, `alpine`, `node-pkg`,
+   * `python-pkg`, `gobinary`, `jar`, `gemspec`, `bundler`, `pip`…): one result
+   * per (type, file).
+   */
+  type: string;
+  /** Image path (no leading slash) of the file the package was read from. */
+  filePath: string;
+  origin: PackageOrigin;
+  /** Lockfile entry used only in development. */
+  dev?: boolean;
+  /** Image paths of files the package installed, when the metadata lists them. */
+  installedFiles?: string[];
+  /** Name of the OS package that owns `filePath`, for language metadata shipped by the distribution. */
+  ownedBy?: string;
+  /** Names (ids) of direct dependencies, when the metadata gives them. */
+  dependsOn?: string[];
+  /** Filled by the merge: the layer that introduced this package's current version. */
+  layer?: LayerRef;
+}
+
+/** Stable id for a package within a report (Trivy's `ID`). */
+export function packageId(p: Pick<Package, 'name' | 'version'>): string {
+  return `${p.name}@${p.version}`;
+}

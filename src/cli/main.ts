@@ -1,0 +1,42 @@
+/**
+ * The command line: a thin layer over the library. Parses flags, wires the
+ * pieces, prints the report on stdout and everything else on stderr.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { UserError, errorMessage } from '../util/errors.js';
+import { registerClean } from './commands/clean.js';
+import { registerScanCommands } from './commands/scan.js';
+import { registerDb } from './commands/db.js';
+
+export function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('customs')
+    .description('Container image security scanner: SBOM, vulnerabilities, secrets, misconfigurations, licences')
+    .version(toolVersion(), '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerScanCommands(program);
+  registerDb(program);
+  registerClean(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode !== 0) process.exitCode = 2;
+      return;
+    }
+    const debug = argv.includes('--debug') || argv.includes('-d');
+    process.stderr.write(`customs: error: ${errorMessage(e)}\n`);
+    if (debug && e instanceof Error && !(e instanceof UserError)) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The flags every scanning command shares, named as Trivy names them so
+ * pipelines can switch by changing the binary.
+ */
+import { Command, Option } from 'commander';
+
+export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export interface ScanFlags {
+  format: FormatName;
+  output?: string;
+  cacheDir?: string;
+  cache: boolean;
+  scanners: string;
+  listAllPkgs?: boolean;
+  includeDevDeps?: boolean;
+  severity: string;
+  exitCode: string;
+  ignoreUnfixed?: boolean;
+  pkgTypes: string;
+  vulnType?: string;
+  exitOnEol?: string;
+  skipDbUpdate?: boolean;
+  offlineScan?: boolean;
+  dbSource?: string[];
+  matchOsOwned?: boolean;
+  parallel: string;
+  quiet?: boolean;
+  debug?: boolean;
+  maxLayerSize?: string;
+  maxCompressionRatio?: string;
+}
+
+export function addScanFlags(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR; default: the user cache dir)')
+    .option('--no-cache', 'do not read or write the per-layer cache')
+    .option('--scanners <list>', 'comma-separated: vuln,secret,misconfig,license', 'vuln')
+    .option('--list-all-pkgs', 'list every package in json/table output, not only vulnerable ones')
+    .option('--include-dev-deps', 'include development-only lockfile entries')
+    .option('-s, --severity <list>', 'severities to report', 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL')
+    .option('--exit-code <n>', 'exit code when findings remain in the report', '0')
+    .option('--ignore-unfixed', 'report only vulnerabilities that have a fix')
+    .option('--pkg-types <list>', 'package types to scan for vulnerabilities: os,library', 'os,library')
+    .option('--vuln-type <list>', 'alias of --pkg-types, as older Trivy named it')
+    .option('--exit-on-eol <n>', 'exit with this code when the OS is past its end of life')
+    .option('--skip-db-update', 'never update the vulnerability database')
+    .option('--offline-scan', 'never touch the network for the database')
+    .option('--db-source <src...>', 'OSV export location(s): URL or directory (env CUSTOMS_DB_SOURCE)')
+    .option('--match-os-owned', 'also match language packages that the OS package manager installed')
+    .option('--parallel <n>', 'layers analysed at once', '2')
+    .option('--max-layer-size <bytes>', 'largest decompressed layer accepted')
+    .option('--max-compression-ratio <n>', 'largest decompressed/compressed ratio accepted')
+    .option('-q, --quiet', 'no progress or informational messages')
+    .option('-d, --debug', 'debug messages');
+}

@@ -1,0 +1,141 @@
+/**
+ * The layer walk: reads one layer's tar stream exactly once, offers each path
+ * to the analyzers, reads only the files one of them wants, and records the
+ * layer's structure (whiteouts, symlinks). Nothing is written to disk.
+ */
+import type { Readable } from 'node:stream';
+import { extract, type Header } from 'tar-stream';
+import type { Analyzer, AnalyzerOutput, FileInfo } from '../analyzer/types.js';
+import { errorMessage, LimitError } from '../util/errors.js';
+import type { AnalyzerLayerFacts, FileAnalysis, LayerFacts } from './facts.js';
+import type { WalkLimits } from './limits.js';
+import { basenameOf, dirnameOf, normaliseImagePath } from './path.js';
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** Hardlink targets are kept in memory only up to this size. */
+const HARDLINK_KEEP_BYTES = 1024 * 1024;
+
+export interface WalkOptions {
+  analyzers: readonly Analyzer[];
+  limits: WalkLimits;
+  /** Names the layer in warnings (`layer sha256:… (#3)`). */
+  layerName: string;
+}
+
+export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<LayerFacts> {
+  const { analyzers, limits, layerName } = opts;
+  const structure: LayerFacts['structure'] = { whiteouts: [], opaqueDirs: [], symlinks: {}, setidFiles: [], entries: 0, warnings: [] };
+  const perAnalyzer = new Map<string, FileAnalysis[]>(analyzers.map((a) => [a.name, []]));
+  const keptForHardlinks = new Map<string, Buffer>();
+
+  const ex = extract();
+  tar.on('error', (e) => ex.destroy(e));
+  tar.pipe(ex);
+
+  for await (const entry of ex) {
+    const header: Header = entry.header;
+    structure.entries++;
+    if (structure.entries > limits.maxEntriesPerLayer) {
+      throw new LimitError(`${layerName}: tar entries`, 'max entries per layer', limits.maxEntriesPerLayer);
+    }
+    const norm = normaliseImagePath(header.name);
+    if (!norm.ok) {
+      structure.warnings.push(`${layerName}: skipped tar entry ${JSON.stringify(header.name.slice(0, 200))}: ${norm.reason}`);
+      await drain(entry);
+      continue;
+    }
+    const path = norm.path;
+    const base = basenameOf(path);
+    if (base.startsWith(WHITEOUT_PREFIX)) {
+      if (base === OPAQUE_MARKER) structure.opaqueDirs.push(dirnameOf(path));
+      else structure.whiteouts.push(joinPath(dirnameOf(path), base.slice(WHITEOUT_PREFIX.length)));
+      await drain(entry);
+      continue;
+    }
+    const mode = (header.mode ?? 0) & 0o7777;
+    switch (header.type) {
+      case 'symlink':
+        structure.symlinks[path] = header.linkname ?? '';
+        await drain(entry);
+        continue;
+      case 'link': {
+        await drain(entry);
+        const target = normaliseImagePath(header.linkname ?? '');
+        if (!target.ok) continue;
+        const content = keptForHardlinks.get(target.path);
+        const info: FileInfo = { path, size: content?.length ?? 0, mode };
+        const wanting = analyzers.filter((a) => safeRequired(a, path, info));
+        if (!wanting.length) continue;
+        if (!content) {
+          structure.warnings.push(`${layerName}: ${path} is a hardlink to ${target.path}, whose content was not kept; not analysed`);
+          continue;
+        }
+        await analyzeFile(wanting, { ...info, content }, layerName, perAnalyzer);
+        continue;
+      }
+      case 'file':
+      case 'contiguous-file': {
+        const size = header.size ?? 0;
+        if (mode & 0o6000) structure.setidFiles.push({ path, mode });
+        const info: FileInfo = { path, size, mode };
+        const wanting = analyzers.filter((a) => safeRequired(a, path, info));
+        if (!wanting.length) { await drain(entry); continue; }
+        const fitting = wanting.filter((a) => size <= a.maxFileSize);
+        for (const a of wanting) {
+          if (size > a.maxFileSize) {
+            perAnalyzer.get(a.name)!.push({ path, warnings: [`${layerName}: ${path}: ${size} bytes exceeds the ${a.name} analyzer's size cap (${a.maxFileSize}); not analysed`] });
+          }
+        }
+        if (!fitting.length) { await drain(entry); continue; }
+        const content = await readAll(entry, size);
+        if (content.length <= HARDLINK_KEEP_BYTES) keptForHardlinks.set(path, content);
+        await analyzeFile(fitting, { ...info, content }, layerName, perAnalyzer);
+        continue;
+      }
+      default:
+        await drain(entry);
+    }
+  }
+  const analyzerFacts: AnalyzerLayerFacts[] = analyzers.map((a) => ({ analyzer: a.name, files: perAnalyzer.get(a.name)! }));
+  return { structure, analyzers: analyzerFacts };
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+function safeRequired(a: Analyzer, path: string, info: FileInfo): boolean {
+  try { return a.required(path, info); } catch { return false; }
+}
+
+async function analyzeFile(
+  wanting: Analyzer[], file: FileInfo & { content: Buffer }, layerName: string, out: Map<string, FileAnalysis[]>,
+): Promise<void> {
+  for (const a of wanting) {
+    const warnings: string[] = [];
+    let output: AnalyzerOutput | undefined;
+    try {
+      output = (await a.analyze(file, { warn: (m) => warnings.push(`${layerName}: ${file.path}: ${m}`) })) ?? undefined;
+    } catch (e) {
+      warnings.push(`${layerName}: ${file.path}: ${a.name} analyzer failed: ${errorMessage(e)}`);
+    }
+    const rec: FileAnalysis = { path: file.path };
+    if (output) rec.output = output;
+    if (warnings.length) rec.warnings = warnings;
+    out.get(a.name)!.push(rec);
+  }
+}
+
+/** Skips an entry's bytes; the tar stream cannot move on before they are consumed. */
+async function drain(entry: AsyncIterable<unknown>): Promise<void> {
+  for await (const _chunk of entry) { /* discard */ }
+}
+
+async function readAll(entry: AsyncIterable<unknown>, size: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let got = 0;
+  for await (const chunk of entry) { const b = chunk as Buffer; chunks.push(b); got += b.length; }
+  if (got !== size) throw new Error(`entry is truncated (${got} of ${size} bytes)`);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got);
+}

@@ -1,0 +1,123 @@
+/**
+ * `--format json`: Trivy's JSON report layout (SchemaVersion 2), so pipelines
+ * that parse Trivy's output keep working. customs' extra fields use new names
+ * and never change the meaning of Trivy's. Schema: schema/report.schema.json.
+ */
+import type { Package } from '../../artifact/package.js';
+import type { Report, Result, Vulnerability } from '../model.js';
+
+export interface JsonFormatOptions {
+  /** Include `Packages` in every result (Trivy's `--list-all-pkgs`). */
+  listAllPkgs: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+function prune(o: Json): Json {
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) delete o[k];
+  }
+  return o;
+}
+
+function layerJson(l: Package['layer']): Json | undefined {
+  return l ? prune({ Digest: l.digest, DiffID: l.diffId, CreatedBy: l.createdBy }) : undefined;
+}
+
+export function packageJson(p: Package): Json {
+  return prune({
+    ID: `${p.name}@${p.version}`,
+    Name: p.name,
+    Identifier: { PURL: p.purl },
+    Version: p.version,
+    Arch: p.arch,
+    SrcName: p.srcName,
+    SrcVersion: p.srcVersion,
+    Licenses: p.licenses,
+    Maintainer: p.maintainer,
+    Dev: p.dev || undefined,
+    DependsOn: p.dependsOn,
+    Layer: layerJson(p.layer),
+    FilePath: p.filePath,
+    InstalledFiles: p.installedFiles,
+    Origin: p.origin,
+    OwnedBy: p.ownedBy,
+  });
+}
+
+function vulnerabilityJson(v: Vulnerability): Json {
+  const cvss: Json = {};
+  for (const c of v.cvss) {
+    const entry = (cvss[c.source] ??= {}) as Json;
+    if (c.version === '2.0') { entry['V2Vector'] = c.vector; entry['V2Score'] = c.score; }
+    else if (c.version === '4.0') { entry['V40Vector'] = c.vector; entry['V40Score'] = c.score; }
+    else { entry['V3Vector'] = c.vector; entry['V3Score'] = c.score; }
+  }
+  return prune({
+    VulnerabilityID: v.id,
+    VendorIDs: v.aliases.filter((a) => a !== v.id),
+    PkgID: v.pkgId,
+    PkgName: v.pkgName,
+    PkgPath: v.pkgPath,
+    PkgIdentifier: { PURL: v.purl },
+    InstalledVersion: v.installedVersion,
+    FixedVersion: v.fixedVersion,
+    Status: v.status,
+    Layer: layerJson(v.layer),
+    SeveritySource: v.severitySource,
+    PrimaryURL: v.primaryUrl,
+    Title: v.title,
+    Description: v.description,
+    Severity: v.severity,
+    CVSS: Object.keys(cvss).length ? cvss : undefined,
+    References: v.references,
+    PublishedDate: v.publishedDate,
+    LastModifiedDate: v.lastModifiedDate,
+    MatchedBy: v.matchedBy.map((m) => ({ AdvisoryID: m.advisoryId, Ecosystem: m.ecosystem, Range: m.range })),
+    OSOwned: v.osOwned || undefined,
+  });
+}
+
+function resultJson(r: Result, opts: JsonFormatOptions): Json {
+  return prune({
+    Target: r.target,
+    Class: r.class,
+    Type: r.type,
+    Packages: opts.listAllPkgs ? r.packages?.map(packageJson) : undefined,
+    Vulnerabilities: r.vulnerabilities?.map(vulnerabilityJson),
+    Secrets: r.secrets?.map((s) => prune({
+      RuleID: s.ruleId, Category: s.category, Severity: s.severity, Title: s.title,
+      StartLine: s.startLine, EndLine: s.endLine, Match: s.match, Layer: layerJson(s.layer), Deleted: s.deleted || undefined,
+    })),
+    Misconfigurations: r.misconfigurations?.map((m) => prune({
+      Type: r.type, ID: m.id, AVDID: m.avdId, Title: m.title, Description: m.description, Message: m.message,
+      Resolution: m.resolution, Severity: m.severity, Status: m.status, References: m.references,
+      CauseMetadata: m.cause ? prune({ StartLine: m.cause.startLine, EndLine: m.cause.endLine, Code: m.cause.snippet ? { Lines: m.cause.snippet } : undefined }) : undefined,
+      Layer: layerJson(m.layer),
+    })),
+    Licenses: r.licenses?.map((l) => prune({
+      Severity: l.severity, Category: l.category, PkgName: l.pkgName, FilePath: l.filePath, Name: l.name, Confidence: l.confidence,
+    })),
+  });
+}
+
+export function renderJson(report: Report, opts: JsonFormatOptions): string {
+  const md = report.metadata;
+  const doc = {
+    SchemaVersion: report.schemaVersion,
+    CreatedAt: report.createdAt,
+    ArtifactName: report.artifactName,
+    ArtifactType: report.artifactType,
+    Metadata: prune({
+      OS: md.os ? prune({ Family: md.os.family, Name: md.os.name, EOSL: md.os.eosl || undefined }) : undefined,
+      ImageID: md.imageId,
+      DiffIDs: md.diffIds,
+      RepoTags: md.repoTags,
+      RepoDigests: md.repoDigests,
+      ImageConfig: md.imageConfig,
+    }),
+    Results: report.results.map((r) => resultJson(r, opts)),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}

@@ -1,0 +1,129 @@
+/**
+ * The one report model every formatter renders. Policies act on it; formatters
+ * only render it. Field meanings follow Trivy's JSON report (SchemaVersion 2)
+ * so the `json` format can keep Trivy's layout one to one.
+ */
+import type { OSInfo } from '../artifact/os.js';
+import type { LayerRef, Package } from '../artifact/package.js';
+import type { ImageConfig } from '../source/image.js';
+
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
+export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+
+export type ResultClass = 'os-pkgs' | 'lang-pkgs' | 'secret' | 'config' | 'license' | 'license-file' | 'custom';
+
+export type VulnStatus = 'fixed' | 'affected' | 'will_not_fix' | 'fix_deferred' | 'end_of_life' | 'under_investigation' | 'unknown';
+
+export interface CvssScore {
+  /** Source of the vector (`osv`, `debian`, `nvd`, …). */
+  source: string;
+  version: '2.0' | '3.0' | '3.1' | '4.0';
+  vector: string;
+  score: number;
+}
+
+export interface MatchReason {
+  /** The advisory that matched. */
+  advisoryId: string;
+  /** OSV `affected[].package.ecosystem` of the entry that matched. */
+  ecosystem: string;
+  /** Human-readable range (`>=0, <1.2.3`) or `version list`. */
+  range: string;
+}
+
+export interface Vulnerability {
+  /** Primary id: the CVE when there is one, else the advisory id. */
+  id: string;
+  /** Every id this finding carries (advisory ids, aliases, upstream). */
+  aliases: string[];
+  pkgName: string;
+  pkgId: string;
+  pkgPath?: string;
+  purl: string;
+  installedVersion: string;
+  fixedVersion?: string;
+  status: VulnStatus;
+  severity: Severity;
+  /** Where the severity came from (`debian`, `osv-cvss`, `cve-cvss3`, …). */
+  severitySource: string;
+  cvss: CvssScore[];
+  title?: string;
+  description?: string;
+  primaryUrl?: string;
+  references: string[];
+  publishedDate?: string;
+  lastModifiedDate?: string;
+  layer?: LayerRef;
+  matchedBy: MatchReason[];
+  /** Set when a language package owned by an OS package was matched (`--match-os-owned`). */
+  osOwned?: boolean;
+}
+
+export interface SecretFinding {
+  ruleId: string;
+  category: string;
+  severity: Severity;
+  title: string;
+  startLine: number;
+  endLine: number;
+  /** The matched line with the secret masked. Never the clear value. */
+  match: string;
+  layer?: LayerRef;
+  /** True when the file is deleted in a later layer (still recoverable from this one). */
+  deleted?: boolean;
+}
+
+export interface Misconfiguration {
+  id: string;
+  avdId?: string;
+  title: string;
+  description: string;
+  message: string;
+  resolution: string;
+  severity: Severity;
+  status: 'FAIL' | 'PASS';
+  references: string[];
+  cause?: { startLine: number; endLine: number; snippet?: string };
+  layer?: LayerRef;
+}
+
+export interface LicenseFinding {
+  pkgName?: string;
+  filePath?: string;
+  name: string;
+  category: string;
+  severity: Severity;
+  confidence?: number;
+}
+
+export interface Result {
+  target: string;
+  class: ResultClass;
+  type: string;
+  packages?: Package[];
+  vulnerabilities?: Vulnerability[];
+  secrets?: SecretFinding[];
+  misconfigurations?: Misconfiguration[];
+  licenses?: LicenseFinding[];
+}
+
+export interface ReportMetadata {
+  os?: OSInfo;
+  imageId?: string;
+  diffIds: string[];
+  repoTags: string[];
+  repoDigests: string[];
+  imageConfig?: ImageConfig;
+  size?: number;
+}
+
+export interface Report {
+  schemaVersion: 2;
+  createdAt: string;
+  artifactName: string;
+  artifactType: 'container_image' | 'filesystem' | 'sbom';
+  metadata: ReportMetadata;
+  results: Result[];
+  /** Problems met during the scan that did not stop it. */
+  warnings: string[];
+}

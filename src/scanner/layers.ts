@@ -1,0 +1,91 @@
+/**
+ * Gets the facts of every layer: from the layer cache where it has them,
+ * otherwise by walking the layer once with just the analyzers whose results
+ * are missing. Layers are walked in parallel by a bounded pool.
+ */
+import type { Analyzer } from '../analyzer/types.js';
+import type { LayerCache } from '../artifact/layer-cache.js';
+import type { AnalyzerLayerFacts, LayerFacts, LayerStructure } from '../layer/facts.js';
+import { openTarStream } from '../layer/decompress.js';
+import type { WalkLimits } from '../layer/limits.js';
+import { walkLayer } from '../layer/walk.js';
+import type { Image, LayerSource } from '../source/image.js';
+import { errorMessage, UserError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+
+/** Bump when the walk's structure output changes. */
+const WALKER_VERSION = 1;
+
+export interface LayerScanOptions {
+  analyzers: readonly Analyzer[];
+  cache: LayerCache;
+  limits: WalkLimits;
+  parallel: number;
+  logger: Logger;
+  onLayerDone?: (layer: LayerSource, fromCache: boolean) => void;
+}
+
+export interface LayerStats { walked: number; cached: number }
+
+export async function collectLayerFacts(image: Image, opts: LayerScanOptions): Promise<{ facts: LayerFacts[]; stats: LayerStats }> {
+  const facts: LayerFacts[] = new Array(image.layers.length);
+  const stats: LayerStats = { walked: 0, cached: 0 };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < image.layers.length) {
+      const layer = image.layers[next++]!;
+      const { value, fromCache } = await factsForLayer(image, layer, opts);
+      facts[layer.index] = value;
+      if (fromCache) stats.cached++; else stats.walked++;
+      opts.onLayerDone?.(layer, fromCache);
+    }
+  };
+  const pool = Math.max(1, Math.min(opts.parallel, image.layers.length));
+  await Promise.all(Array.from({ length: pool }, worker));
+  return { facts, stats };
+}
+
+function structureKey(diffId: string): string { return `${diffId}\0structure\0${WALKER_VERSION}`; }
+function analyzerKey(diffId: string, a: Analyzer): string { return `${diffId}\0${a.name}\0${a.version}\0${a.maxFileSize}`; }
+
+/** A diffID we can trust as a cache key: a digest, not a free-form string. */
+function cacheable(layer: LayerSource): boolean {
+  return /^sha256:[a-f0-9]{64}$/.test(layer.diffId);
+}
+
+async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOptions): Promise<{ value: LayerFacts; fromCache: boolean }> {
+  const useCache = cacheable(layer);
+  const cachedStructure = useCache ? opts.cache.get<LayerStructure>(structureKey(layer.diffId)) : undefined;
+  const cachedAnalyzers = new Map<string, AnalyzerLayerFacts>();
+  const missing: Analyzer[] = [];
+  for (const a of opts.analyzers) {
+    const hit = useCache ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer.diffId, a)) : undefined;
+    if (hit) cachedAnalyzers.set(a.name, hit); else missing.push(a);
+  }
+  if (cachedStructure && missing.length === 0) {
+    return { value: { structure: cachedStructure, analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name)!) }, fromCache: true };
+  }
+
+  const layerName = `layer ${layer.digest} (#${layer.index + 1} of ${image.name})`;
+  let walked: LayerFacts;
+  try {
+    const blob = await layer.open();
+    const tar = await openTarStream(blob, opts.limits, layerName);
+    walked = await walkLayer(tar, { analyzers: missing, limits: opts.limits, layerName });
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${layerName}: cannot read the layer: ${errorMessage(e)}`, 'the image is corrupt or truncated; re-pull or re-export it');
+  }
+  if (useCache) {
+    opts.cache.put(structureKey(layer.diffId), walked.structure);
+    for (const f of walked.analyzers) {
+      const a = missing.find((m) => m.name === f.analyzer)!;
+      opts.cache.put(analyzerKey(layer.diffId, a), f);
+    }
+  }
+  const byName = new Map(walked.analyzers.map((f) => [f.analyzer, f]));
+  return {
+    value: { structure: walked.structure, analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name) ?? byName.get(a.name)!) },
+    fromCache: false,
+  };
+}

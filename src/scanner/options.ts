@@ -1,0 +1,32 @@
+/** Everything a scan can be told, with the library's defaults. */
+import type { WalkLimits } from '../layer/limits.js';
+import { defaultWalkLimits } from '../layer/limits.js';
+import type { Logger } from '../util/log.js';
+import { silentLogger } from '../util/log.js';
+
+export type ScannerName = 'vuln' | 'secret' | 'misconfig' | 'license';
+export const SCANNER_NAMES: readonly ScannerName[] = ['vuln', 'secret', 'misconfig', 'license'];
+
+export interface ScanOptions {
+  scanners: ScannerName[];
+  /** Where layer results (and the vulnerability database) live; undefined = no layer cache. */
+  cacheDir?: string;
+  /** Layers walked at once. */
+  parallel: number;
+  includeDevDeps: boolean;
+  limits: WalkLimits;
+  logger: Logger;
+  /** Called as layers finish, for progress display. */
+  onLayerDone?: (done: number, total: number, fromCache: boolean) => void;
+}
+
+export function defaultScanOptions(overrides: Partial<ScanOptions> = {}): ScanOptions {
+  return {
+    scanners: ['vuln'],
+    parallel: 2,
+    includeDevDeps: false,
+    limits: defaultWalkLimits,
+    logger: silentLogger,
+    ...overrides,
+  };
+}
