@@ -20,6 +20,7 @@ export interface Artifact {
 export interface OsSupport {
   resolveOS(found: { path: string; os: OSInfo }[]): OSInfo | undefined;
   osPackagePurl(pkg: Package, os: OSInfo | undefined): string;
+  eolInfo(os: OSInfo, now: Date): { eolDate?: string; eosl: boolean };
 }
 
 export interface ArtifactOptions {
@@ -37,6 +38,11 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   const layers = layerRefs(image);
   const osFacts = merged.current.flatMap((f) => (f.history.at(-1)?.output?.os ? [{ path: f.path, os: f.history.at(-1)!.output!.os! }] : []));
   const detectedOs = os.resolveOS(osFacts);
+  if (detectedOs) {
+    const eol = os.eolInfo(detectedOs, new Date());
+    if (eol.eolDate) detectedOs.eolDate = eol.eolDate;
+    if (eol.eosl) detectedOs.eosl = true;
+  }
 
   const owner = ownersOfFiles(merged.current);
   const filesOf = filesOfOwners(merged.current);

@@ -3,9 +3,22 @@
  * asks for the comparator of an OSV ecosystem name (`Debian:12`, `npm`,
  * `PyPI`…); the prefix before the first `:` picks it.
  */
+import { apkComparator } from './apk.js';
+import { composerComparator } from './composer.js';
+import { dpkgComparator } from './dpkg.js';
+import { goComparator } from './go.js';
+import { mavenComparator } from './maven.js';
+import { nugetComparator } from './nuget.js';
+import { pep440Comparator } from './pep440.js';
+import { rpmComparator } from './rpm.js';
+import { rubygemsComparator } from './rubygems.js';
+import { semverComparator } from './semver.js';
 import type { VersionComparator } from './types.js';
 
-const byScheme = new Map<string, VersionComparator>();
+const byScheme = new Map<string, VersionComparator>([
+  dpkgComparator, apkComparator, rpmComparator, semverComparator, pep440Comparator, goComparator,
+  rubygemsComparator, mavenComparator, nugetComparator, composerComparator,
+].map((c) => [c.id, c]));
 
 /** OSV ecosystem (prefix before `:`) → comparator scheme id. */
 const schemeOfEcosystem: Record<string, string> = {
@@ -20,10 +33,6 @@ const schemeOfEcosystem: Record<string, string> = {
   NuGet: 'nuget',
   Packagist: 'composer',
 };
-
-export function registerComparator(c: VersionComparator): void {
-  byScheme.set(c.id, c);
-}
 
 export function comparatorById(id: string): VersionComparator | undefined {
   return byScheme.get(id);

@@ -1,0 +1,29 @@
+/**
+ * Every analyzer customs runs, registered in one place. Adding an ecosystem
+ * means adding its analyzer here; scanners pick the ones they need.
+ */
+import type { OsSupport } from '../artifact/artifact.js';
+import type { ScannerName } from '../scanner/options.js';
+import { apkAnalyzer } from './os/apk.js';
+import { dpkgFilesAnalyzer, dpkgStatusAnalyzer } from './os/dpkg.js';
+import { eolInfo } from './os/eol.js';
+import { osPackagePurl } from './os/os-purl.js';
+import { osReleaseAnalyzer, resolveOS } from './os/release.js';
+import { secretAnalyzer } from './secret/analyzer.js';
+import type { Analyzer } from './types.js';
+
+/** Analyzers that build the inventory; they run whatever the scanners. */
+export const inventoryAnalyzers: readonly Analyzer[] = [
+  osReleaseAnalyzer,
+  dpkgStatusAnalyzer,
+  dpkgFilesAnalyzer,
+  apkAnalyzer,
+];
+
+export function analyzersFor(scanners: readonly ScannerName[]): Analyzer[] {
+  const list = [...inventoryAnalyzers];
+  if (scanners.includes('secret')) list.push(secretAnalyzer);
+  return list;
+}
+
+export const osSupport: OsSupport = { resolveOS, osPackagePurl, eolInfo };

@@ -1,0 +1,60 @@
+/** `customs db update|status|export|import`. */
+import type { Command } from 'commander';
+import { exportDb, importDb } from '../../vulndb/transfer.js';
+import { dbStatus, updateDb } from '../../vulndb/update.js';
+import type { DbStatus } from '../../vulndb/store.js';
+import { UserError } from '../../util/errors.js';
+import { resolveCacheDir } from '../cache-dir.js';
+import { configuredSources } from '../db-ready.js';
+import { createProgress } from '../progress.js';
+import { StderrLogger } from '../../util/log.js';
+
+function printStatus(s: DbStatus, json: boolean): void {
+  if (json) { process.stdout.write(JSON.stringify(s, null, 2) + '\n'); return; }
+  const lines = [`schema version: ${s.schemaVersion}`, `built at:       ${s.builtAt}`, `sources:        ${s.sources.join(', ')}`, `CVE CVSS enrichment: ${s.enrichedCves} CVEs`, '', 'ecosystem        records  skipped  withdrawn'];
+  for (const [e, c] of Object.entries(s.ecosystems)) lines.push(`${e.padEnd(16)} ${String(c.records).padStart(7)}  ${String(c.skipped).padStart(7)}  ${String(c.withdrawn).padStart(9)}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export function registerDb(program: Command): void {
+  const db = program.command('db').description('manage the vulnerability database');
+  db.command('update')
+    .description('build the database from OSV exports (<Ecosystem>/all.zip), atomically replacing the old one')
+    .option('--source <src...>', 'URL or directory of an OSV export (env CUSTOMS_DB_SOURCE)')
+    .option('--ecosystems <list>', 'only these ecosystem folders (comma-separated)')
+    .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
+    .option('-q, --quiet', 'no progress')
+    .action(async (o: { source?: string[]; ecosystems?: string; cacheDir?: string; quiet?: boolean }) => {
+      const progress = createProgress(!o.quiet);
+      const t0 = Date.now();
+      const s = await updateDb({
+        cacheDir: resolveCacheDir(o.cacheDir), sources: configuredSources(o.source),
+        ecosystems: o.ecosystems?.split(',').map((x) => x.trim()).filter(Boolean),
+        logger: new StderrLogger('info', o.quiet ?? false),
+        onProgress: (p) => progress.update(`${p.ecosystem}: ${p.records} records`),
+      });
+      progress.done();
+      const total = Object.values(s.ecosystems).reduce((a, c) => a + c.records, 0);
+      process.stderr.write(`vulnerability database built: ${total} records in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    });
+  db.command('status')
+    .description('schema version, sources, build time and records per ecosystem')
+    .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
+    .option('--json', 'print JSON')
+    .action((o: { cacheDir?: string; json?: boolean }) => {
+      const dir = resolveCacheDir(o.cacheDir);
+      const s = dbStatus(dir);
+      if (!s) throw new UserError(`no vulnerability database in ${dir}/db`, 'run `customs db update`');
+      printStatus(s, o.json ?? false);
+    });
+  db.command('export')
+    .description('write the database to one file, to carry into an air-gapped network')
+    .argument('<file>')
+    .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
+    .action(async (file: string, o: { cacheDir?: string }) => { await exportDb(resolveCacheDir(o.cacheDir), file); });
+  db.command('import')
+    .description('install a database written by `db export` (checked, then swapped in atomically)')
+    .argument('<file>')
+    .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
+    .action(async (file: string, o: { cacheDir?: string }) => { printStatus(await importDb(resolveCacheDir(o.cacheDir), file), false); });
+}

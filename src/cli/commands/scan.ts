@@ -1,0 +1,47 @@
+/** `customs image` and `customs rootfs`: the scanning commands. */
+import type { Command } from 'commander';
+import { openImageSource } from '../../source/open.js';
+import { openRootfs } from '../../source/rootfs.js';
+import { UserError } from '../../util/errors.js';
+import { runScan } from '../run-scan.js';
+import { addScanFlags, type ScanFlags } from '../scan-flags.js';
+
+interface ImageFlags extends ScanFlags {
+  input?: string;
+  platform?: string;
+  username?: string;
+  password?: string;
+  insecure?: boolean;
+}
+
+const SBOM_FORMATS = new Set(['cyclonedx', 'spdx', 'spdx-json']);
+
+/** SBOM formats are inventories: like Trivy, they carry vulnerabilities only when `--scanners` asks. */
+function effectiveScanners(cmd: Command, flags: ScanFlags): string {
+  return SBOM_FORMATS.has(flags.format) && cmd.getOptionValueSource('scanners') === 'default' ? 'none' : flags.scanners;
+}
+
+export function registerScanCommands(program: Command): void {
+  const image = program.command('image')
+    .description('scan a container image from a registry, or a local archive/OCI layout with --input')
+    .argument('[image]', 'image reference (alpine:3.20, registry:5000/app@sha256:…)')
+    .option('--input <path>', 'docker save tar, OCI archive or OCI layout dir (prefixes docker-archive:, oci-archive:, oci: accepted)')
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image')
+    .option('--username <user>', 'registry user (env CUSTOMS_USERNAME)')
+    .option('--password <password>', 'registry password or token (env CUSTOMS_PASSWORD)')
+    .option('--insecure', 'allow plain HTTP and self-signed TLS registries');
+  addScanFlags(image).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
+    if (!ref && !flags.input) throw new UserError('image: name an image reference or --input PATH');
+    if (ref && flags.input) throw new UserError('image: give either an image reference or --input, not both');
+    await runScan(
+      (logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, logger }),
+      { ...flags, scanners: effectiveScanners(cmd, flags) }, 'container_image');
+  });
+
+  const rootfs = program.command('rootfs')
+    .description('scan an unpacked root filesystem')
+    .argument('<dir>', 'directory holding the filesystem');
+  addScanFlags(rootfs).action(async (dir: string, flags: ScanFlags, cmd: Command) => {
+    await runScan(() => openRootfs(dir), { ...flags, scanners: effectiveScanners(cmd, flags) }, 'filesystem');
+  });
+}

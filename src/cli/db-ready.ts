@@ -1,0 +1,35 @@
+/**
+ * Makes sure a scan has a vulnerability database: builds one from the
+ * configured source when there is none (unless told never to), warns when
+ * it is old, and opens it read-only.
+ */
+import { DEFAULT_SOURCE } from '../vulndb/source.js';
+import type { VulnDb } from '../vulndb/store.js';
+import { dbStatus, openDb, updateDb } from '../vulndb/update.js';
+import { UserError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import type { Progress } from './progress.js';
+
+export function configuredSources(flag: string[] | undefined): string[] {
+  if (flag?.length) return flag;
+  const env = process.env['CUSTOMS_DB_SOURCE'];
+  return env ? env.split(',').map((s) => s.trim()).filter(Boolean) : [DEFAULT_SOURCE];
+}
+
+/** Days after which an existing database earns a warning. */
+const MAX_AGE_DAYS = Number(process.env['CUSTOMS_DB_MAX_AGE_DAYS'] ?? 7);
+
+export async function ensureVulnDb(cacheDir: string, flags: { skipDbUpdate?: boolean; offlineScan?: boolean; dbSource?: string[] }, logger: Logger, progress: Progress): Promise<VulnDb> {
+  const status = dbStatus(cacheDir);
+  if (!status) {
+    if (flags.skipDbUpdate || flags.offlineScan) throw new UserError(`no vulnerability database in ${cacheDir}/db`, 'run `customs db update --source DIR|URL` first, or drop --skip-db-update');
+    const sources = configuredSources(flags.dbSource);
+    logger.info(`building the vulnerability database from ${sources.join(', ')}`);
+    await updateDb({ cacheDir, sources, logger, onProgress: (p) => progress.update(`vulnerability database: ${p.ecosystem} ${p.records} records`) });
+    progress.done();
+  } else {
+    const ageDays = (Date.now() - Date.parse(status.builtAt)) / 86_400_000;
+    if (ageDays > MAX_AGE_DAYS) logger.warn(`the vulnerability database is ${Math.floor(ageDays)} days old; run \`customs db update\``);
+  }
+  return openDb(cacheDir);
+}

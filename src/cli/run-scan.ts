@@ -1,0 +1,98 @@
+/**
+ * One scan from the command line: open the image, inventory it, run the
+ * detectors asked for, filter, render, and set the exit code.
+ */
+import { writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { inventoryImage } from '../scanner/inventory.js';
+import { defaultScanOptions, SCANNER_NAMES, type ScannerName } from '../scanner/options.js';
+import { buildReport } from '../report/build.js';
+import { renderReport } from '../report/format/index.js';
+import { applyFindingFilter, countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
+import type { Image } from '../source/image.js';
+import { defaultWalkLimits } from '../layer/limits.js';
+import { StderrLogger, type Logger } from '../util/log.js';
+import { UserError } from '../util/errors.js';
+import { resolveCacheDir } from './cache-dir.js';
+import { createProgress } from './progress.js';
+import type { ScanFlags } from './scan-flags.js';
+import { toolVersion } from './main.js';
+import { detectVulnerabilities } from '../scanner/vulns.js';
+import { ensureVulnDb } from './db-ready.js';
+
+export function parseScanners(list: string): ScannerName[] {
+  const out: ScannerName[] = [];
+  for (const s of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (s === 'none') continue;
+    if (!(SCANNER_NAMES as readonly string[]).includes(s)) throw new UserError(`unknown scanner "${s}"`, `use any of ${SCANNER_NAMES.join(',')}`);
+    if (!out.includes(s as ScannerName)) out.push(s as ScannerName);
+  }
+  return out;
+}
+
+function positiveInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
+  return new StderrLogger(flags.debug ? 'debug' : 'info', flags.quiet ?? false);
+}
+
+/** Writes the report atomically to a file, or to stdout. */
+export function writeReport(text: string, output: string | undefined): void {
+  if (!output) { process.stdout.write(text); return; }
+  const tmp = join(dirname(output), `.${basename(output)}.tmp-${process.pid}`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, output);
+}
+
+export async function runScan(open: (logger: Logger) => Promise<Image>, flags: ScanFlags, artifactType: 'container_image' | 'filesystem'): Promise<void> {
+  const logger = makeLogger(flags);
+  const scanners = parseScanners(flags.scanners);
+  const severities = parseSeverities(flags.severity);
+  const pkgTypes = parsePkgTypes(flags.vulnType ?? flags.pkgTypes);
+  const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
+  const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
+  const cacheDir = resolveCacheDir(flags.cacheDir);
+  const progress = createProgress(!flags.quiet);
+
+  const db = scanners.includes('vuln') ? await ensureVulnDb(cacheDir, flags, logger, progress) : undefined;
+  const image = await open(logger);
+  try {
+    const opts = defaultScanOptions({
+      scanners,
+      cacheDir: flags.cache ? cacheDir : undefined,
+      parallel: Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2),
+      includeDevDeps: flags.includeDevDeps ?? false,
+      limits: {
+        ...defaultWalkLimits,
+        ...(flags.maxLayerSize ? { maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size')! } : {}),
+        ...(flags.maxCompressionRatio ? { maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio')! } : {}),
+      },
+      logger,
+      onLayerDone: (done, total) => progress.update(`analysing layers ${done}/${total}`),
+    });
+    const { artifact } = await inventoryImage(image, opts);
+    progress.done();
+    let report = buildReport(image, artifact, { artifactType });
+    if (db) report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
+    for (const w of report.warnings) logger.warn(w);
+    if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
+
+    report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
+    const text = renderReport(report, flags.format, {
+      toolName: 'customs', toolVersion: toolVersion(),
+      listAllPkgs: flags.listAllPkgs ?? false,
+      listPackages: (flags.listAllPkgs ?? false) || scanners.length === 0,
+    });
+    writeReport(text, flags.output);
+    if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
+    if (exitOnEol && artifact.os?.eosl) process.exitCode = exitOnEol;
+  } finally {
+    progress.done();
+    await image.close();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Which OSV ecosystem a package's advisories live in. OS packages match
+ * their distribution *and release*, by source package name.
+ */
+import type { OSInfo } from '../../artifact/os.js';
+import type { Package } from '../../artifact/package.js';
+
+const LANGUAGE: Record<string, string> = {
+  npm: 'npm', pypi: 'PyPI', go: 'Go', maven: 'Maven', rubygems: 'RubyGems', cargo: 'crates.io', composer: 'Packagist', nuget: 'NuGet',
+};
+
+/** OSV ecosystem names to query for OS packages of this OS (`Debian:12`, `Alpine:v3.20`, `Ubuntu:22.04:LTS`…). */
+export function osEcosystems(os: OSInfo | undefined, available: (prefix: string) => string[]): string[] {
+  if (!os) return [];
+  const v = os.versionId ?? os.name;
+  switch (os.family) {
+    case 'debian': {
+      const major = /^(\d+)/.exec(v)?.[1] ?? /^(\d+)/.exec(os.name)?.[1];
+      return major ? [`Debian:${major}`] : [];
+    }
+    case 'ubuntu': {
+      const ver = /^(\d+\.\d+)/.exec(v)?.[1];
+      return ver ? available(`Ubuntu:${ver}`).concat(available(`Ubuntu:Pro:${ver}`)).filter((e) => e === `Ubuntu:${ver}` || e.startsWith(`Ubuntu:${ver}:`) || e.startsWith(`Ubuntu:Pro:${ver}`)) : [];
+    }
+    case 'alpine': {
+      const mm = /^(\d+\.\d+)/.exec(os.name)?.[1] ?? /^(\d+\.\d+)/.exec(v)?.[1];
+      return mm ? [`Alpine:v${mm}`] : [];
+    }
+    case 'rocky': return [`Rocky Linux:${v.split('.')[0]}`];
+    case 'alma': return [`AlmaLinux:${v.split('.')[0]}`];
+    case 'wolfi': return ['Wolfi'];
+    case 'chainguard': return ['Chainguard'];
+    default: return [];
+  }
+}
+
+export function isOsPackage(p: Package): boolean {
+  return p.ecosystem === 'deb' || p.ecosystem === 'apk' || p.ecosystem === 'rpm';
+}
+
+export function languageEcosystem(p: Package): string | undefined {
+  return LANGUAGE[p.ecosystem];
+}
+
+/** The name advisories use: the source package for OS packages. */
+export function advisoryName(p: Package): string {
+  return isOsPackage(p) ? p.srcName ?? p.name : p.name;
+}

@@ -1,0 +1,132 @@
+/**
+ * Matches an inventory against the database. One query per ecosystem batch;
+ * every match records the advisory and the range that matched. Findings for
+ * the same package and the same CVE, from several advisories, become one.
+ */
+import type { OSInfo } from '../../artifact/os.js';
+import type { Package } from '../../artifact/package.js';
+import { packageId } from '../../artifact/package.js';
+import type { Vulnerability, VulnStatus } from '../../report/model.js';
+import { comparatorFor } from '../../version/index.js';
+import { InvalidVersionError } from '../../version/types.js';
+import { normalisePackageName, type OsvAffected, type OsvRecord } from '../../vulndb/osv.js';
+import type { AffectedRow, VulnDb } from '../../vulndb/store.js';
+import { advisoryName, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
+import { matchAffected } from './ranges.js';
+import { resolveSeverity } from './severity.js';
+
+export interface MatchOptions { matchOsOwned: boolean }
+export interface MatchOutput { vulnerabilities: Vulnerability[]; warnings: string[] }
+
+const CVE = /^CVE-\d{4}-\d{4,}$/;
+
+function vendorOf(ecosystem: string): string {
+  const base = ecosystem.split(':')[0]!;
+  return ({ Debian: 'debian', Ubuntu: 'ubuntu', Alpine: 'alpine', PyPI: 'osv-pypi', Go: 'go-vulndb', RubyGems: 'rubysec', Packagist: 'friendsofphp', 'crates.io': 'rustsec', npm: 'nswg' } as Record<string, string>)[base] ?? base.toLowerCase();
+}
+
+/** Distribution data that says a fix will not come (see ../shared/osv/README.md: urgency and tracker status). */
+function unfixedStatus(a: OsvAffected): VulnStatus {
+  const urgency = String(a.ecosystem_specific?.['urgency'] ?? '');
+  const status = String(a.database_specific?.['status'] ?? '');
+  if (urgency === 'end-of-life' || status === 'end-of-life') return 'end_of_life';
+  if (status === 'postponed') return 'fix_deferred';
+  if (urgency === 'unimportant' || status === 'no-dsa' || status === 'ignored') return 'will_not_fix';
+  return 'affected';
+}
+
+function idsOf(r: OsvRecord): string[] {
+  return [...new Set([r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])])];
+}
+
+function primaryUrl(r: OsvRecord): string | undefined {
+  const refs = r.references ?? [];
+  return (refs.find((x) => x.type === 'ADVISORY') ?? refs[0])?.url;
+}
+
+function finding(p: Package, row: AffectedRow, range: string, fixes: string[], compare: (a: string, b: string) => number, db: VulnDb, osOwned: boolean): Vulnerability {
+  const ids = idsOf(row.record);
+  const cves = ids.filter((i) => CVE.test(i));
+  const sev = resolveSeverity(row.record, row.affected, vendorOf(row.ecosystem), cves, (c) => db.cveCvss(c));
+  const fixed = fixes.sort(compare)[0];
+  const v: Vulnerability = {
+    id: cves[0] ?? row.record.id,
+    aliases: ids,
+    pkgName: p.name, pkgId: packageId(p), pkgPath: p.filePath, purl: p.purl,
+    installedVersion: p.version,
+    status: fixed ? 'fixed' : unfixedStatus(row.affected),
+    severity: sev.severity, severitySource: sev.source, cvss: sev.cvss,
+    references: (row.record.references ?? []).map((r) => r.url).slice(0, 100),
+    matchedBy: [{ advisoryId: row.record.id, ecosystem: row.ecosystem, range }],
+  };
+  if (fixed) v.fixedVersion = fixed;
+  if (row.record.summary) v.title = row.record.summary.slice(0, 300);
+  if (row.record.details) v.description = row.record.details.slice(0, 4000);
+  const url = primaryUrl(row.record);
+  if (url) v.primaryUrl = url;
+  if (row.record.published) v.publishedDate = row.record.published;
+  if (row.record.modified) v.lastModifiedDate = row.record.modified;
+  if (p.layer) v.layer = p.layer;
+  if (osOwned) v.osOwned = true;
+  return v;
+}
+
+const RANK = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 } as const;
+
+/** Folds a second advisory's finding for the same package and CVE into the first. */
+function merge(into: Vulnerability, other: Vulnerability, compare: (a: string, b: string) => number): void {
+  into.aliases = [...new Set([...into.aliases, ...other.aliases])];
+  into.matchedBy.push(...other.matchedBy);
+  if (other.fixedVersion && (!into.fixedVersion || compare(other.fixedVersion, into.fixedVersion) < 0)) { into.fixedVersion = other.fixedVersion; into.status = 'fixed'; }
+  if (RANK[other.severity] > RANK[into.severity] && into.severity === 'UNKNOWN') { into.severity = other.severity; into.severitySource = other.severitySource; }
+  into.cvss.push(...other.cvss.filter((c) => !into.cvss.some((d) => d.vector === c.vector)));
+  into.references = [...new Set([...into.references, ...other.references])].slice(0, 100);
+  into.title ??= other.title;
+  into.description ??= other.description;
+  into.primaryUrl ??= other.primaryUrl;
+}
+
+export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo | undefined, opts: MatchOptions): MatchOutput {
+  const warnings: string[] = [];
+  // Group packages by the ecosystems to query.
+  const groups = new Map<string, Package[]>();
+  const osEcos = osEcosystems(os, (prefix) => db.ecosystemsLike(prefix));
+  for (const p of packages) {
+    if (p.ownedBy && !opts.matchOsOwned) continue;
+    const ecos = isOsPackage(p) ? osEcos : [languageEcosystem(p)].filter((e): e is string => !!e);
+    for (const e of ecos) { const g = groups.get(e) ?? []; g.push(p); groups.set(e, g); }
+  }
+  const found = new Map<string, Vulnerability>();
+  const badVersions = new Set<string>();
+  for (const [ecosystem, pkgs] of groups) {
+    const comparator = comparatorFor(ecosystem);
+    if (!comparator) { warnings.push(`no version ordering for ecosystem ${ecosystem}; its packages were not matched`); continue; }
+    const compare = (a: string, b: string): number => comparator.compare(a, b);
+    const byName = new Map<string, Package[]>();
+    for (const p of pkgs) { const n = advisoryName(p); const l = byName.get(n) ?? []; l.push(p); byName.set(n, l); }
+    const rows = db.lookup(ecosystem, [...byName.keys()]);
+    const rowsByName = new Map<string, AffectedRow[]>();
+    for (const r of rows) { const l = rowsByName.get(r.name) ?? []; l.push(r); rowsByName.set(r.name, l); }
+    for (const [name, list] of byName) {
+      const candidates = rowsByName.get(normalisePackageName(ecosystem, name)) ?? [];
+      for (const p of list) {
+        for (const row of candidates) {
+          let m;
+          try { m = matchAffected(p.version, row.affected, comparator); } catch (e) {
+            if (e instanceof InvalidVersionError && !badVersions.has(packageId(p))) {
+              badVersions.add(packageId(p));
+              warnings.push(`${p.name} ${p.version} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
+            }
+            break;
+          }
+          if (!m) continue;
+          const v = finding(p, row, m.range, m.fixes, compare, db, !!p.ownedBy);
+          const key = `${packageId(p)}\0${p.filePath}\0${v.id}`;
+          const prev = found.get(key);
+          if (prev) merge(prev, v, compare); else found.set(key, v);
+        }
+      }
+    }
+  }
+  return { vulnerabilities: [...found.values()], warnings };
+}

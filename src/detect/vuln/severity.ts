@@ -1,0 +1,69 @@
+/**
+ * A finding's severity, in order of trust: the advisory's own rating
+ * (distribution urgency/priority, database_specific severity), then CVSS
+ * vectors in the record scored with a real calculator, then the CVE → CVSS
+ * enrichment table. UNKNOWN when nothing says.
+ */
+import { createRequire } from 'node:module';
+import type { CvssScore, Severity } from '../../report/model.js';
+import type { OsvAffected, OsvRecord, OsvSeverity } from '../../vulndb/osv.js';
+
+const require = createRequire(import.meta.url);
+interface CvssClass { new (vector: string): { calculateScores(): { base?: number; overall?: number } } }
+const cvssLib = require('ae-cvss-calculator') as { Cvss2: CvssClass; Cvss3P0: CvssClass; Cvss3P1: CvssClass; Cvss4P0: CvssClass };
+
+export function severityOfScore(score: number): Severity {
+  if (score >= 9) return 'CRITICAL';
+  if (score >= 7) return 'HIGH';
+  if (score >= 4) return 'MEDIUM';
+  if (score > 0) return 'LOW';
+  return 'UNKNOWN';
+}
+
+/** Scores one vector; undefined when the calculator rejects it. */
+export function scoreVector(type: string, vector: string, source: string): CvssScore | undefined {
+  try {
+    if (type === 'CVSS_V4' || vector.startsWith('CVSS:4.0/')) return { source, version: '4.0', vector, score: new cvssLib.Cvss4P0(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.1/')) return { source, version: '3.1', vector, score: new cvssLib.Cvss3P1(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.0/')) return { source, version: '3.0', vector, score: new cvssLib.Cvss3P0(vector).calculateScores().base ?? 0 };
+    if (type === 'CVSS_V2') return { source, version: '2.0', vector, score: new cvssLib.Cvss2(vector).calculateScores().base ?? 0 };
+  } catch { /* not a vector the calculator accepts */ }
+  return undefined;
+}
+
+const WORDS: Record<string, Severity> = {
+  critical: 'CRITICAL', high: 'HIGH', important: 'HIGH', moderate: 'MEDIUM', medium: 'MEDIUM', low: 'LOW', negligible: 'LOW', unimportant: 'LOW',
+};
+
+function wordSeverity(s: unknown): Severity | undefined {
+  return typeof s === 'string' ? WORDS[s.trim().toLowerCase()] : undefined;
+}
+
+export interface SeverityResult { severity: Severity; source: string; cvss: CvssScore[] }
+
+/** `vendor` names the advisory source for the report (`debian`, `ubuntu`, `alpine`, `ghsa`…). */
+export function resolveSeverity(rec: OsvRecord, aff: OsvAffected, vendor: string, cves: string[], enrich: (cve: string) => { vector: string; base_score: number }[] | undefined): SeverityResult {
+  const cvss: CvssScore[] = [];
+  for (const s of [...(rec.severity ?? []), ...(aff.severity ?? [])] as OsvSeverity[]) {
+    const score = scoreVector(s.type, s.score, vendor);
+    if (score) cvss.push(score);
+  }
+  const own =
+    wordSeverity(aff.ecosystem_specific?.['urgency']) ??
+    wordSeverity(rec.database_specific?.['severity']) ??
+    wordSeverity(aff.database_specific?.['severity']) ??
+    wordSeverity((rec.severity ?? []).find((s) => s.type === 'Ubuntu')?.score);
+  if (own) return { severity: own, source: vendor, cvss };
+  const best = [...cvss].sort((a, b) => Number(b.version) - Number(a.version))[0];
+  if (best) return { severity: severityOfScore(best.score), source: `${vendor}-cvss`, cvss };
+  const dbScore = Number(rec.database_specific?.['cvss_v3'] ?? rec.database_specific?.['cvss_v2']);
+  if (Number.isFinite(dbScore) && dbScore > 0) return { severity: severityOfScore(dbScore), source: vendor, cvss };
+  for (const cve of cves) {
+    const e = enrich(cve);
+    const first = e?.[0];
+    if (!first) continue;
+    const scored = scoreVector('CVSS_V3', first.vector, 'cve-cvss3') ?? { source: 'cve-cvss3', version: '3.1' as const, vector: first.vector, score: first.base_score };
+    return { severity: severityOfScore(scored.score), source: 'cve-cvss3', cvss: [...cvss, scored] };
+  }
+  return { severity: 'UNKNOWN', source: '', cvss };
+}

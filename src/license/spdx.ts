@@ -1,0 +1,33 @@
+/**
+ * SPDX licence identifiers and expressions: is a string a known id, a valid
+ * expression, or free text? Uses the SPDX list packaged as spdx-license-ids
+ * and the spdx-expression-parse grammar.
+ */
+import { createRequire } from 'node:module';
+import parse from 'spdx-expression-parse';
+import correct from 'spdx-correct';
+
+const require = createRequire(import.meta.url);
+const ids = new Set<string>([...(require('spdx-license-ids') as string[]), ...(require('spdx-license-ids/deprecated.json') as string[])]);
+
+export function isSpdxId(s: string): boolean {
+  return ids.has(s);
+}
+
+/** True for a valid SPDX expression (a single id counts). */
+export function isSpdxExpression(s: string): boolean {
+  if (s.length > 1000) return false;
+  try { parse(s); return true; } catch { return false; }
+}
+
+/**
+ * The SPDX form of what package metadata wrote (`GPL-2+`, `Apache 2.0`,
+ * `MIT/X11`), or undefined when there is no confident mapping.
+ */
+export function normaliseLicence(raw: string): string | undefined {
+  const s = raw.trim();
+  if (!s || s.length > 1000) return undefined;
+  if (isSpdxExpression(s)) return s;
+  const fixed = correct(s, { upgrade: true });
+  return fixed && isSpdxExpression(fixed) ? fixed : undefined;
+}

@@ -1,0 +1,66 @@
+/**
+ * Filters that decide which findings stay in the report: severity list,
+ * ignore-unfixed, package types. They act on the report model only.
+ */
+import type { Report, Severity, Vulnerability } from '../report/model.js';
+import { SEVERITIES } from '../report/model.js';
+import { UserError } from '../util/errors.js';
+
+export interface FindingFilter {
+  severities: Set<Severity>;
+  ignoreUnfixed: boolean;
+  /** `os`, `library`. */
+  pkgTypes: Set<'os' | 'library'>;
+}
+
+export function parseSeverities(list: string): Set<Severity> {
+  const out = new Set<Severity>();
+  for (const raw of list.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+    if (!(SEVERITIES as readonly string[]).includes(raw)) throw new UserError(`unknown severity "${raw}"`, `use any of ${SEVERITIES.join(',')}`);
+    out.add(raw as Severity);
+  }
+  return out;
+}
+
+export function parsePkgTypes(list: string): Set<'os' | 'library'> {
+  const out = new Set<'os' | 'library'>();
+  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (raw !== 'os' && raw !== 'library') throw new UserError(`unknown package type "${raw}"`, 'use os, library or os,library');
+    out.add(raw);
+  }
+  return out;
+}
+
+function keepVulnerability(v: Vulnerability, f: FindingFilter): boolean {
+  if (!f.severities.has(v.severity)) return false;
+  if (f.ignoreUnfixed && !v.fixedVersion) return false;
+  return true;
+}
+
+/** Applies the filter in place-free fashion: returns a new report. */
+export function applyFindingFilter(report: Report, f: FindingFilter): Report {
+  return {
+    ...report,
+    results: report.results
+      .filter((r) => (r.class === 'os-pkgs' ? f.pkgTypes.has('os') : r.class === 'lang-pkgs' ? f.pkgTypes.has('library') : true))
+      .map((r) => ({
+        ...r,
+        vulnerabilities: r.vulnerabilities?.filter((v) => keepVulnerability(v, f)),
+        secrets: r.secrets?.filter((s) => f.severities.has(s.severity)),
+        misconfigurations: r.misconfigurations?.filter((m) => f.severities.has(m.severity)),
+        licenses: r.licenses?.filter((l) => f.severities.has(l.severity)),
+      })),
+  };
+}
+
+/** Number of findings a gate counts: vulnerabilities, secrets, failed misconfigurations, licences. */
+export function countFindings(report: Report): number {
+  let n = 0;
+  for (const r of report.results) {
+    n += r.vulnerabilities?.length ?? 0;
+    n += r.secrets?.length ?? 0;
+    n += r.misconfigurations?.filter((m) => m.status === 'FAIL').length ?? 0;
+    n += r.licenses?.length ?? 0;
+  }
+  return n;
+}

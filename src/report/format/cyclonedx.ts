@@ -1,0 +1,130 @@
+/**
+ * CycloneDX 1.6 JSON: the image as the metadata component, the OS and every
+ * package as components with customs properties (origin, path, layer), the
+ * dependency graph, and vulnerabilities when the report has them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Package } from '../../artifact/package.js';
+import { isSpdxExpression, isSpdxId } from '../../license/spdx.js';
+import type { Report, Vulnerability } from '../model.js';
+import { inventoryOf, type InventoryItem } from './inventory.js';
+import type { FormatOptions } from './options.js';
+
+type Json = Record<string, unknown>;
+
+function licences(p: Package): Json[] | undefined {
+  const l = (p.licenses ?? []).filter((x) => x.trim());
+  if (!l.length) return undefined;
+  if (l.length === 1 && !isSpdxId(l[0]!) && isSpdxExpression(l[0]!)) return [{ expression: l[0] }];
+  return l.map((x) => (isSpdxId(x) ? { license: { id: x } } : { license: { name: x } }));
+}
+
+function prop(name: string, value: string | undefined): Json[] {
+  return value ? [{ name: `customs:${name}`, value }] : [];
+}
+
+function component(item: InventoryItem): Json {
+  const p = item.pkg;
+  const c: Json = { 'bom-ref': item.ref, type: 'library', name: p.name, version: p.version };
+  if (p.purl) c['purl'] = p.purl;
+  const lic = licences(p);
+  if (lic) c['licenses'] = lic;
+  if (p.maintainer) c['supplier'] = { name: p.maintainer };
+  c['properties'] = [
+    ...prop('package:type', p.type),
+    ...prop('package:origin', p.origin),
+    ...prop('package:file_path', p.filePath),
+    ...prop('package:src_name', p.srcName),
+    ...prop('package:src_version', p.srcVersion),
+    ...prop('package:arch', p.arch),
+    ...prop('package:owned_by', p.ownedBy),
+    ...prop('package:dev', p.dev ? 'true' : undefined),
+    ...prop('layer:digest', p.layer?.digest),
+    ...prop('layer:diff_id', p.layer?.diffId),
+    ...prop('layer:created_by', p.layer?.createdBy),
+  ];
+  return c;
+}
+
+const SEVERITY = { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low', UNKNOWN: 'unknown' } as const;
+
+function vulnerability(v: Vulnerability, affects: string[]): Json {
+  const ratings: Json[] = v.cvss.map((c) => ({
+    source: { name: c.source }, score: c.score, severity: SEVERITY[v.severity],
+    method: c.version === '2.0' ? 'CVSSv2' : c.version === '4.0' ? 'CVSSv4' : c.version === '3.1' ? 'CVSSv31' : 'CVSSv3', vector: c.vector,
+  }));
+  if (!ratings.length) ratings.push({ source: { name: v.severitySource || 'customs' }, severity: SEVERITY[v.severity] });
+  const out: Json = {
+    'bom-ref': `${v.id}#${affects[0]}`,
+    id: v.id,
+    source: v.primaryUrl ? { name: v.matchedBy[0]?.ecosystem ?? 'osv', url: v.primaryUrl } : { name: v.matchedBy[0]?.ecosystem ?? 'osv' },
+    ratings,
+    affects: affects.map((ref) => ({ ref, versions: [{ version: v.installedVersion, status: 'affected' }] })),
+  };
+  if (v.description ?? v.title) out['description'] = v.description ?? v.title;
+  if (v.fixedVersion) out['recommendation'] = `Upgrade ${v.pkgName} to ${v.fixedVersion}`;
+  if (v.references.length) out['advisories'] = v.references.slice(0, 50).map((url) => ({ url }));
+  if (v.publishedDate) out['published'] = v.publishedDate;
+  if (v.lastModifiedDate) out['updated'] = v.lastModifiedDate;
+  const others = v.aliases.filter((a) => a !== v.id);
+  if (others.length) out['references'] = others.map((id) => ({ id, source: { name: 'osv' } }));
+  return out;
+}
+
+export function renderCycloneDx(report: Report, opts: FormatOptions): string {
+  const items = inventoryOf(report);
+  const imageRef = `image:${report.metadata.imageId ?? report.artifactName}`;
+  const os = report.metadata.os;
+  const osRef = os ? `os:${os.family}@${os.name}` : undefined;
+  const imageComponent: Json = {
+    'bom-ref': imageRef,
+    type: report.artifactType === 'container_image' ? 'container' : 'application',
+    name: report.artifactName,
+    properties: [
+      ...(report.metadata.imageId ? [{ name: 'customs:image:id', value: report.metadata.imageId }] : []),
+      ...report.metadata.repoTags.map((t) => ({ name: 'customs:image:repo_tag', value: t })),
+      ...report.metadata.repoDigests.map((d) => ({ name: 'customs:image:repo_digest', value: d })),
+      ...report.metadata.diffIds.map((d) => ({ name: 'customs:image:diff_id', value: d })),
+    ],
+  };
+  if (report.metadata.imageId) imageComponent['version'] = report.metadata.imageId;
+  const components: Json[] = [];
+  if (osRef) components.push({ 'bom-ref': osRef, type: 'operating-system', name: os!.family, version: os!.name });
+  components.push(...items.map(component));
+
+  const refsByPackageId = new Map<string, string>();
+  for (const i of items) refsByPackageId.set(`${i.pkg.name}`, i.ref);
+  const dependencies: Json[] = [
+    { ref: imageRef, dependsOn: [...(osRef ? [osRef] : []), ...items.filter((i) => !i.isOs).map((i) => i.ref)] },
+  ];
+  if (osRef) dependencies.push({ ref: osRef, dependsOn: items.filter((i) => i.isOs).map((i) => i.ref) });
+  for (const i of items) {
+    const deps = [...new Set((i.pkg.dependsOn ?? []).map((d) => refsByPackageId.get(d)).filter((r): r is string => !!r && r !== i.ref))];
+    dependencies.push({ ref: i.ref, dependsOn: deps });
+  }
+
+  const vulns: Json[] = [];
+  const refByPurl = new Map(items.map((i) => [`${i.pkg.purl}\0${i.pkg.filePath}`, i.ref]));
+  for (const r of report.results) {
+    for (const v of r.vulnerabilities ?? []) {
+      const ref = refByPurl.get(`${v.purl}\0${v.pkgPath ?? ''}`) ?? items.find((i) => i.pkg.purl === v.purl)?.ref;
+      if (ref) vulns.push(vulnerability(v, [ref]));
+    }
+  }
+  const bom: Json = {
+    $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    serialNumber: `urn:uuid:${randomUUID()}`,
+    version: 1,
+    metadata: {
+      timestamp: (opts.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      tools: { components: [{ type: 'application', name: opts.toolName, version: opts.toolVersion }] },
+      component: imageComponent,
+    },
+    components,
+    dependencies,
+  };
+  if (vulns.length) bom['vulnerabilities'] = vulns;
+  return JSON.stringify(bom, null, 2) + '\n';
+}

@@ -1,0 +1,27 @@
+/** Picks the renderer for `--format`. Renderers only render the report model. */
+import type { Report } from '../model.js';
+import { renderCycloneDx } from './cyclonedx.js';
+import { renderJson } from './json.js';
+import { renderSpdxJson } from './spdx-json.js';
+import { renderSpdxTag } from './spdx-tag.js';
+import { renderTableReport } from './table.js';
+
+export interface RenderOptions {
+  toolName: string;
+  toolVersion: string;
+  listAllPkgs: boolean;
+  listPackages: boolean;
+  now?: Date;
+}
+
+export function renderReport(report: Report, format: string, opts: RenderOptions): string {
+  const fo = { toolName: opts.toolName, toolVersion: opts.toolVersion, now: opts.now };
+  switch (format) {
+    case 'json': return renderJson(report, { listAllPkgs: opts.listAllPkgs });
+    case 'table': return renderTableReport(report, { listPackages: opts.listPackages });
+    case 'cyclonedx': return renderCycloneDx(report, fo);
+    case 'spdx-json': return renderSpdxJson(report, fo);
+    case 'spdx': return renderSpdxTag(report, fo);
+    default: throw new Error(`unknown format ${format}`);
+  }
+}

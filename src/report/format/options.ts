@@ -1,0 +1,5 @@
+export interface FormatOptions {
+  toolName: string;
+  toolVersion: string;
+  now?: Date;
+}

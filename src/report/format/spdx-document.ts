@@ -1,0 +1,108 @@
+/**
+ * The SPDX 2.3 document both SPDX formats serialise: the image, the OS and
+ * every package, with DESCRIBES / CONTAINS / DEPENDS_ON relationships.
+ */
+import { randomUUID } from 'node:crypto';
+import { isSpdxExpression, normaliseLicence } from '../../license/spdx.js';
+import type { Report } from '../model.js';
+import { inventoryOf, licenceExpression, shortHash } from './inventory.js';
+import type { FormatOptions } from './options.js';
+
+export interface SpdxPackage {
+  SPDXID: string;
+  name: string;
+  versionInfo?: string;
+  supplier?: string;
+  downloadLocation: 'NOASSERTION';
+  filesAnalyzed: false;
+  licenseConcluded: string;
+  licenseDeclared: string;
+  primaryPackagePurpose?: 'CONTAINER' | 'OPERATING_SYSTEM' | 'LIBRARY' | 'APPLICATION';
+  externalRefs?: { referenceCategory: 'PACKAGE-MANAGER'; referenceType: 'purl'; referenceLocator: string }[];
+  sourceInfo?: string;
+  attributionTexts?: string[];
+}
+
+export interface SpdxDocument {
+  spdxVersion: 'SPDX-2.3';
+  dataLicense: 'CC0-1.0';
+  SPDXID: 'SPDXRef-DOCUMENT';
+  name: string;
+  documentNamespace: string;
+  creationInfo: { created: string; creators: string[] };
+  packages: SpdxPackage[];
+  relationships: { spdxElementId: string; relationshipType: 'DESCRIBES' | 'CONTAINS' | 'DEPENDS_ON'; relatedSpdxElement: string }[];
+  hasExtractedLicensingInfos?: { licenseId: string; extractedText: string; name: string }[];
+}
+
+/** SPDX ids allow letters, digits, `.` and `-` only. */
+function spdxId(kind: string, ...parts: string[]): string {
+  return `SPDXRef-${kind}-${shortHash(...parts)}`;
+}
+
+export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocument {
+  const extracted = new Map<string, string>();
+  const licence = (raw: string[] | undefined): string => {
+    const expr = licenceExpression(raw);
+    if (!expr) return 'NOASSERTION';
+    const spdx = normaliseLicence(expr);
+    if (spdx) return spdx;
+    const parts = (raw ?? []).map((r) => {
+      const n = normaliseLicence(r);
+      if (n) return isSpdxExpression(n) && /\s/.test(n) ? `(${n})` : n;
+      const id = `LicenseRef-${shortHash(r)}`;
+      extracted.set(id, r);
+      return id;
+    });
+    return parts.join(' AND ');
+  };
+
+  const imageId = spdxId('Image', report.artifactName, report.metadata.imageId ?? '');
+  const packages: SpdxPackage[] = [{
+    SPDXID: imageId, name: report.artifactName, versionInfo: report.metadata.imageId, downloadLocation: 'NOASSERTION', filesAnalyzed: false,
+    licenseConcluded: 'NOASSERTION', licenseDeclared: 'NOASSERTION',
+    primaryPackagePurpose: report.artifactType === 'container_image' ? 'CONTAINER' : 'APPLICATION',
+    attributionTexts: [...report.metadata.repoTags.map((t) => `RepoTag: ${t}`), ...report.metadata.repoDigests.map((d) => `RepoDigest: ${d}`)],
+  }];
+  const relationships: SpdxDocument['relationships'] = [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: imageId }];
+  const os = report.metadata.os;
+  const osId = os ? spdxId('OperatingSystem', os.family, os.name) : undefined;
+  if (os && osId) {
+    packages.push({ SPDXID: osId, name: os.family, versionInfo: os.name, downloadLocation: 'NOASSERTION', filesAnalyzed: false, licenseConcluded: 'NOASSERTION', licenseDeclared: 'NOASSERTION', primaryPackagePurpose: 'OPERATING_SYSTEM' });
+    relationships.push({ spdxElementId: imageId, relationshipType: 'CONTAINS', relatedSpdxElement: osId });
+  }
+  const items = inventoryOf(report);
+  const idOf = new Map<string, string>();
+  for (const item of items) {
+    const p = item.pkg;
+    const id = spdxId('Package', item.ref, p.filePath);
+    idOf.set(p.name, id);
+    const lic = licence(p.licenses);
+    const sp: SpdxPackage = {
+      SPDXID: id, name: p.name, versionInfo: p.version, downloadLocation: 'NOASSERTION', filesAnalyzed: false,
+      licenseConcluded: lic, licenseDeclared: lic, primaryPackagePurpose: 'LIBRARY',
+      sourceInfo: `${p.origin === 'lockfile' ? 'lockfile entry' : 'installed'} from ${p.filePath}${p.layer ? ` in layer ${p.layer.diffId}` : ''}`,
+    };
+    if (p.purl) sp.externalRefs = [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }];
+    if (p.maintainer) sp.supplier = `Organization: ${p.maintainer.replace(/\s+/g, ' ').slice(0, 200)}`;
+    if (p.layer?.createdBy) sp.attributionTexts = [`LayerCreatedBy: ${p.layer.createdBy}`];
+    packages.push(sp);
+    relationships.push({ spdxElementId: item.isOs && osId ? osId : imageId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+  }
+  for (const item of items) {
+    const from = spdxId('Package', item.ref, item.pkg.filePath);
+    for (const d of new Set(item.pkg.dependsOn ?? [])) {
+      const to = idOf.get(d);
+      if (to && to !== from) relationships.push({ spdxElementId: from, relationshipType: 'DEPENDS_ON', relatedSpdxElement: to });
+    }
+  }
+  const doc: SpdxDocument = {
+    spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT',
+    name: report.artifactName,
+    documentNamespace: `https://customs.dev/spdx/${encodeURIComponent(report.artifactName.replace(/[^A-Za-z0-9._-]/g, '-'))}-${randomUUID()}`,
+    creationInfo: { created: (opts.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'), creators: [`Tool: ${opts.toolName}-${opts.toolVersion}`] },
+    packages, relationships,
+  };
+  if (extracted.size) doc.hasExtractedLicensingInfos = [...extracted].map(([licenseId, text]) => ({ licenseId, extractedText: text, name: text.slice(0, 200) }));
+  return doc;
+}

@@ -1,0 +1,23 @@
+/** Adds vulnerability findings to the package results of a report. */
+import type { Artifact } from '../artifact/artifact.js';
+import { matchVulnerabilities } from '../detect/vuln/matcher.js';
+import type { Report } from '../report/model.js';
+import type { Logger } from '../util/log.js';
+import type { VulnDb } from '../vulndb/store.js';
+
+export function detectVulnerabilities(report: Report, artifact: Artifact, db: VulnDb, opts: { matchOsOwned: boolean; logger: Logger }): Report {
+  const { vulnerabilities, warnings } = matchVulnerabilities(db, artifact.packages, artifact.os, { matchOsOwned: opts.matchOsOwned });
+  const byPackage = new Map<string, typeof vulnerabilities>();
+  for (const v of vulnerabilities) {
+    const k = `${v.purl}\0${v.pkgPath ?? ''}`;
+    const l = byPackage.get(k) ?? [];
+    l.push(v);
+    byPackage.set(k, l);
+  }
+  const results = report.results.map((r) => {
+    if (r.class !== 'os-pkgs' && r.class !== 'lang-pkgs') return r;
+    const vulns = (r.packages ?? []).flatMap((p) => byPackage.get(`${p.purl}\0${p.filePath}`) ?? []);
+    return { ...r, vulnerabilities: vulns };
+  });
+  return { ...report, results, warnings: [...report.warnings, ...warnings] };
+}

@@ -1,0 +1,20 @@
+/** Turns what the user named into an Image: a registry reference or a local path. */
+import type { Logger } from '../util/log.js';
+import { openLocalImage } from './archive/index.js';
+import type { Image } from './image.js';
+import { openRegistryImage } from './registry/index.js';
+
+export interface OpenImageOptions {
+  ref?: string;
+  input?: string;
+  platform?: string;
+  username?: string;
+  password?: string;
+  insecure?: boolean;
+  logger: Logger;
+}
+
+export async function openImageSource(opts: OpenImageOptions): Promise<Image> {
+  if (opts.input) return openLocalImage(opts.input, { platform: opts.platform });
+  return openRegistryImage(opts.ref!, opts);
+}

@@ -1,0 +1,111 @@
+/**
+ * `db update`: reads every source's zips into a new database file beside
+ * the current one, then renames it over the old one. A killed update leaves
+ * the old database untouched; leftovers are removed by the next update.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../util/log.js';
+import { UserError } from '../util/errors.js';
+import { invalidReason, type OsvRecord } from './osv.js';
+import { cveCvssFile, resolveSource } from './source.js';
+import { DbWriter, type DbStatus, type EcosystemCounts, VulnDb } from './store.js';
+import { readZipRecords } from './zip-records.js';
+
+export const DB_FILE = 'customs.db';
+
+export function dbDir(cacheDir: string): string { return join(cacheDir, 'db'); }
+export function dbPath(cacheDir: string): string { return join(dbDir(cacheDir), DB_FILE); }
+
+export interface UpdateOptions {
+  cacheDir: string;
+  sources: string[];
+  ecosystems?: string[];
+  logger: Logger;
+  onProgress?: (p: { ecosystem: string; records: number }) => void;
+}
+
+function removeStale(dir: string): void {
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(`${DB_FILE}.tmp-`) && !f.startsWith('download-')) continue;
+    const pid = Number(f.split('-').pop());
+    let alive = false;
+    try { process.kill(pid, 0); alive = pid !== process.pid; } catch { alive = false; }
+    if (!alive) rmSync(join(dir, f), { recursive: true, force: true });
+  }
+}
+
+export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
+  const dir = dbDir(opts.cacheDir);
+  mkdirSync(dir, { recursive: true });
+  removeStale(dir);
+  const tmp = join(dir, `${DB_FILE}.tmp-${process.pid}`);
+  const downloads = join(dir, `download-${process.pid}`);
+  const writer = new DbWriter(tmp);
+  const ecosystems: Record<string, EcosystemCounts> = {};
+  let enrichedCves = 0;
+  try {
+    for (const source of opts.sources) {
+      const zips = await resolveSource(source, opts.ecosystems, downloads, (m) => opts.logger.warn(m));
+      for (const z of zips) {
+        const counts = (ecosystems[z.folder] ??= { records: 0, skipped: 0, withdrawn: 0 });
+        const batch: OsvRecord[] = [];
+        const flush = (): void => { writer.transaction(() => { for (const r of batch) writer.addRecord(z.folder, r); }); batch.length = 0; };
+        await readZipRecords(z.zipPath, (r) => {
+          if ('error' in r) { counts.skipped++; opts.logger.warn(`${z.folder}/all.zip: ${r.entry}: ${r.error}; skipped`); return; }
+          const why = invalidReason(r.json);
+          if (why) { counts.skipped++; opts.logger.warn(`${z.folder}/all.zip: ${r.entry}: ${why}; skipped`); return; }
+          const rec = r.json as OsvRecord;
+          if (rec.withdrawn) { counts.withdrawn++; return; }
+          counts.records++;
+          batch.push(rec);
+          if (batch.length >= 2000) { flush(); opts.onProgress?.({ ecosystem: z.folder, records: counts.records }); }
+        });
+        flush();
+        opts.onProgress?.({ ecosystem: z.folder, records: counts.records });
+      }
+      const cvss = cveCvssFile(source);
+      if (cvss) enrichedCves += importCveCvss(writer, cvss, opts.logger);
+    }
+    if (!Object.keys(ecosystems).length) throw new UserError(`no OSV ecosystems found in ${opts.sources.join(', ')}`, 'the source must hold <Ecosystem>/all.zip folders');
+    writer.finish({ builtAt: new Date().toISOString(), sources: opts.sources, ecosystems, enrichedCves });
+    renameSync(tmp, dbPath(opts.cacheDir));
+  } catch (e) {
+    writer.abandon();
+    rmSync(tmp, { force: true });
+    throw e;
+  } finally {
+    rmSync(downloads, { recursive: true, force: true });
+  }
+  const db = new VulnDb(dbPath(opts.cacheDir));
+  try { return db.status(); } finally { db.close(); }
+}
+
+function importCveCvss(writer: DbWriter, file: string, logger: Logger): number {
+  if (statSync(file).size > 256 * 1024 * 1024) { logger.warn(`${file}: too large; CVSS enrichment skipped`); return 0; }
+  let doc: { cves?: Record<string, unknown> };
+  try { doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc; } catch (e) { logger.warn(`${file}: not JSON (${(e as Error).message}); CVSS enrichment skipped`); return 0; }
+  let n = 0;
+  writer.transaction(() => {
+    for (const [cve, data] of Object.entries(doc.cves ?? {})) {
+      if (!/^CVE-\d{4}-\d+$/.test(cve) || !Array.isArray(data)) continue;
+      writer.addCveCvss(cve, data);
+      n++;
+    }
+  });
+  return n;
+}
+
+export function dbStatus(cacheDir: string): DbStatus | undefined {
+  let db: VulnDb;
+  try { db = new VulnDb(dbPath(cacheDir)); } catch { return undefined; }
+  try { return db.status(); } finally { db.close(); }
+}
+
+export function openDb(cacheDir: string): VulnDb {
+  try {
+    return new VulnDb(dbPath(cacheDir));
+  } catch (e) {
+    throw new UserError(`no usable vulnerability database in ${dbDir(cacheDir)} (${(e as Error).message})`, 'run `customs db update`');
+  }
+}
