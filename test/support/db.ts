@@ -1,0 +1,35 @@
+/**
+ * A vulnerability database built once from ../shared/osv into a cache dir
+ * shared by the test files (CUSTOMS_TEST_CACHE, default <tmp>/customs-test-cache),
+ * rebuilt when the corpus is newer than the database.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath, sharedDir } from './paths.js';
+
+export const testCacheDir = process.env.CUSTOMS_TEST_CACHE ?? join(tmpdir(), 'customs-test-cache');
+export const osvDir = join(sharedDir, 'osv');
+
+export type Db = { cacheDir: string } | { skip: string };
+
+function newestZip(): number {
+  let t = 0;
+  for (const e of ['Alpine', 'Debian', 'Go', 'Packagist', 'PyPI', 'RubyGems', 'Ubuntu', 'crates.io', 'npm']) {
+    const f = join(osvDir, e, 'all.zip');
+    if (existsSync(f)) t = Math.max(t, statSync(f).mtimeMs);
+  }
+  return t;
+}
+
+export function ensureDb(): Db {
+  if (!existsSync(osvDir)) return { skip: `skipped: ${osvDir} not found (../shared is not beside the repo)` };
+  mkdirSync(testCacheDir, { recursive: true });
+  const db = join(testCacheDir, 'db', 'customs.db');
+  const fresh = (): boolean => existsSync(db) && statSync(db).mtimeMs >= newestZip();
+  if (!fresh()) {
+    execFileSync('flock', [join(testCacheDir, '.db.lock'), 'sh', '-c', `[ -f "${db}" ] && [ "${db}" -nt "${join(osvDir, 'Debian', 'all.zip')}" ] || "${process.execPath}" "${cliPath}" db update --source "${osvDir}" --cache-dir "${testCacheDir}" --quiet`], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  }
+  return { cacheDir: testCacheDir };
+}
