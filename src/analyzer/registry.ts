@@ -5,6 +5,7 @@
 import type { OsSupport } from '../artifact/artifact.js';
 import type { ScannerName } from '../scanner/options.js';
 import { apkAnalyzer } from './os/apk.js';
+import { rpmAnalyzer } from './os/rpm.js';
 import { dpkgFilesAnalyzer, dpkgStatusAnalyzer } from './os/dpkg.js';
 import { eolInfo } from './os/eol.js';
 import { osPackagePurl } from './os/os-purl.js';
@@ -18,6 +19,7 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   dpkgStatusAnalyzer,
   dpkgFilesAnalyzer,
   apkAnalyzer,
+  rpmAnalyzer,
 ];
 
 export function analyzersFor(scanners: readonly ScannerName[]): Analyzer[] {
