@@ -1,68 +1,121 @@
 /**
- * apk-tools version ordering (as `apk version -t`): dotted numbers, an
- * optional letter, suffixes (`_alpha` < `_beta` < `_pre` < `_rc` < none <
- * `_cvs` < `_svn` < `_git` < `_hg` < `_p`) with optional numbers, and `-rN`.
+ * apk-tools version ordering, as `apk version -t` answers: a tokenizer over
+ * digits, letters, `_suffix[N]` and `-rN`, where a number after a dot with
+ * leading zeros counts each zero beyond the first as -1 before the digits
+ * (so `1.0` > `1.001`), and a version that has more tokens is greater unless
+ * the next one is a pre-release suffix (`_alpha`, `_beta`, `_pre`, `_rc`).
  */
 import { InvalidVersionError, type VersionComparator } from './types.js';
 
-const PRE_SUFFIXES = ['alpha', 'beta', 'pre', 'rc'];
-const POST_SUFFIXES = ['cvs', 'svn', 'git', 'hg', 'p'];
-const VALID = /^(\d+(?:\.\d+)*)([a-z]?)((?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\d*)*)(?:~[0-9a-f]+)?(?:-r(\d+))?$/;
+const enum T { DigitOrZero = 0, Digit = 1, Letter = 2, Suffix = 3, SuffixNo = 4, RevisionNo = 5, End = 6, Invalid = -1 }
+const PRE = ['alpha', 'beta', 'pre', 'rc'];
+const POST = ['cvs', 'svn', 'git', 'hg', 'p'];
 
-interface ApkVersion { numbers: string[]; letter: string; suffixes: { rank: number; n: bigint }[]; release: bigint }
-
-function parse(v: string): ApkVersion | undefined {
-  if (v.length > 256) return undefined;
-  const m = VALID.exec(v.trim());
-  if (!m) return undefined;
-  const suffixes = (m[3] ?? '').split('_').filter(Boolean).map((s) => {
-    const sm = /^([a-z]+)(\d*)$/.exec(s)!;
-    const name = sm[1]!;
-    const rank = PRE_SUFFIXES.includes(name) ? PRE_SUFFIXES.indexOf(name) - PRE_SUFFIXES.length : POST_SUFFIXES.indexOf(name) + 1;
-    return { rank, n: BigInt(sm[2] || '0') };
-  });
-  return { numbers: m[1]!.split('.'), letter: m[2] ?? '', suffixes, release: BigInt(m[4] ?? '0') };
+class Cursor {
+  pos = 0;
+  type: T = T.Digit;
+  constructor(readonly s: string) {}
+  get rest(): number { return this.s.length - this.pos; }
 }
 
-function cmpBig(a: bigint, b: bigint): number { return a < b ? -1 : a > b ? 1 : 0; }
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isLower = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
 
-/** apk compares the first number numerically and later ones like decimals when they have leading zeros. */
-function compareNumbers(a: string[], b: string[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i], y = b[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (i > 0 && (x.startsWith('0') || y.startsWith('0'))) {
-      // fractional comparison: "01" vs "1" compares as .01 vs .1
-      const len = Math.max(x.length, y.length);
-      const c = x.padEnd(len, '0').localeCompare(y.padEnd(len, '0'));
-      if (c) return c;
-      continue;
+function nextToken(c: Cursor): void {
+  let n = T.Invalid;
+  const ch = c.s[c.pos];
+  if (c.rest === 0) n = T.End;
+  else if ((c.type === T.Digit || c.type === T.DigitOrZero) && isLower(ch)) n = T.Letter;
+  else if (c.type === T.Letter && isDigit(ch)) n = T.Digit;
+  else if (c.type === T.Suffix && isDigit(ch)) n = T.SuffixNo;
+  else {
+    if (ch === '.') n = T.DigitOrZero;
+    else if (ch === '_') n = T.Suffix;
+    else if (ch === '-') {
+      if (c.s[c.pos + 1] === 'r') { n = T.RevisionNo; c.pos++; }
     }
-    const c = cmpBig(BigInt(x), BigInt(y));
-    if (c) return c;
+    c.pos++;
   }
+  if (n < c.type && n !== T.Invalid) {
+    const ok = (n === T.DigitOrZero && c.type === T.Digit) || (n === T.Suffix && c.type === T.SuffixNo) || (n === T.Digit && c.type === T.Letter);
+    if (!ok) n = T.Invalid;
+  }
+  c.type = n;
+}
+
+function getToken(c: Cursor): number {
+  if (c.rest <= 0) { c.type = T.End; return 0; }
+  let v = 0;
+  let i = c.pos;
+  let nt = T.Invalid;
+  const leadingZeros = c.type === T.DigitOrZero && c.s[i] === '0';
+  switch (leadingZeros ? T.Invalid - 1 : c.type) {
+    case T.Invalid - 1:
+      // apk-tools 2.14: each zero beyond the first counts -1; the last zero stays to be read as a digit.
+      while (i + 1 < c.s.length && c.s[i + 1] === '0') i++;
+      nt = T.Digit;
+      v = -(i - c.pos);
+      break;
+    case T.DigitOrZero:
+    case T.Digit:
+    case T.SuffixNo:
+    case T.RevisionNo:
+      while (i < c.s.length && isDigit(c.s[i])) { v = v * 10 + Number(c.s[i]); i++; if (v > Number.MAX_SAFE_INTEGER / 10) { c.type = T.Invalid; return -1; } }
+      break;
+    case T.Letter:
+      v = c.s.charCodeAt(i);
+      i++;
+      break;
+    case T.Suffix: {
+      const rest = c.s.slice(i);
+      const pre = PRE.findIndex((p) => rest.startsWith(p));
+      if (pre >= 0) { v = pre - PRE.length; i += PRE[pre]!.length; break; }
+      const post = POST.findIndex((p) => rest.startsWith(p));
+      if (post >= 0) { v = post; i += POST[post]!.length; break; }
+      c.type = T.Invalid;
+      return -1;
+    }
+    default:
+      c.type = T.Invalid;
+      return -1;
+  }
+  c.pos = i;
+  if (c.rest === 0) c.type = T.End;
+  else if (nt !== T.Invalid) c.type = nt;
+  else nextToken(c);
+  return v;
+}
+
+function valid(v: string): boolean {
+  if (!v || v.length > 256 || !isDigit(v[0])) return false;
+  const c = new Cursor(v);
+  while (c.type !== T.End && c.type !== T.Invalid) getToken(c);
+  return c.type === T.End;
+}
+
+function compare(a: string, b: string): number {
+  const x = new Cursor(a), y = new Cursor(b);
+  let av = 0, bv = 0;
+  while (x.type === y.type && x.type !== T.End && x.type !== T.Invalid && av === bv) {
+    av = getToken(x);
+    bv = getToken(y);
+  }
+  if (av < bv) return -1;
+  if (av > bv) return 1;
+  if (x.type === y.type) return 0;
+  if (x.type === T.Suffix && getToken(x) < 0) return -1;
+  if (y.type === T.Suffix && getToken(y) < 0) return 1;
+  if (x.type > y.type) return -1;
+  if (y.type > x.type) return 1;
   return 0;
 }
 
 export const apkComparator: VersionComparator = {
   id: 'apk',
-  isValid: (v) => parse(v) !== undefined,
+  isValid: valid,
   compare(a, b) {
-    const x = parse(a);
-    if (!x) throw new InvalidVersionError('apk', a);
-    const y = parse(b);
-    if (!y) throw new InvalidVersionError('apk', b);
-    const n = compareNumbers(x.numbers, y.numbers);
-    if (n) return n;
-    if (x.letter !== y.letter) return x.letter < y.letter ? -1 : 1;
-    for (let i = 0; i < Math.max(x.suffixes.length, y.suffixes.length); i++) {
-      const s = x.suffixes[i], t = y.suffixes[i];
-      const rs = s?.rank ?? 0, rt = t?.rank ?? 0;
-      if (rs !== rt) return rs - rt;
-      const c = cmpBig(s?.n ?? 0n, t?.n ?? 0n);
-      if (c) return c;
-    }
-    return cmpBig(x.release, y.release);
+    if (!valid(a)) throw new InvalidVersionError('apk', a);
+    if (!valid(b)) throw new InvalidVersionError('apk', b);
+    return compare(a, b);
   },
 };

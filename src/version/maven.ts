@@ -53,9 +53,14 @@ function isNull(i: Item): boolean {
   return (i.kind === 'int' && i.v === 0n) || (i.kind === 'str' && i.v === '') || (i.kind === 'list' && i.v.length === 0);
 }
 
+/** Maven's ListItem.normalize: from the end, drop null items, step over sub-lists, stop at anything else. */
 function normalise(list: Item[]): void {
   for (const i of list) if (i.kind === 'list') normalise(i.v);
-  while (list.length && isNull(list[list.length - 1]!)) list.pop();
+  for (let i = list.length - 1; i >= 0; i--) {
+    const item = list[i]!;
+    if (isNull(item)) list.splice(i, 1);
+    else if (item.kind !== 'list') break;
+  }
 }
 
 function cmpItem(a: Item | undefined, b: Item | undefined): number {

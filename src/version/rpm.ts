@@ -57,6 +57,7 @@ export const rpmComparator: VersionComparator = {
     const y = split(b);
     if (!y) throw new InvalidVersionError('rpm', b);
     if (x.epoch !== y.epoch) return x.epoch < y.epoch ? -1 : 1;
-    return rpmvercmp(x.version, y.version) || (x.release && y.release ? rpmvercmp(x.release, y.release) : 0);
+    // rpm ≥ 4.17 (rpmverCmp): a missing release compares as empty, i.e. lower than any release.
+    return rpmvercmp(x.version, y.version) || rpmvercmp(x.release, y.release);
   },
 };
