@@ -32,7 +32,8 @@ export async function importDb(cacheDir: string, file: string): Promise<DbStatus
     let check: Database.Database;
     try { check = new Database(tmp, { readonly: true, fileMustExist: true }); } catch (e) { throw new UserError(`${file}: not a customs database (${(e as Error).message})`); }
     try {
-      const ok = check.pragma('integrity_check', { simple: true });
+      let ok: unknown;
+      try { ok = check.pragma('integrity_check', { simple: true }); } catch (e) { throw new UserError(`${file}: not a customs database (${(e as Error).message})`); }
       if (ok !== 'ok') throw new UserError(`${file}: the database is damaged (${String(ok)})`, 'export it again');
       const v = (() => { try { return (check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value; } catch { return undefined; } })();
       if (Number(v) !== SCHEMA_VERSION) throw new UserError(`${file}: schema version ${v ?? 'none'}, this customs reads ${SCHEMA_VERSION}`, 'export it with the same customs version');

@@ -11,7 +11,7 @@ export const MAX_ENTRIES = 2_000_000;
 export type ZipRecord = { entry: string; json: unknown } | { entry: string; error: string };
 
 function openZip(path: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true }, (e, z) => (e ? reject(e) : resolve(z!))));
+  return new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (e, z) => (e ? reject(e) : resolve(z!))));
 }
 
 function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {
@@ -39,7 +39,8 @@ export async function readZipRecords(path: string, onRecord: (r: ZipRecord) => v
     zip.on('error', reject);
     zip.on('end', resolve);
     zip.on('entry', (entry: Entry) => {
-      const name = entry.fileName;
+      // Names are decoded here, not by yauzl, so that one unsafe name costs a warning instead of the whole zip.
+      const name = (entry.fileName as unknown as Buffer).toString('utf8');
       if (++count > MAX_ENTRIES) { zip.close(); reject(new Error(`more than ${MAX_ENTRIES} entries`)); return; }
       if (name.endsWith('/') || !name.endsWith('.json')) { zip.readEntry(); return; }
       if (name.includes('..') || name.startsWith('/') || name.includes('\\')) {
