@@ -19,6 +19,8 @@ import type { ScanFlags } from './scan-flags.js';
 import { toolVersion } from './main.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
 import { ensureVulnDb } from './db-ready.js';
+import { secretResults } from '../scanner/secrets.js';
+import { configSecretValues, redactText } from '../analyzer/secret/config.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -79,15 +81,18 @@ export async function runScan(open: (logger: Logger) => Promise<Image>, flags: S
     progress.done();
     let report = buildReport(image, artifact, { artifactType });
     if (db) report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
+    if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config)] };
     for (const w of report.warnings) logger.warn(w);
     if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
 
     report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
-    const text = renderReport(report, flags.format, {
+    const rendered = renderReport(report, flags.format, {
       toolName: 'customs', toolVersion: toolVersion(),
       listAllPkgs: flags.listAllPkgs ?? false,
       listPackages: (flags.listAllPkgs ?? false) || scanners.length === 0,
     });
+    // Secrets in the config also sit in history lines and layer `created_by` all over the report.
+    const text = scanners.includes('secret') ? redactText(rendered, configSecretValues(image.config)) : rendered;
     writeReport(text, flags.output);
     if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
     if (exitOnEol && artifact.os?.eosl) process.exitCode = exitOnEol;

@@ -15,9 +15,9 @@ export interface ConfigSecretHit extends SecretHit {
   historyIndex?: number;
 }
 
-function scanLines(where: string, lines: string[], historyIndex?: number): ConfigSecretHit[] {
+function scanLines(where: string, lines: string[], historyIndex?: number, onSecret?: (clear: string) => void): ConfigSecretHit[] {
   if (!lines.length) return [];
-  return scanText(lines.join('\n'), compiled).map((h) => ({ ...h, where, ...(historyIndex !== undefined ? { historyIndex } : {}) }));
+  return scanText(lines.join('\n'), compiled, onSecret).map((h) => ({ ...h, where, ...(historyIndex !== undefined ? { historyIndex } : {}) }));
 }
 
 /** `KEY=value` env entries whose key names a secret, even when the value looks plain. */
@@ -28,15 +28,35 @@ function envAssignments(env: string[]): string[] {
   });
 }
 
-export function scanConfigSecrets(config: ImageConfig): ConfigSecretHit[] {
+export function scanConfigSecrets(config: ImageConfig, onSecret?: (clear: string) => void): ConfigSecretHit[] {
   const c = config.config ?? {};
   const hits: ConfigSecretHit[] = [];
-  hits.push(...scanLines('config:Env', envAssignments(c.Env ?? [])));
-  hits.push(...scanLines('config:Cmd', [(c.Cmd ?? []).join(' ')].filter(Boolean)));
-  hits.push(...scanLines('config:Entrypoint', [(c.Entrypoint ?? []).join(' ')].filter(Boolean)));
-  hits.push(...scanLines('config:Labels', Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}="${v}"`)));
+  hits.push(...scanLines('config:Env', envAssignments(c.Env ?? []), undefined, onSecret));
+  hits.push(...scanLines('config:Cmd', [(c.Cmd ?? []).join(' ')].filter(Boolean), undefined, onSecret));
+  hits.push(...scanLines('config:Entrypoint', [(c.Entrypoint ?? []).join(' ')].filter(Boolean), undefined, onSecret));
+  hits.push(...scanLines('config:Labels', Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}="${v}"`), undefined, onSecret));
   (config.history ?? []).forEach((h, i) => {
-    if (h.created_by) hits.push(...scanLines(`config:history[${i}]`, [h.created_by], i));
+    if (h.created_by) hits.push(...scanLines(`config:history[${i}]`, [h.created_by], i, onSecret));
   });
   return hits;
+}
+
+/** The clear values of the secrets in the config, for redaction; never put into a report. */
+export function configSecretValues(config: ImageConfig): string[] {
+  const clear = new Set<string>();
+  scanConfigSecrets(config, (s) => clear.add(s));
+  return [...clear].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Masks every occurrence of the given values in rendered output, raw or
+ * JSON-escaped: history lines and the image config reach reports in many
+ * places (layer `created_by`, `ImageConfig`), and none may show a secret.
+ */
+export function redactText(text: string, values: string[]): string {
+  let out = text;
+  for (const v of values) {
+    for (const form of new Set([v, JSON.stringify(v).slice(1, -1)])) out = out.split(form).join('*'.repeat(v.length));
+  }
+  return out;
 }

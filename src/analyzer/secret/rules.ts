@@ -123,8 +123,9 @@ export const builtinRules: SecretRule[] = [
   },
   {
     id: 'generic-password', category: 'Credentials', title: 'Password assignment', severity: 'HIGH',
-    keywords: ['password', 'passwd', 'pwd'],
-    regex: new RegExp(`(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd)${q}\\s{0,5}[:=]\\s{0,5}${q}(?<secret>[^\\s"'\`,;]{8,128})`, 'i'),
+    keywords: ['password', 'passwd'],
+    // The value is a literal, not code: no sigils, calls or brackets (`$pwd=cwd()`, `my @passwd = getpw…`).
+    regex: new RegExp(`(?<![A-Za-z0-9$@%])[A-Za-z0-9_.-]{0,40}(?:password|passwd)${q}\\s{0,5}[:=]\\s{0,5}${q}(?<secret>[^\\s"'\`,;$@%&(){}\\[\\]<>]{8,128})(?![(\\w])`, 'i'),
     minEntropy: 3,
     allow: /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\(?[a-z_]+\)?s?|\{\{.*\}\}|<[^>]*>|\*+|x+|(?:your|my|the)?_?password_?(?:here)?|changeme|null|none|true|false|undefined|required|os\.environ.*|process\.env.*|getenv.*)$/i,
   },

@@ -50,7 +50,8 @@ function lineOf(starts: number[], offset: number): number {
   return lo; // 0-based
 }
 
-export function scanText(text: string, compiled: CompiledRules): SecretHit[] {
+/** `onSecret` sees each clear value (to redact it elsewhere); it never enters a hit. */
+export function scanText(text: string, compiled: CompiledRules, onSecret?: (clear: string) => void): SecretHit[] {
   if (!compiled.keywords.test(text)) return [];
   const lower = text.toLowerCase();
   let starts: number[] | undefined;
@@ -66,6 +67,7 @@ export function scanText(text: string, compiled: CompiledRules): SecretHit[] {
       if (!secret) continue;
       if (rule.allow?.test(secret)) continue;
       if (rule.minEntropy && entropy(secret) < rule.minEntropy) continue;
+      onSecret?.(secret);
       const secretStart = m.index + m[0].indexOf(secret);
       const secretEnd = secretStart + secret.length;
       starts ??= lineStarts(text);
@@ -86,8 +88,18 @@ export function scanText(text: string, compiled: CompiledRules): SecretHit[] {
   return dedupeOverlaps(hits);
 }
 
-/** A generic rule matching the same line as a specific one adds nothing. */
+/**
+ * One secret, one finding: a generic rule matching the same line as a
+ * specific one adds nothing, nor does a second rule masking the same span.
+ */
 function dedupeOverlaps(hits: SecretHit[]): SecretHit[] {
   const specific = new Set(hits.filter((h) => h.ruleId !== 'generic-password').map((h) => h.startLine));
-  return hits.filter((h) => h.ruleId !== 'generic-password' || !specific.has(h.startLine));
+  const seen = new Set<string>();
+  return hits.filter((h) => {
+    if (h.ruleId === 'generic-password' && specific.has(h.startLine)) return false;
+    const key = `${h.startLine}\0${h.match}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

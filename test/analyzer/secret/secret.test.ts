@@ -32,7 +32,7 @@ test('finds the common credentials and masks every one of them', () => {
     `DATABASE_URL = "postgres://app:S3cr3t-Value-9@db:5432/app"`,
   ].join('\n');
   const hits = scanText(text, compiled);
-  assert.deepEqual(hits.map((h) => h.ruleId).sort(), ['aws-access-key-id', 'aws-secret-access-key', 'connection-string-password', 'github-pat', 'npm-access-token', 'npmrc-auth-token']);
+  assert.deepEqual(hits.map((h) => h.ruleId).sort(), ['aws-access-key-id', 'aws-secret-access-key', 'connection-string-password', 'github-pat', 'npm-access-token']);
   for (const h of hits) {
     for (const secret of [AKID, AWS_SECRET, GHP, NPM, 'S3cr3t-Value-9']) assert.ok(!h.match.includes(secret), `${h.ruleId} leaks its value: ${h.match}`);
     assert.match(h.match, /\*{8,}/);
@@ -50,6 +50,15 @@ test('private keys made by the real crypto library are found, over their whole l
   assert.ok(hits[0]!.endLine > 10);
   assert.deepEqual(rulesOf(pkcs8), ['private-key']);
   assert.deepEqual(rulesOf('-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----'), []);
+});
+
+test('a legacy .npmrc token (not npm_-shaped) is found by the .npmrc rule, once', () => {
+  assert.deepEqual(rulesOf(`//registry.npmjs.org/:_authToken=${alnum('uuid-ish', 8)}-${alnum('uuid-2', 4)}-${alnum('uuid-3', 12)}\nalways-auth=true`), ['npmrc-auth-token']);
+  assert.deepEqual(rulesOf('db_password = "x" // not here\n_authToken=${NPM_TOKEN}'), []);
+});
+
+test('code that names a password variable is not a secret', () => {
+  assert.deepEqual(rulesOf('    $pwd=cwd();\n    my @passwd = getpwnam($name);\n    password = get_password(user)'), []);
 });
 
 test('placeholders, references and low-entropy values are not secrets', () => {

@@ -1,0 +1,71 @@
+/**
+ * Acceptance (secrets): every secret build-images.sh planted in polyglot
+ * (expected/polyglot.secrets.tsv) is found, including the id_rsa deleted by a
+ * later layer, the DB_PASSWORD in the config and the GITHUB_TOKEN in history;
+ * node-app's .npmrc token too; no output format carries a clear value; and
+ * debian-bookworm has no finding at all.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../support/cli.js';
+import { ensureImages, imageForms } from '../support/images.js';
+
+const images = ensureImages(['polyglot', 'node-app', 'debian-bookworm']);
+
+/** The planted kinds and the rule customs reports them under. */
+const RULE_OF_KIND: Record<string, string> = {
+  'aws-access-key-id': 'aws-access-key-id', 'aws-secret-access-key': 'aws-secret-access-key', 'github-pat': 'github-pat',
+  password: 'generic-password', 'db-url-password': 'connection-string-password', 'private-key-pkcs8': 'private-key',
+  'private-key-rsa': 'private-key', 'private-key-openssh': 'private-key', 'npm-access-token': 'npm-access-token',
+};
+
+interface Secret { RuleID: string; Match: string; Deleted?: boolean; Layer?: { DiffID: string } }
+type Found = { target: string; s: Secret }[];
+
+async function scan(name: string, format = 'json'): Promise<{ out: string; found: Found }> {
+  if ('skip' in images) throw new Error(images.skip);
+  const r = await runCli(['image', '--input', imageForms(images.cache, name).oci, '--scanners', 'secret', '-f', format, '--no-cache', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  if (format !== 'json') return { out: r.stdout, found: [] };
+  const report = JSON.parse(r.stdout) as { Results: { Target: string; Secrets?: Secret[] }[] };
+  return { out: r.stdout, found: report.Results.flatMap((x) => (x.Secrets ?? []).map((s) => ({ target: x.Target, s }))) };
+}
+
+function planted(name: string): { path: string; kind: string; value: string }[] {
+  if ('skip' in images) return [];
+  const lines = readFileSync(join(images.cache, 'expected', `${name}.secrets.tsv`), 'utf8').trim().split('\n').slice(1);
+  return lines.map((l) => { const [path, kind, value] = l.split('\t'); return { path: path!, kind: kind!, value: value! }; });
+}
+
+describe('secrets in real images', { concurrency: 1 }, () => {
+  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  for (const name of ['polyglot', 'node-app']) {
+    test(`${name}: every planted secret is found, masked in every format`, async () => {
+      const { out, found } = await scan(name);
+      for (const p of planted(name)) {
+        const rule = RULE_OF_KIND[p.kind];
+        assert.ok(rule, `unknown kind ${p.kind}`);
+        const where = p.path === 'config:Env' || p.path === 'config:history' ? 'image config'
+          : p.path.includes('*') ? new RegExp(`^${p.path.replace(/\*/g, '[^/]+')}$`) : p.path;
+        const hit = found.find((f) => f.s.RuleID === rule && (typeof where === 'string' ? f.target === where : where.test(f.target)));
+        assert.ok(hit, `${p.kind} in ${p.path} not found; found: ${found.map((f) => `${f.target}:${f.s.RuleID}`).join(', ')}`);
+      }
+      const texts = [out, (await scan(name, 'table')).out];
+      for (const p of planted(name)) {
+        if (p.value.startsWith('-----BEGIN')) continue; // the PEM marker line is not the secret; the key body is
+        for (const t of texts) assert.ok(!t.includes(p.value), `${p.kind} value appears unmasked`);
+      }
+      if (name === 'polyglot') {
+        const deleted = found.find((f) => f.target === '/root/.ssh/id_rsa');
+        assert.equal(deleted?.s.Deleted, true, 'the whited-out id_rsa is reported as deleted but recoverable');
+        assert.ok(deleted?.s.Layer?.DiffID, 'with the layer that still holds it');
+      }
+    });
+  }
+  test('debian-bookworm: no findings', async () => {
+    const { found } = await scan('debian-bookworm');
+    assert.deepEqual(found.map((f) => `${f.target}:${f.s.RuleID}`), []);
+  });
+});
