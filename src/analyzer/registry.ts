@@ -10,6 +10,11 @@ import { dpkgFilesAnalyzer, dpkgStatusAnalyzer } from './os/dpkg.js';
 import { eolInfo } from './os/eol.js';
 import { osPackagePurl } from './os/os-purl.js';
 import { osReleaseAnalyzer, resolveOS } from './os/release.js';
+import { goAnalyzers } from './lang/go/index.js';
+import { javaAnalyzers } from './lang/java/index.js';
+import { npmAnalyzers } from './lang/npm/index.js';
+import { pythonAnalyzers } from './lang/python/index.js';
+import { rubyAnalyzers } from './lang/ruby/index.js';
 import { secretAnalyzer } from './secret/analyzer.js';
 import type { Analyzer } from './types.js';
 
@@ -20,6 +25,11 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   dpkgFilesAnalyzer,
   apkAnalyzer,
   rpmAnalyzer,
+  ...npmAnalyzers,
+  ...pythonAnalyzers,
+  ...goAnalyzers,
+  ...javaAnalyzers,
+  ...rubyAnalyzers,
 ];
 
 export function analyzersFor(scanners: readonly ScannerName[]): Analyzer[] {

@@ -49,6 +49,8 @@ export interface Package {
   ownedBy?: string;
   /** Names (ids) of direct dependencies, when the metadata gives them. */
   dependsOn?: string[];
+  /** How the identity was found when not from package metadata proper (`manifest`, `file-name` for jars). */
+  identifiedBy?: string;
   /** Filled by the merge: the layer that introduced this package's current version. */
   layer?: LayerRef;
 }

@@ -40,9 +40,9 @@ export function packageJson(p: Package): Json {
     DependsOn: p.dependsOn,
     Layer: layerJson(p.layer),
     FilePath: p.filePath,
-    InstalledFiles: p.installedFiles,
     Origin: p.origin,
     OwnedBy: p.ownedBy,
+    IdentifiedBy: p.identifiedBy,
   });
 }
 

@@ -1,0 +1,40 @@
+/**
+ * Installed gems: `specifications/*.gemspec` (and `specifications/default/`
+ * for Ruby's default gems). These are Ruby source; they are read with
+ * bounded patterns for the name/version/licence assignments, never run.
+ */
+import type { Package } from '../../../artifact/package.js';
+import { buildPurl } from '../../../artifact/purl.js';
+import type { Analyzer } from '../../types.js';
+
+const GEMSPEC = /(?:^|\/)specifications\/(?:default\/)?[^/]+\.gemspec$/;
+
+function stringOf(text: string, field: string): string | undefined {
+  const re = new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*(?:Gem::Version\\.new\\()?["']([^"'\\n]{1,200})["']`, 'm');
+  return re.exec(text)?.[1];
+}
+
+function licencesOf(text: string): string[] {
+  const list = /^\s*\w+\.licenses?\s*=\s*\[?([^\n\]]{0,500})\]?/m.exec(text)?.[1];
+  if (!list) return [];
+  return [...list.matchAll(/["']([^"']{1,100})["']/g)].map((m) => m[1]!);
+}
+
+export const gemspecAnalyzer: Analyzer = {
+  name: 'ruby-gemspec',
+  version: 1,
+  maxFileSize: 1024 * 1024,
+  required: (path) => GEMSPEC.test(path),
+  analyze(file, ctx) {
+    const text = file.content.toString('utf8');
+    // rubygems writes `# stub: NAME VERSION PLATFORM REQUIRE_PATHS` first; the assignments confirm it.
+    const stub = /^# stub: (\S+) (\S+)/m.exec(text);
+    const name = stringOf(text, 'name') ?? stub?.[1];
+    const version = stringOf(text, 'version') ?? stub?.[2];
+    if (!name || !version || !/^[0-9]/.test(version)) { ctx.warn('no literal name and version in the gemspec; skipped'); return undefined; }
+    const pkg: Package = { name, version, purl: buildPurl({ type: 'gem', name, version }), ecosystem: 'rubygems', type: 'gemspec', filePath: file.path, origin: 'installed' };
+    const lic = licencesOf(text);
+    if (lic.length) pkg.licenses = lic;
+    return { packageSets: [{ type: 'gemspec', filePath: file.path, packages: [pkg] }] };
+  },
+};
