@@ -22,7 +22,7 @@ export function pypiPurl(name: string, version: string): string {
 export function parseCoreMetadata(text: string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
   let last: string | undefined;
-  for (const [i, line] of text.split('\n').entries()) {
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
     if (i > MAX_HEADER_LINES || line.trim() === '') break;
     if (/^[ \t]/.test(line) && last) {
       const vals = fields.get(last)!;

@@ -18,7 +18,7 @@ export const pythonRequirementsAnalyzer: Analyzer = {
     const packages: Package[] = [];
     const unpinned: string[] = [];
     const text = file.content.toString('utf8').replace(/\\\r?\n/g, ' ');
-    for (const raw of text.split('\n').slice(0, 100_000)) {
+    for (const raw of text.split(/\r?\n/).slice(0, 100_000)) {
       const line = raw.replace(/(^|\s)#.*$/, '').replace(/\s--hash=\S+/g, '').trim();
       if (!line || line.startsWith('-')) continue; // options, -r/-c includes, -e editables
       const m = PIN.exec(line);

@@ -21,7 +21,7 @@ export const gemfileLockAnalyzer: Analyzer = {
     let section = '';
     let inSpecs = false;
     let current: Package | undefined;
-    for (const line of file.content.toString('utf8').split('\n').slice(0, 200_000)) {
+    for (const line of file.content.toString('utf8').split(/\r?\n/).slice(0, 200_000)) {
       if (/^[A-Z]/.test(line)) { section = line.trim(); inSpecs = false; current = undefined; continue; }
       if (line === '  specs:') { inSpecs = ['GEM', 'GIT', 'PATH'].includes(section); continue; }
       if (!inSpecs) continue;
