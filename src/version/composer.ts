@@ -2,7 +2,8 @@
  * Composer ordering (composer/semver): up to four numeric parts, then a
  * stability (dev < alpha < beta < RC < stable < patch/pl) with a number.
  */
-import { InvalidVersionError, type VersionComparator } from './types.js';
+import { parsedComparator } from './parsed.js';
+import type { VersionComparator } from './types.js';
 
 const RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p|dev)(?:[.-]?(\d+))?)?(?:[.-]?dev)?$/i;
 const STABILITY: Record<string, number> = { dev: 0, alpha: 1, a: 1, beta: 2, b: 2, rc: 3, stable: 4, patch: 5, pl: 5, p: 5 };
@@ -16,15 +17,7 @@ function parse(v: string): number[] | undefined {
   return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0), Number(m[4] ?? 0), stab, Number(m[6] ?? 0), devSuffix && m[5] ? -1 : 0];
 }
 
-export const composerComparator: VersionComparator = {
-  id: 'composer',
-  isValid: (v) => parse(v) !== undefined,
-  compare(a, b) {
-    const x = parse(a);
-    if (!x) throw new InvalidVersionError('composer', a);
-    const y = parse(b);
-    if (!y) throw new InvalidVersionError('composer', b);
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
-    return 0;
-  },
-};
+export const composerComparator: VersionComparator = parsedComparator('composer', parse, (x, y) => {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return 0;
+});

@@ -3,7 +3,8 @@
  * letters sort before non-letters, `~` before everything, even the end.
  * Also used for Ubuntu.
  */
-import { InvalidVersionError, type VersionComparator } from './types.js';
+import { parsedComparator } from './parsed.js';
+import type { VersionComparator } from './types.js';
 
 interface DpkgVersion { epoch: number; upstream: string; revision: string }
 
@@ -51,15 +52,5 @@ export function compareFragment(a: string, b: string): number {
   return 0;
 }
 
-export const dpkgComparator: VersionComparator = {
-  id: 'dpkg',
-  isValid: (v) => parseDpkg(v) !== undefined,
-  compare(a, b) {
-    const x = parseDpkg(a);
-    if (!x) throw new InvalidVersionError('dpkg', a);
-    const y = parseDpkg(b);
-    if (!y) throw new InvalidVersionError('dpkg', b);
-    if (x.epoch !== y.epoch) return x.epoch - y.epoch;
-    return Math.sign(compareFragment(x.upstream, y.upstream)) || Math.sign(compareFragment(x.revision, y.revision));
-  },
-};
+export const dpkgComparator: VersionComparator = parsedComparator('dpkg', parseDpkg, (x, y) =>
+  x.epoch !== y.epoch ? Math.sign(x.epoch - y.epoch) : Math.sign(compareFragment(x.upstream, y.upstream)) || Math.sign(compareFragment(x.revision, y.revision)));

@@ -5,7 +5,8 @@
  * `go1.21rc2`, `go1.20`: mapped onto semver (`1.21.0-rc.2`).
  */
 import semver from 'semver';
-import { InvalidVersionError, type VersionComparator } from './types.js';
+import { parsedComparator } from './parsed.js';
+import type { VersionComparator } from './types.js';
 
 function toSemver(v: string): string | null {
   let s = v.trim();
@@ -20,14 +21,4 @@ function toSemver(v: string): string | null {
   return semver.valid(s);
 }
 
-export const goComparator: VersionComparator = {
-  id: 'go',
-  isValid: (v) => toSemver(v) !== null,
-  compare(a, b) {
-    const x = toSemver(a);
-    if (x === null) throw new InvalidVersionError('go', a);
-    const y = toSemver(b);
-    if (y === null) throw new InvalidVersionError('go', b);
-    return semver.compare(x, y);
-  },
-};
+export const goComparator: VersionComparator = parsedComparator('go', toSemver, (x, y) => semver.compare(x, y));

@@ -2,7 +2,8 @@
  * NuGet ordering: SemVer 2.0 with up to four numeric parts (a missing part
  * is 0), pre-release labels compared case-insensitively, metadata ignored.
  */
-import { InvalidVersionError, type VersionComparator } from './types.js';
+import { parsedComparator } from './parsed.js';
+import type { VersionComparator } from './types.js';
 
 const RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z.-]+)?$/;
 
@@ -13,14 +14,8 @@ function parse(v: string): { nums: bigint[]; pre: string[] } | undefined {
   return { nums: [1, 2, 3, 4].map((i) => BigInt(m[i] ?? '0')), pre: m[5] ? m[5].toLowerCase().split('.') : [] };
 }
 
-export const nugetComparator: VersionComparator = {
-  id: 'nuget',
-  isValid: (v) => parse(v) !== undefined,
-  compare(a, b) {
-    const x = parse(a);
-    if (!x) throw new InvalidVersionError('nuget', a);
-    const y = parse(b);
-    if (!y) throw new InvalidVersionError('nuget', b);
+export const nugetComparator: VersionComparator = parsedComparator('nuget', parse, (x, y) => {
+  {
     for (let i = 0; i < 4; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i]! < y.nums[i]! ? -1 : 1;
     if (!x.pre.length || !y.pre.length) return x.pre.length === y.pre.length ? 0 : x.pre.length ? -1 : 1;
     for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
@@ -33,5 +28,5 @@ export const nugetComparator: VersionComparator = {
       if (p !== q) return p < q ? -1 : 1;
     }
     return 0;
-  },
-};
+  }
+});

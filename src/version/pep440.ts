@@ -2,7 +2,8 @@
  * PEP 440 ordering: epoch, release, pre (a < b < rc), post, dev, local.
  * Normalises spellings (`1.0.0alpha1` = `1.0.0a1`, `1.0-post1` = `1.0.post1`).
  */
-import { InvalidVersionError, type VersionComparator } from './types.js';
+import { parsedComparator } from './parsed.js';
+import type { VersionComparator } from './types.js';
 
 const RE = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/i;
 
@@ -67,14 +68,4 @@ export function comparePep440(a: Pep440, b: Pep440): number {
   return cmpLocal(a.local, b.local);
 }
 
-export const pep440Comparator: VersionComparator = {
-  id: 'pep440',
-  isValid: (v) => parse(v) !== undefined,
-  compare(a, b) {
-    const x = parse(a);
-    if (!x) throw new InvalidVersionError('pep440', a);
-    const y = parse(b);
-    if (!y) throw new InvalidVersionError('pep440', b);
-    return comparePep440(x, y);
-  },
-};
+export const pep440Comparator: VersionComparator = parsedComparator('pep440', parse, comparePep440);

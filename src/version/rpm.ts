@@ -3,7 +3,8 @@
  * segments, numbers beat letters, `~` sorts before everything and `^` after
  * the end but before any other addition.
  */
-import { InvalidVersionError, type VersionComparator } from './types.js';
+import { parsedComparator } from './parsed.js';
+import type { VersionComparator } from './types.js';
 
 export function rpmvercmp(a: string, b: string): number {
   if (a === b) return 0;
@@ -48,16 +49,6 @@ function split(v: string): { epoch: number; version: string; release: string } |
   return m && v.length < 256 ? { epoch: Number(m[1] ?? 0), version: m[2]!, release: m[3] ?? '' } : undefined;
 }
 
-export const rpmComparator: VersionComparator = {
-  id: 'rpm',
-  isValid: (v) => split(v) !== undefined,
-  compare(a, b) {
-    const x = split(a);
-    if (!x) throw new InvalidVersionError('rpm', a);
-    const y = split(b);
-    if (!y) throw new InvalidVersionError('rpm', b);
-    if (x.epoch !== y.epoch) return x.epoch < y.epoch ? -1 : 1;
-    // rpm ≥ 4.17 (rpmverCmp): a missing release compares as empty, i.e. lower than any release.
-    return rpmvercmp(x.version, y.version) || rpmvercmp(x.release, y.release);
-  },
-};
+// rpm ≥ 4.17 (rpmverCmp): a missing release compares as empty, i.e. lower than any release.
+export const rpmComparator: VersionComparator = parsedComparator('rpm', split, (x, y) =>
+  x.epoch !== y.epoch ? (x.epoch < y.epoch ? -1 : 1) : rpmvercmp(x.version, y.version) || rpmvercmp(x.release, y.release));

@@ -3,21 +3,12 @@
  * and crates.io. OSV SEMVER ranges start at `0`, which is the lowest version.
  */
 import semver from 'semver';
-import { InvalidVersionError, type VersionComparator } from './types.js';
+import { parsedComparator } from './parsed.js';
+import type { VersionComparator } from './types.js';
 
 function norm(v: string): string | null {
   if (v === '0') return '0.0.0';
   return semver.valid(v.trim(), { loose: false }) ?? semver.valid(semver.clean(v, { loose: true }) ?? '', { loose: true });
 }
 
-export const semverComparator: VersionComparator = {
-  id: 'semver',
-  isValid: (v) => norm(v) !== null,
-  compare(a, b) {
-    const x = norm(a);
-    if (x === null) throw new InvalidVersionError('semver', a);
-    const y = norm(b);
-    if (y === null) throw new InvalidVersionError('semver', b);
-    return semver.compare(x, y, { loose: true });
-  },
-};
+export const semverComparator: VersionComparator = parsedComparator('semver', norm, (x, y) => semver.compare(x, y, { loose: true }));
