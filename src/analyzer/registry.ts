@@ -13,8 +13,10 @@ import { osReleaseAnalyzer, resolveOS } from './os/release.js';
 import { goAnalyzers } from './lang/go/index.js';
 import { javaAnalyzers } from './lang/java/index.js';
 import { npmAnalyzers } from './lang/npm/index.js';
+import { phpAnalyzers } from './lang/php/index.js';
 import { pythonAnalyzers } from './lang/python/index.js';
 import { rubyAnalyzers } from './lang/ruby/index.js';
+import { rustAnalyzers } from './lang/rust/index.js';
 import { secretAnalyzer } from './secret/analyzer.js';
 import type { Analyzer } from './types.js';
 
@@ -30,6 +32,8 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   ...goAnalyzers,
   ...javaAnalyzers,
   ...rubyAnalyzers,
+  ...rustAnalyzers,
+  ...phpAnalyzers,
 ];
 
 export function analyzersFor(scanners: readonly ScannerName[]): Analyzer[] {

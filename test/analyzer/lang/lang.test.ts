@@ -116,3 +116,38 @@ test('ruby: installed gemspecs (bundled and default gems) and Gemfile.lock', asy
   assert.deepEqual(nv(lock.pkgs), ['json@2.6.1', 'rake@13.0.6']);
   assert.ok(lock.pkgs.every((p) => p.origin === 'lockfile' && p.purl.startsWith('pkg:gem/')));
 });
+
+test('npm: yarn.lock classic and berry, pnpm-lock 5.4, 6.0 and 9.0, as the tools wrote them', async () => {
+  const { yarnLockAnalyzer } = await import('../../../src/analyzer/lang/npm/yarn-lock.js');
+  const { pnpmLockAnalyzer } = await import('../../../src/analyzer/lang/npm/pnpm-lock.js');
+  const want = ['@types/semver@7.5.0', 'is-number@7.0.0', 'ms@2.1.3'];
+  for (const f of ['yarn-v1.lock', 'yarn-berry.lock']) {
+    const { pkgs } = await run(yarnLockAnalyzer, 'app/yarn.lock', read('npm', f));
+    assert.deepEqual(nv(pkgs), want, f);
+    assert.equal(pkgs.find((p) => p.name === '@types/semver')!.purl, 'pkg:npm/%40types/semver@7.5.0');
+  }
+  for (const f of ['pnpm-lock-v7.yaml', 'pnpm-lock-v8.yaml', 'pnpm-lock-v9.yaml']) {
+    const { pkgs } = await run(pnpmLockAnalyzer, 'app/pnpm-lock.yaml', read('npm', f));
+    assert.deepEqual(nv(pkgs), want, f);
+    assert.deepEqual(pkgs.filter((p) => p.dev).map((p) => p.name), ['is-number'], `${f}: devDependencies are dev`);
+  }
+  const broken = await run(pnpmLockAnalyzer, 'pnpm-lock.yaml', Buffer.from('packages: [unclosed'));
+  assert.match(broken.warnings[0]!, /not valid YAML/);
+});
+
+test('rust: Cargo.lock v4 from cargo lists registry crates, not the workspace crate', async () => {
+  const { cargoLockAnalyzer } = await import('../../../src/analyzer/lang/rust/cargo-lock.js');
+  const { pkgs } = await run(cargoLockAnalyzer, 'src/app/Cargo.lock', read('rust', 'Cargo.lock'));
+  assert.deepEqual(nv(pkgs), ['cfg-if@1.0.0', 'itoa@1.0.1']);
+  assert.equal(pkgs[0]!.purl, 'pkg:cargo/cfg-if@1.0.0');
+});
+
+test('php: Composer installed.json and composer.lock, dev packages marked', async () => {
+  const { composerInstalledAnalyzer, composerLockAnalyzer } = await import('../../../src/analyzer/lang/php/composer.js');
+  const inst = await run(composerInstalledAnalyzer, 'var/www/vendor/composer/installed.json', read('php', 'installed.json'));
+  assert.deepEqual(inst.pkgs.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}`).sort(), ['acme/devtool@0.3.0 dev', 'acme/util@1.4.2']);
+  assert.equal(inst.pkgs.find((p) => p.name === 'acme/util')!.purl, 'pkg:composer/acme/util@1.4.2');
+  const lock = await run(composerLockAnalyzer, 'var/www/composer.lock', read('php', 'composer.lock'));
+  assert.deepEqual(lock.pkgs.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}`).sort(), ['acme/devtool@0.3.0 dev', 'acme/util@1.4.2']);
+  assert.deepEqual(lock.pkgs.find((p) => p.name === 'acme/util')!.licenses, ['MIT']);
+});
