@@ -67,6 +67,7 @@ export async function runScan(open: (logger: Logger) => Promise<Image>, flags: S
     const opts = defaultScanOptions({
       scanners,
       cacheDir: flags.cache ? cacheDir : undefined,
+      cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
       parallel: Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2),
       includeDevDeps: flags.includeDevDeps ?? false,
       limits: {

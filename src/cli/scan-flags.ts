@@ -26,6 +26,7 @@ export interface ScanFlags {
   dbSource?: string[];
   matchOsOwned?: boolean;
   parallel: string;
+  cacheMaxSize?: string;
   quiet?: boolean;
   debug?: boolean;
   maxLayerSize?: string;
@@ -38,6 +39,7 @@ export function addScanFlags(cmd: Command): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR; default: the user cache dir)')
     .option('--no-cache', 'do not read or write the per-layer cache')
+    .option('--cache-max-size <bytes>', 'prune the per-layer cache, least recently used first, beyond this size', String(2 * 1024 ** 3))
     .option('--scanners <list>', 'comma-separated: vuln,secret,misconfig,license', 'vuln')
     .option('--list-all-pkgs', 'list every package in json/table output, not only vulnerable ones')
     .option('--include-dev-deps', 'include development-only lockfile entries')

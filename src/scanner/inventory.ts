@@ -21,6 +21,7 @@ export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{
     logger: opts.logger,
     onLayerDone: (_layer, fromCache) => opts.onLayerDone?.(++done, image.layers.length, fromCache),
   });
+  if (cache instanceof FileLayerCache && opts.cacheMaxBytes !== undefined) cache.prune(opts.cacheMaxBytes);
   const merged = mergeLayers(facts);
   const artifact = buildArtifact(image, merged, osSupport, { includeDevDeps: opts.includeDevDeps });
   return { artifact, stats };

@@ -11,6 +11,8 @@ export interface ScanOptions {
   scanners: ScannerName[];
   /** Where layer results (and the vulnerability database) live; undefined = no layer cache. */
   cacheDir?: string;
+  /** Bytes the layer cache may hold after a scan (LRU pruning). */
+  cacheMaxBytes?: number;
   /** Layers walked at once. */
   parallel: number;
   includeDevDeps: boolean;
