@@ -20,6 +20,7 @@ import { toolVersion } from './main.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
 import { ensureVulnDb } from './db-ready.js';
 import { secretResults } from '../scanner/secrets.js';
+import { checkImageConfig } from '../detect/misconfig/image-config.js';
 import { configSecretValues, redactText } from '../analyzer/secret/config.js';
 
 export function parseScanners(list: string): ScannerName[] {
@@ -83,6 +84,10 @@ export async function runScan(open: (logger: Logger) => Promise<Image>, flags: S
     let report = buildReport(image, artifact, { artifactType });
     if (db) report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
     if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config)] };
+    if (scanners.includes('misconfig')) {
+      const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
+      report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };
+    }
     for (const w of report.warnings) logger.warn(w);
     if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
 
