@@ -8,7 +8,12 @@ import { describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { ensureDb } from '../support/db.js';
 import { ensureImages, imageForms } from '../support/images.js';
-import { cycloneDxValidator, errorsOf, reportValidator, spdxValidator } from '../support/schema.js';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture } from '../support/paths.js';
+import { cycloneDxValidator, errorsOf, gitlabValidator, reportValidator, sarifValidator, spdxValidator } from '../support/schema.js';
 
 const IMAGES = ['node-app', 'polyglot', 'distroless', 'alpine-amd64', 'debian-bullseye'];
 const images = ensureImages(IMAGES);
@@ -51,6 +56,53 @@ describe('formats validate against their schemas on real images', { concurrency:
       assert.equal(r.code, 0, r.stderr);
       const v = reportValidator();
       assert.ok(v(JSON.parse(r.stdout)), errorsOf(v));
+    });
+  }
+});
+
+describe('CI formats validate against their schemas on real images', { concurrency: 1 }, () => {
+  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  if ('skip' in db) { test('db', (t) => t.skip(db.skip)); return; }
+  for (const name of ['node-app', 'polyglot', 'debian-bullseye']) {
+    const input = imageForms(images.cache, name).oci;
+    const scan = (format: string) => runCli(['image', '--input', input, '-f', format, '--scanners', 'vuln,secret,misconfig', '--cache-dir', db.cacheDir, '--skip-db-update', '--quiet']);
+    test(`${name}: sarif 2.1.0 with GitHub's required fields`, async () => {
+      const r = await scan('sarif');
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as { runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string }; properties: Record<string, string> }[] } }; results: { message: { text: string }; locations: { physicalLocation: { region: { startLine: number } } }[]; partialFingerprints: Record<string, string> }[] }[] };
+      const v = sarifValidator();
+      assert.ok(v(doc), errorsOf(v));
+      const run = doc.runs[0]!;
+      assert.ok(run.results.length > 0);
+      for (const rule of run.tool.driver.rules) {
+        assert.ok(rule.shortDescription.text && rule.fullDescription.text && rule.help.text && rule.fullDescription.text.length <= 1024, rule.id);
+        assert.match(rule.properties['security-severity']!, /^\d+\.\d$/);
+      }
+      for (const res of run.results) {
+        assert.ok(res.message.text && res.locations[0]!.physicalLocation.region.startLine >= 1);
+        assert.match(res.partialFingerprints['primaryLocationLineHash']!, /^[0-9a-f]{32}$/);
+      }
+      assert.equal(new Set(run.results.map((x) => x.partialFingerprints['primaryLocationLineHash'])).size, run.results.length, 'fingerprints are unique');
+    });
+    test(`${name}: gitlab container scanning 15.x`, async () => {
+      const r = await scan('gitlab');
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as { vulnerabilities: unknown[] };
+      const v = gitlabValidator();
+      assert.ok(v(doc), errorsOf(v));
+      assert.ok(doc.vulnerabilities.length > 0);
+    });
+    test(`${name}: junit validates against junit-10.xsd`, async (t) => {
+      const r = await scan('junit');
+      assert.equal(r.code, 0, r.stderr);
+      const xmllint = spawnSync('xmllint', ['--version']);
+      if (xmllint.error) { t.skip('skipped: xmllint (Debian libxml2-utils) is not installed'); return; }
+      const file = join(tmpdir(), `customs-junit-${process.pid}-${name}.xml`);
+      writeFileSync(file, r.stdout);
+      const check = spawnSync('xmllint', ['--noout', '--schema', fixture('schemas', 'junit-10.xsd'), file], { encoding: 'utf8' });
+      rmSync(file, { force: true });
+      assert.equal(check.status, 0, check.stderr);
+      assert.match(r.stdout, /<failure /);
     });
   }
 });

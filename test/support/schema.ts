@@ -34,6 +34,25 @@ function load(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
 
+let sarif: ValidateFunction | undefined;
+let gitlab: ValidateFunction | undefined;
+
+/** SARIF's official schema is draft-04: validated with ajv-draft-04. */
+export function sarifValidator(): ValidateFunction {
+  if (!sarif) {
+    const Ajv4 = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
+    const ajv = new Ajv4({ strict: false, allErrors: true });
+    addFormats(ajv as unknown as Parameters<typeof addFormats>[0]);
+    sarif = ajv.compile(load(fixture('schemas', 'sarif-schema-2.1.0.json')));
+  }
+  return sarif;
+}
+
+export function gitlabValidator(): ValidateFunction {
+  gitlab ??= makeAjv().compile(load(fixture('schemas', 'gitlab-container-scanning-15.2.4.json')));
+  return gitlab;
+}
+
 let cdx: ValidateFunction | undefined;
 let spdx: ValidateFunction | undefined;
 let report: ValidateFunction | undefined;

@@ -1,7 +1,10 @@
 /** Picks the renderer for `--format`. Renderers only render the report model. */
 import type { Report } from '../model.js';
 import { renderCycloneDx } from './cyclonedx.js';
+import { renderGitlab } from './gitlab.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderSarif } from './sarif.js';
 import { renderSpdxJson } from './spdx-json.js';
 import { renderSpdxTag } from './spdx-tag.js';
 import { renderTableReport } from './table.js';
@@ -22,6 +25,9 @@ export function renderReport(report: Report, format: string, opts: RenderOptions
     case 'cyclonedx': return renderCycloneDx(report, fo);
     case 'spdx-json': return renderSpdxJson(report, fo);
     case 'spdx': return renderSpdxTag(report, fo);
+    case 'sarif': return renderSarif(report, fo);
+    case 'gitlab': return renderGitlab(report, fo);
+    case 'junit': return renderJunit(report, fo);
     default: throw new Error(`unknown format ${format}`);
   }
 }
