@@ -2,7 +2,11 @@
  * One scan from the command line: open the image, inventory it, run the
  * detectors asked for, filter, render, and set the exit code.
  */
-import { writeFileSync, renameSync } from 'node:fs';
+import { existsSync, writeFileSync, renameSync } from 'node:fs';
+import { loadIgnoreFile } from '../policy/ignore.js';
+import { applyDecisions } from '../policy/suppress.js';
+import { loadVex } from '../policy/vex.js';
+import type { Report } from '../report/model.js';
 import { dirname, join, basename } from 'node:path';
 import { inventoryImage } from '../scanner/inventory.js';
 import { defaultScanOptions, SCANNER_NAMES, type ScannerName } from '../scanner/options.js';
@@ -52,6 +56,22 @@ export function writeReport(text: string, output: string | undefined): void {
   renameSync(tmp, output);
 }
 
+/** The ignore file named, or the first of the usual names present in the working dir. */
+function ignoreFileOf(flag: string | undefined): string | undefined {
+  if (flag) return flag;
+  return ['.customsignore', '.trivyignore', '.trivyignore.yaml'].find((f) => existsSync(f));
+}
+
+function applyTeamDecisions(report: Report, flags: ScanFlags, logger: Logger): Report {
+  const file = ignoreFileOf(flags.ignorefile);
+  const ignore = file ? loadIgnoreFile(file) : [];
+  const vex = (flags.vex ?? []).flatMap((v) => loadVex(v));
+  if (!ignore.length && !vex.length) return report;
+  const { report: decided, expired } = applyDecisions(report, { ignore, vex, now: new Date() });
+  for (const r of expired) logger.warn(`ignore rule ${r.id} (${r.origin}) expired on ${r.expiresAt}; it no longer applies`);
+  return decided;
+}
+
 export async function runScan(open: (logger: Logger) => Promise<Image>, flags: ScanFlags, artifactType: 'container_image' | 'filesystem'): Promise<void> {
   const logger = makeLogger(flags);
   const scanners = parseScanners(flags.scanners);
@@ -91,11 +111,13 @@ export async function runScan(open: (logger: Logger) => Promise<Image>, flags: S
     for (const w of report.warnings) logger.warn(w);
     if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
 
+    report = applyTeamDecisions(report, flags, logger);
     report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
     const rendered = renderReport(report, flags.format, {
       toolName: 'customs', toolVersion: toolVersion(),
       listAllPkgs: flags.listAllPkgs ?? false,
       listPackages: (flags.listAllPkgs ?? false) || scanners.length === 0,
+      showSuppressed: flags.showSuppressed ?? false,
     });
     // Secrets in the config also sit in history lines and layer `created_by` all over the report.
     const text = scanners.includes('secret') ? redactText(rendered, configSecretValues(image.config)) : rendered;

@@ -27,6 +27,9 @@ export interface ScanFlags {
   matchOsOwned?: boolean;
   parallel: string;
   cacheMaxSize?: string;
+  ignorefile?: string;
+  vex?: string[];
+  showSuppressed?: boolean;
   quiet?: boolean;
   debug?: boolean;
   maxLayerSize?: string;
@@ -52,6 +55,9 @@ export function addScanFlags(cmd: Command): Command {
     .option('--skip-db-update', 'never update the vulnerability database')
     .option('--offline-scan', 'never touch the network for the database')
     .option('--db-source <src...>', 'OSV export location(s): URL or directory (env CUSTOMS_DB_SOURCE)')
+    .option('--ignorefile <file>', 'ignore rules (default: .customsignore, else .trivyignore, else .trivyignore.yaml in the working dir)')
+    .option('--vex <file...>', 'OpenVEX or CycloneDX VEX documents (files or directories)')
+    .option('--show-suppressed', 'list the findings ignore rules and VEX suppressed')
     .option('--match-os-owned', 'also match language packages that the OS package manager installed')
     .option('--parallel <n>', 'layers analysed at once', '2')
     .option('--max-layer-size <bytes>', 'largest decompressed layer accepted')

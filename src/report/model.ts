@@ -55,6 +55,8 @@ export interface Vulnerability {
   lastModifiedDate?: string;
   layer?: LayerRef;
   matchedBy: MatchReason[];
+  /** VEX `under_investigation` (or `affected`) note kept on the finding. */
+  vexStatus?: string;
   /** Set when a language package owned by an OS package was matched (`--match-os-owned`). */
   osOwned?: boolean;
 }
@@ -96,6 +98,23 @@ export interface LicenseFinding {
   confidence?: number;
 }
 
+/** A finding a decision took out of the report: kept countable, with the rule or statement that did it. */
+export interface Suppression {
+  kind: 'vulnerability' | 'secret' | 'misconfiguration';
+  /** Finding id (vulnerability id, secret rule id, check id). */
+  id: string;
+  pkgName?: string;
+  installedVersion?: string;
+  severity: Severity;
+  /** `ignore` for an ignore-file rule, `vex` for a VEX statement. */
+  by: 'ignore' | 'vex';
+  /** The VEX status or `ignored`. */
+  status: string;
+  /** The file the rule came from, and its statement or justification. */
+  source: string;
+  statement?: string;
+}
+
 export interface Result {
   target: string;
   class: ResultClass;
@@ -105,6 +124,8 @@ export interface Result {
   secrets?: SecretFinding[];
   misconfigurations?: Misconfiguration[];
   licenses?: LicenseFinding[];
+  /** Findings suppressed by ignore rules or VEX (shown with --show-suppressed). */
+  suppressed?: Suppression[];
 }
 
 export interface ReportMetadata {

@@ -14,14 +14,15 @@ export interface RenderOptions {
   toolVersion: string;
   listAllPkgs: boolean;
   listPackages: boolean;
+  showSuppressed?: boolean;
   now?: Date;
 }
 
 export function renderReport(report: Report, format: string, opts: RenderOptions): string {
   const fo = { toolName: opts.toolName, toolVersion: opts.toolVersion, now: opts.now };
   switch (format) {
-    case 'json': return renderJson(report, { listAllPkgs: opts.listAllPkgs });
-    case 'table': return renderTableReport(report, { listPackages: opts.listPackages });
+    case 'json': return renderJson(report, { listAllPkgs: opts.listAllPkgs, showSuppressed: opts.showSuppressed });
+    case 'table': return renderTableReport(report, { listPackages: opts.listPackages, showSuppressed: opts.showSuppressed });
     case 'cyclonedx': return renderCycloneDx(report, fo);
     case 'spdx-json': return renderSpdxJson(report, fo);
     case 'spdx': return renderSpdxTag(report, fo);

@@ -9,6 +9,8 @@ import type { Report, Result, Vulnerability } from '../model.js';
 export interface JsonFormatOptions {
   /** Include `Packages` in every result (Trivy's `--list-all-pkgs`). */
   listAllPkgs: boolean;
+  /** Include the findings ignore rules and VEX took out (`--show-suppressed`). */
+  showSuppressed?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -75,6 +77,7 @@ function vulnerabilityJson(v: Vulnerability): Json {
     PublishedDate: v.publishedDate,
     LastModifiedDate: v.lastModifiedDate,
     MatchedBy: v.matchedBy.map((m) => ({ AdvisoryID: m.advisoryId, Ecosystem: m.ecosystem, Range: m.range })),
+    VEXStatus: v.vexStatus,
     OSOwned: v.osOwned || undefined,
   });
 }
@@ -96,6 +99,10 @@ function resultJson(r: Result, opts: JsonFormatOptions): Json {
       CauseMetadata: m.cause ? prune({ StartLine: m.cause.startLine, EndLine: m.cause.endLine, Code: m.cause.snippet ? { Lines: m.cause.snippet } : undefined }) : undefined,
       Layer: layerJson(m.layer),
     })),
+    Suppressed: opts.showSuppressed ? r.suppressed?.map((x) => prune({
+      Type: x.kind, ID: x.id, PkgName: x.pkgName, InstalledVersion: x.installedVersion, Severity: x.severity,
+      SuppressedBy: x.by, Status: x.status, Source: x.source, Statement: x.statement,
+    })) : undefined,
     Licenses: r.licenses?.map((l) => prune({
       Severity: l.severity, Category: l.category, PkgName: l.pkgName, FilePath: l.filePath, Name: l.name, Confidence: l.confidence,
     })),

@@ -9,6 +9,7 @@ import { renderTable } from './text-table.js';
 
 export interface TableFormatOptions {
   listPackages: boolean;
+  showSuppressed?: boolean;
 }
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
@@ -57,6 +58,11 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
     out.push(heading(`${r.target} (licenses)`), summary(count(r.licenses)));
     out.push(renderTable([{ header: 'Package' }, { header: 'License' }, { header: 'Classification' }, { header: 'Severity' }],
       r.licenses.map((l) => [l.pkgName ?? l.filePath ?? '', l.name, l.category, l.severity])));
+  }
+  if (opts.showSuppressed && r.suppressed?.length) {
+    out.push(heading(`${r.target}: ${r.suppressed.length} suppressed`));
+    out.push(renderTable([{ header: 'Finding' }, { header: 'Package' }, { header: 'Severity' }, { header: 'By' }, { header: 'Status' }, { header: 'Rule or statement', max: 50 }],
+      r.suppressed.map((x) => [x.id, x.pkgName ?? '', x.severity, x.by, x.status, `${x.source}${x.statement ? `: ${x.statement}` : ''}`])));
   }
   if (opts.listPackages && r.packages?.length) {
     out.push(heading(`${r.target} (${r.type}): ${r.packages.length} packages`));
