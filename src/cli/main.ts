@@ -8,6 +8,7 @@ import { UserError, errorMessage } from '../util/errors.js';
 import { registerClean } from './commands/clean.js';
 import { registerScanCommands } from './commands/scan.js';
 import { registerDb } from './commands/db.js';
+import { registerSbom } from './commands/sbom.js';
 
 export function toolVersion(): string {
   try {
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerScanCommands(program);
+  registerSbom(program);
   registerDb(program);
   registerClean(program);
   try {

@@ -9,7 +9,8 @@ import { loadVex } from '../policy/vex.js';
 import type { Report } from '../report/model.js';
 import { dirname, join, basename } from 'node:path';
 import { inventoryImage } from '../scanner/inventory.js';
-import { defaultScanOptions, SCANNER_NAMES, type ScannerName } from '../scanner/options.js';
+import { defaultScanOptions, SCANNER_NAMES, type ScannerName, type ScanOptions } from '../scanner/options.js';
+import type { Artifact } from '../artifact/artifact.js';
 import { buildReport } from '../report/build.js';
 import { renderReport } from '../report/format/index.js';
 import { applyFindingFilter, countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
@@ -72,7 +73,23 @@ function applyTeamDecisions(report: Report, flags: ScanFlags, logger: Logger): R
   return decided;
 }
 
-export async function runScan(open: (logger: Logger) => Promise<Image>, flags: ScanFlags, artifactType: 'container_image' | 'filesystem'): Promise<void> {
+/** What a scan runs on: an opened image and its inventory (from layers or from an SBOM). */
+export type Collect = (logger: Logger, opts: ScanOptions) => Promise<{ image: Image; artifact: Artifact }>;
+
+/** The collector for images and filesystems: open, then walk the layers. */
+export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
+  return async (logger, opts) => {
+    const image = await open(logger);
+    try {
+      return { image, artifact: (await inventoryImage(image, opts)).artifact };
+    } catch (e) {
+      await image.close();
+      throw e;
+    }
+  };
+}
+
+export async function runScan(collect: Collect, flags: ScanFlags, artifactType: Report['artifactType']): Promise<void> {
   const logger = makeLogger(flags);
   const scanners = parseScanners(flags.scanners);
   const severities = parseSeverities(flags.severity);
@@ -83,9 +100,7 @@ export async function runScan(open: (logger: Logger) => Promise<Image>, flags: S
   const progress = createProgress(!flags.quiet);
 
   const db = scanners.includes('vuln') ? await ensureVulnDb(cacheDir, flags, logger, progress) : undefined;
-  const image = await open(logger);
-  try {
-    const opts = defaultScanOptions({
+  const opts = defaultScanOptions({
       scanners,
       cacheDir: flags.cache ? cacheDir : undefined,
       cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
@@ -99,7 +114,8 @@ export async function runScan(open: (logger: Logger) => Promise<Image>, flags: S
       logger,
       onLayerDone: (done, total) => progress.update(`analysing layers ${done}/${total}`),
     });
-    const { artifact } = await inventoryImage(image, opts);
+  const { image, artifact } = await collect(logger, opts);
+  try {
     progress.done();
     let report = buildReport(image, artifact, { artifactType });
     if (db) report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });

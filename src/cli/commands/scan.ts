@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { openImageSource } from '../../source/open.js';
 import { openRootfs } from '../../source/rootfs.js';
 import { UserError } from '../../util/errors.js';
-import { runScan } from '../run-scan.js';
+import { fromImage, runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
 interface ImageFlags extends ScanFlags {
@@ -34,7 +34,7 @@ export function registerScanCommands(program: Command): void {
     if (!ref && !flags.input) throw new UserError('image: name an image reference or --input PATH');
     if (ref && flags.input) throw new UserError('image: give either an image reference or --input, not both');
     await runScan(
-      (logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, logger }),
+      fromImage((logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, logger })),
       { ...flags, scanners: effectiveScanners(cmd, flags) }, 'container_image');
   });
 
@@ -42,6 +42,6 @@ export function registerScanCommands(program: Command): void {
     .description('scan an unpacked root filesystem')
     .argument('<dir>', 'directory holding the filesystem');
   addScanFlags(rootfs).action(async (dir: string, flags: ScanFlags, cmd: Command) => {
-    await runScan(() => openRootfs(dir), { ...flags, scanners: effectiveScanners(cmd, flags) }, 'filesystem');
+    await runScan(fromImage(() => openRootfs(dir)), { ...flags, scanners: effectiveScanners(cmd, flags) }, 'filesystem');
   });
 }

@@ -21,6 +21,8 @@ export interface SpdxPackage {
   externalRefs?: { referenceCategory: 'PACKAGE-MANAGER'; referenceType: 'purl'; referenceLocator: string }[];
   sourceInfo?: string;
   attributionTexts?: string[];
+  /** customs' own package facts, `customs:key=value` pairs, so an SBOM customs wrote scans like its image. */
+  comment?: string;
 }
 
 export interface SpdxDocument {
@@ -86,6 +88,8 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
     if (p.purl) sp.externalRefs = [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }];
     if (p.maintainer) sp.supplier = `Organization: ${p.maintainer.replace(/\s+/g, ' ').slice(0, 200)}`;
     if (p.layer?.createdBy) sp.attributionTexts = [`LayerCreatedBy: ${p.layer.createdBy}`];
+    const facts = { src_name: p.srcName, src_version: p.srcVersion, owned_by: p.ownedBy, file_path: p.filePath, type: p.type, origin: p.origin };
+    sp.comment = Object.entries(facts).filter(([, v]) => v).map(([k, v]) => `customs:${k}=${encodeURIComponent(v!)}`).join('; ');
     packages.push(sp);
     relationships.push({ spdxElementId: item.isOs && osId ? osId : imageId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
   }

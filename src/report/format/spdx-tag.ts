@@ -28,6 +28,7 @@ export function renderSpdxTag(report: Report, opts: FormatOptions): string {
     out.push(`PackageLicenseConcluded: ${p.licenseConcluded}`, `PackageLicenseDeclared: ${p.licenseDeclared}`, 'PackageCopyrightText: NOASSERTION');
     for (const r of p.externalRefs ?? []) out.push(`ExternalRef: ${r.referenceCategory} ${r.referenceType} ${r.referenceLocator}`);
     for (const a of p.attributionTexts ?? []) out.push(`PackageAttributionText: ${text(a)}`);
+    if (p.comment) out.push(`PackageComment: <text>${p.comment}</text>`);
     out.push('');
   }
   for (const e of d.hasExtractedLicensingInfos ?? []) {

@@ -1,0 +1,63 @@
+/**
+ * A package from a purl, as SBOMs describe them: ecosystem, name, version,
+ * and the OS from the `distro` qualifier when there is one.
+ */
+import type { OSInfo } from '../../artifact/os.js';
+import type { Ecosystem, Package } from '../../artifact/package.js';
+import { parsePurl, type PurlParts } from '../../artifact/purl.js';
+
+const ECOSYSTEM: Record<string, { ecosystem: Ecosystem; type: string }> = {
+  deb: { ecosystem: 'deb', type: 'dpkg' }, apk: { ecosystem: 'apk', type: 'apk' }, rpm: { ecosystem: 'rpm', type: 'rpm' },
+  npm: { ecosystem: 'npm', type: 'node-pkg' }, pypi: { ecosystem: 'pypi', type: 'python-pkg' }, golang: { ecosystem: 'go', type: 'gobinary' },
+  maven: { ecosystem: 'maven', type: 'jar' }, gem: { ecosystem: 'rubygems', type: 'gemspec' }, cargo: { ecosystem: 'cargo', type: 'cargo' },
+  composer: { ecosystem: 'composer', type: 'composer' }, nuget: { ecosystem: 'nuget', type: 'nuget' },
+};
+
+export interface SbomExtras { name?: string; srcName?: string; srcVersion?: string; ownedBy?: string; filePath?: string; type?: string; origin?: string; arch?: string; licenses?: string[] }
+
+function nameOf(p: PurlParts): string {
+  switch (p.type) {
+    case 'npm': return p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    case 'golang': return p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    case 'maven': return p.namespace ? `${p.namespace}:${p.name}` : p.name;
+    case 'composer': return p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    default: return p.name;
+  }
+}
+
+/** `debian-12`, `alpine-3.20.3`, `ubuntu-22.04`, `3.20.3` (Trivy's apk form). */
+export function osOfDistro(distro: string | undefined, namespace: string | undefined): OSInfo | undefined {
+  if (!distro) return undefined;
+  const m = /^([a-z][a-z.-]*?)-(\d[\w.]*)$/.exec(distro);
+  if (m) return { family: m[1]!, name: m[2]!, versionId: m[2]! };
+  if (/^\d/.test(distro) && namespace) return { family: namespace, name: distro, versionId: distro };
+  return undefined;
+}
+
+export function packageFromPurl(purl: string, extras: SbomExtras, filePath: string): Package | undefined {
+  const p = parsePurl(purl);
+  if (!p || !p.version) return undefined;
+  const eco = ECOSYSTEM[p.type];
+  if (!eco) return undefined;
+  let version = p.version;
+  const epoch = p.qualifiers?.['epoch'];
+  if ((p.type === 'deb' || p.type === 'rpm') && epoch && epoch !== '0') version = `${epoch}:${version}`;
+  if (p.type === 'golang' && p.name === 'stdlib') version = version.replace(/^v/, '');
+  const upstream = p.qualifiers?.['upstream'];
+  // purls normalise some names (PyPI lower-cases them); the document's own spelling wins when it is the same name.
+  const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
+  const name = extras.name && fold(extras.name) === fold(nameOf(p)) ? extras.name : nameOf(p);
+  const pkg: Package = {
+    name, version, purl, ecosystem: eco.ecosystem, type: extras.type ?? eco.type,
+    filePath: extras.filePath ?? filePath, origin: extras.origin === 'lockfile' ? 'lockfile' : 'installed',
+  };
+  const arch = extras.arch ?? p.qualifiers?.['arch'];
+  if (arch) pkg.arch = arch;
+  const srcName = extras.srcName ?? upstream?.split('@')[0];
+  if (srcName) pkg.srcName = srcName;
+  const srcVersion = extras.srcVersion ?? upstream?.split('@')[1];
+  if (srcVersion) pkg.srcVersion = srcVersion;
+  if (extras.ownedBy) pkg.ownedBy = extras.ownedBy;
+  if (extras.licenses?.length) pkg.licenses = extras.licenses;
+  return pkg;
+}

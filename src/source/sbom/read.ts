@@ -1,0 +1,145 @@
+/**
+ * SBOM documents as input: CycloneDX JSON and SPDX 2.x (JSON and tag-value).
+ * Packages come from purls; the OS from the OS component/package or a purl's
+ * `distro`; customs' (and Trivy's) properties restore the source package and
+ * OS ownership, so an SBOM customs wrote scans like the image it came from.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { OSInfo } from '../../artifact/os.js';
+import type { Package } from '../../artifact/package.js';
+import { parsePurl } from '../../artifact/purl.js';
+import { UserError } from '../../util/errors.js';
+import { osOfDistro, packageFromPurl, type SbomExtras } from './purl-package.js';
+
+export interface SbomInventory { format: string; name: string; os?: OSInfo; packages: Package[]; warnings: string[] }
+
+const MAX_BYTES = 512 * 1024 * 1024;
+const MAX_COMPONENTS = 2_000_000;
+type Json = Record<string, unknown>;
+
+function extrasFromProperties(props: unknown): SbomExtras {
+  const e: SbomExtras = {};
+  for (const p of Array.isArray(props) ? (props as Json[]) : []) {
+    const n = String(p['name'] ?? ''), v = typeof p['value'] === 'string' ? p['value'] : undefined;
+    if (!v) continue;
+    if (n === 'customs:package:src_name' || n === 'aquasecurity:trivy:SrcName') e.srcName = v;
+    else if (n === 'customs:package:src_version' || n === 'aquasecurity:trivy:SrcVersion') e.srcVersion = v;
+    else if (n === 'customs:package:owned_by') e.ownedBy = v;
+    else if (n === 'customs:package:file_path' || n === 'aquasecurity:trivy:FilePath') e.filePath = v;
+    else if (n === 'customs:package:type' || n === 'aquasecurity:trivy:PkgType') e.type = v;
+    else if (n === 'customs:package:origin') e.origin = v;
+    else if (n === 'customs:package:arch') e.arch = v;
+  }
+  return e;
+}
+
+function cdxLicences(c: Json): string[] {
+  return ((c['licenses'] as Json[] | undefined) ?? []).map((l) => (l['expression'] as string) ?? ((l['license'] as Json | undefined)?.['id'] as string) ?? ((l['license'] as Json | undefined)?.['name'] as string)).filter((x): x is string => typeof x === 'string');
+}
+
+function readCycloneDx(doc: Json, file: string, inv: SbomInventory): void {
+  const stack: { c: Json; depth: number }[] = ((doc['components'] as Json[] | undefined) ?? []).map((c) => ({ c, depth: 0 }));
+  let seen = 0;
+  while (stack.length) {
+    const { c, depth } = stack.pop()!;
+    if (++seen > MAX_COMPONENTS) throw new UserError(`${file}: more than ${MAX_COMPONENTS} components`);
+    if (depth < 32) for (const sub of (c['components'] as Json[] | undefined) ?? []) stack.push({ c: sub, depth: depth + 1 });
+    else if (c['components']) inv.warnings.push(`${file}: components nested deeper than 32 levels are ignored`);
+    if (c['type'] === 'operating-system' && typeof c['name'] === 'string') {
+      inv.os ??= { family: (c['name'] as string).toLowerCase(), name: String(c['version'] ?? ''), versionId: String(c['version'] ?? '') };
+      continue;
+    }
+    if (typeof c['purl'] !== 'string') continue;
+    const pkg = packageFromPurl(c['purl'], { ...extrasFromProperties(c['properties']), licenses: cdxLicences(c), name: typeof c['name'] === 'string' ? (c['name'] as string) : undefined }, file);
+    if (pkg) inv.packages.push(pkg);
+    else inv.warnings.push(`${file}: component ${JSON.stringify(String(c['bom-ref'] ?? c['name'] ?? '?')).slice(0, 100)}: purl ${String(c['purl']).slice(0, 100)} is not one customs can match; skipped`);
+  }
+  const meta = (doc['metadata'] as Json | undefined)?.['component'] as Json | undefined;
+  if (typeof meta?.['name'] === 'string') inv.name = meta['name'] as string;
+}
+
+function spdxComment(comment: unknown): SbomExtras {
+  const e: SbomExtras = {};
+  if (typeof comment !== 'string') return e;
+  for (const m of comment.matchAll(/customs:(\w+)=([^;\s]+)/g)) {
+    let v: string;
+    try { v = decodeURIComponent(m[2]!); } catch { continue; }
+    if (m[1] === 'src_name') e.srcName = v;
+    else if (m[1] === 'src_version') e.srcVersion = v;
+    else if (m[1] === 'owned_by') e.ownedBy = v;
+    else if (m[1] === 'file_path') e.filePath = v;
+    else if (m[1] === 'type') e.type = v;
+    else if (m[1] === 'origin') e.origin = v;
+  }
+  return e;
+}
+
+interface SpdxPkg { name?: string; versionInfo?: string; primaryPackagePurpose?: string; externalRefs?: { referenceType?: string; referenceLocator?: string }[]; comment?: string; licenseDeclared?: string }
+
+function addSpdxPackages(pkgs: SpdxPkg[], file: string, inv: SbomInventory): void {
+  if (pkgs.length > MAX_COMPONENTS) throw new UserError(`${file}: more than ${MAX_COMPONENTS} packages`);
+  for (const p of pkgs) {
+    if (p.primaryPackagePurpose === 'OPERATING_SYSTEM' || p.primaryPackagePurpose === 'OPERATING-SYSTEM') {
+      if (p.name) inv.os ??= { family: p.name.toLowerCase(), name: p.versionInfo ?? '', versionId: p.versionInfo ?? '' };
+      continue;
+    }
+    const purl = p.externalRefs?.find((r) => r.referenceType === 'purl')?.referenceLocator;
+    if (!purl) continue;
+    const lic = p.licenseDeclared && !['NOASSERTION', 'NONE'].includes(p.licenseDeclared) ? [p.licenseDeclared] : undefined;
+    const pkg = packageFromPurl(purl, { ...spdxComment(p.comment), licenses: lic, name: p.name }, file);
+    if (pkg) inv.packages.push(pkg);
+    else inv.warnings.push(`${file}: package ${JSON.stringify(p.name ?? '?')}: purl ${purl.slice(0, 100)} is not one customs can match; skipped`);
+  }
+}
+
+/** SPDX tag-value: packages start at `PackageName:`; multi-line values sit in <text>…</text>. */
+function readSpdxTagValue(text: string, file: string, inv: SbomInventory): void {
+  const pkgs: SpdxPkg[] = [];
+  let cur: SpdxPkg | undefined;
+  const clean = text.replace(/<text>[\s\S]*?<\/text>/g, (m) => m.replace(/\n/g, ' '));
+  for (const line of clean.split(/\r?\n/)) {
+    const m = /^([A-Za-z]+):\s?(.*)$/.exec(line);
+    if (!m) continue;
+    const [, tag, value] = m as unknown as [string, string, string];
+    const v = value.replace(/^<text>|<\/text>$/g, '');
+    if (tag === 'PackageName') { cur = { name: v }; pkgs.push(cur); }
+    else if (!cur) continue;
+    else if (tag === 'PackageVersion') cur.versionInfo = v;
+    else if (tag === 'PrimaryPackagePurpose') cur.primaryPackagePurpose = v;
+    else if (tag === 'PackageComment') cur.comment = v;
+    else if (tag === 'PackageLicenseDeclared') cur.licenseDeclared = v;
+    else if (tag === 'ExternalRef') {
+      const [, type, locator] = v.split(/\s+/);
+      (cur.externalRefs ??= []).push({ referenceType: type, referenceLocator: locator });
+    }
+  }
+  addSpdxPackages(pkgs, file, inv);
+}
+
+export function readSbom(file: string): SbomInventory {
+  let size: number;
+  try { size = statSync(file).size; } catch (e) { throw new UserError(`${file}: cannot read (${(e as Error).message})`); }
+  if (size > MAX_BYTES) throw new UserError(`${file}: ${size} bytes, over the ${MAX_BYTES}-byte limit for SBOMs`);
+  const text = readFileSync(file, 'utf8');
+  const inv: SbomInventory = { format: '', name: file, packages: [], warnings: [] };
+  if (/^\s*</.test(text)) throw new UserError(`${file}: XML SBOMs are not read yet`, 'convert it to CycloneDX JSON or SPDX JSON/tag-value');
+  if (/^\s*[{[]/.test(text)) {
+    let doc: Json;
+    try { doc = JSON.parse(text) as Json; } catch (e) { throw new UserError(`${file}: not valid JSON (${(e as Error).message})`); }
+    if (doc['bomFormat'] === 'CycloneDX') { inv.format = 'cyclonedx'; readCycloneDx(doc, file, inv); }
+    else if (typeof doc['spdxVersion'] === 'string') {
+      inv.format = 'spdx-json';
+      if (!Array.isArray(doc['packages'])) throw new UserError(`${file}: /packages must be a list`);
+      addSpdxPackages(doc['packages'] as SpdxPkg[], file, inv);
+      if (typeof doc['name'] === 'string') inv.name = doc['name'] as string;
+    } else throw new UserError(`${file}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)`, 'give a CycloneDX or SPDX document');
+  } else if (/^SPDXVersion:/m.test(text)) { inv.format = 'spdx'; readSpdxTagValue(text, file, inv); }
+  else throw new UserError(`${file}: not an SBOM customs reads (CycloneDX JSON, SPDX JSON or tag-value)`);
+  // No OS component: take it from an OS package's purl `distro` qualifier.
+  if (!inv.os) {
+    const osPkg = inv.packages.find((p) => ['deb', 'apk', 'rpm'].includes(p.ecosystem));
+    const q = osPkg ? parsePurl(osPkg.purl) : undefined;
+    inv.os = osOfDistro(q?.qualifiers?.['distro'], q?.namespace);
+  }
+  return inv;
+}
