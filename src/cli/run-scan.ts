@@ -7,6 +7,10 @@ import { loadIgnoreFile } from '../policy/ignore.js';
 import { applyDecisions } from '../policy/suppress.js';
 import { loadVex } from '../policy/vex.js';
 import type { Report } from '../report/model.js';
+import { evaluateGates } from '../policy/gates.js';
+import { cycloneDxValidator, spdxValidator } from '../report/validate.js';
+import { renderCycloneDx } from '../report/format/cyclonedx.js';
+import { renderSpdxJson } from '../report/format/spdx-json.js';
 import { dirname, join, basename } from 'node:path';
 import { inventoryImage } from '../scanner/inventory.js';
 import { defaultScanOptions, SCANNER_NAMES, type ScannerName, type ScanOptions } from '../scanner/options.js';
@@ -55,6 +59,16 @@ export function writeReport(text: string, output: string | undefined): void {
   const tmp = join(dirname(output), `.${basename(output)}.tmp-${process.pid}`);
   writeFileSync(tmp, text);
   renameSync(tmp, output);
+}
+
+/** `sbom_validation: required`: both SBOM formats must render and validate against their official schemas. */
+function sbomValidates(report: Report): boolean {
+  const opts = { toolName: 'customs', toolVersion: toolVersion() };
+  try {
+    return cycloneDxValidator()(JSON.parse(renderCycloneDx(report, opts))) && spdxValidator()(JSON.parse(renderSpdxJson(report, opts)));
+  } catch {
+    return false;
+  }
 }
 
 /** The ignore file named, or the first of the usual names present in the working dir. */
@@ -129,6 +143,7 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
 
     report = applyTeamDecisions(report, flags, logger);
     report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
+    if (flags.securityGates) report = { ...report, gates: evaluateGates(flags.securityGates, report, flags.securityGates.sbomValidation ? sbomValidates(report) : undefined) };
     const rendered = renderReport(report, flags.format, {
       toolName: 'customs', toolVersion: toolVersion(),
       listAllPkgs: flags.listAllPkgs ?? false,
@@ -139,6 +154,10 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
     const text = scanners.includes('secret') ? redactText(rendered, configSecretValues(image.config)) : rendered;
     writeReport(text, flags.output);
     if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
+    if (report.gates?.some((g) => !g.pass)) {
+      for (const g of report.gates.filter((x) => !x.pass)) logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);
+      process.exitCode = exitCode || 1;
+    }
     if (exitOnEol && artifact.os?.eosl) process.exitCode = exitOnEol;
   } finally {
     progress.done();

@@ -3,6 +3,8 @@
  * pipelines can switch by changing the binary.
  */
 import { Command, Option } from 'commander';
+import type { Gates } from '../policy/gates.js';
+import { applyConfigFile } from './config-file.js';
 
 export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit'] as const;
 export type FormatName = (typeof FORMATS)[number];
@@ -30,6 +32,8 @@ export interface ScanFlags {
   ignorefile?: string;
   vex?: string[];
   showSuppressed?: boolean;
+  /** From the config file's `security_gates`. */
+  securityGates?: Gates;
   quiet?: boolean;
   debug?: boolean;
   maxLayerSize?: string;
@@ -37,6 +41,7 @@ export interface ScanFlags {
 }
 
 export function addScanFlags(cmd: Command): Command {
+  cmd.hook('preAction', (c) => applyConfigFile(c));
   return cmd
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -62,6 +67,7 @@ export function addScanFlags(cmd: Command): Command {
     .option('--parallel <n>', 'layers analysed at once', '2')
     .option('--max-layer-size <bytes>', 'largest decompressed layer accepted')
     .option('--max-compression-ratio <n>', 'largest decompressed/compressed ratio accepted')
+    .option('--config <file>', 'config file with flags and security_gates (default: customs.yaml in the working dir)')
     .option('-q, --quiet', 'no progress or informational messages')
     .option('-d, --debug', 'debug messages');
 }

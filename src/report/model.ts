@@ -147,4 +147,6 @@ export interface Report {
   results: Result[];
   /** Problems met during the scan that did not stop it. */
   warnings: string[];
+  /** Security gates from the config file: each with its limit, count and verdict. */
+  gates?: { gate: string; limit: number | string; count: number | string; pass: boolean }[];
 }

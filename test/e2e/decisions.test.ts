@@ -78,3 +78,30 @@ describe('ignore files and VEX', { concurrency: 1 }, () => {
     assert.match(r3.stderr, /bad-vex\.json: \/statements\/0\/status: "maybe" is not one of/);
   });
 });
+
+describe('gates from customs.yaml', { concurrency: 1 }, () => {
+  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  if ('skip' in db) { test('db', (t) => t.skip(db.skip)); return; }
+  const gate = (c: number, h: number, m: number) => `# the seed's block\nseverity: [CRITICAL, HIGH, MEDIUM]\nsecurity_gates:\n  container_scan: { critical_vulnerabilities: ${c}, high_vulnerabilities: ${h}, medium_vulnerabilities: ${m} }\n  sbom_validation: required\n`;
+  test('the gate passes at the image\'s own counts and fails one below', async () => {
+    const base = await scan([]);
+    const n = (s: string) => base.vulns.filter((v) => (v as V & { Severity: string }).Severity === s).length;
+    const [c, h, m] = [n('CRITICAL'), n('HIGH'), n('MEDIUM')];
+    const pass = join(work, 'pass.yaml');
+    writeFileSync(pass, gate(c, h, m));
+    const ok = await scan(['--config', pass]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const fail = join(work, 'fail.yaml');
+    writeFileSync(fail, gate(c, h, Math.max(0, m - 1)));
+    const bad = await scan(['--config', fail]);
+    assert.equal(bad.code, m > 0 ? 1 : 0, bad.stderr);
+    if (m > 0) assert.match(bad.stderr, /security gate medium_vulnerabilities failed: \d+ over the limit \d+/);
+  });
+  test('unknown keys in customs.yaml are errors with a suggestion', async () => {
+    const cfg = join(work, 'typo.yaml');
+    writeFileSync(cfg, 'severty: HIGH\n');
+    const r = await scan(['--config', cfg]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /typo\.yaml: unknown key "severty" \(did you mean "severity"\?\)/);
+  });
+});

@@ -125,6 +125,7 @@ export function renderJson(report: Report, opts: JsonFormatOptions): string {
       ImageConfig: md.imageConfig,
     }),
     Results: report.results.map((r) => resultJson(r, opts)),
+    ...(report.gates ? { Gates: report.gates.map((g) => ({ Gate: g.gate, Limit: g.limit, Count: g.count, Pass: g.pass })) } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

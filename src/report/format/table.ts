@@ -77,6 +77,11 @@ export function renderTableReport(report: Report, opts: TableFormatOptions): str
   const os = report.metadata.os;
   if (os?.eosl) lines.push(`WARNING: ${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: no more security fixes.`);
   for (const r of report.results) lines.push(...renderResult(r, opts));
+  if (report.gates?.length) {
+    lines.push(heading('Security gates'));
+    lines.push(renderTable([{ header: 'Gate' }, { header: 'Limit' }, { header: 'Count' }, { header: 'Result' }],
+      report.gates.map((g) => [g.gate, String(g.limit), String(g.count), g.pass ? 'PASS' : 'FAIL'])));
+  }
   if (!lines.length) lines.push(`${report.artifactName}: nothing to report`);
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,50 @@
+/**
+ * `customs.yaml` (found in the working dir, or `--config FILE`): any scan
+ * flag by its long name (`severity`, `exit-code`, `ignore-unfixed`…; lists
+ * for list flags), plus `security_gates`. Flags given on the command line
+ * win. An unknown key is an error that suggests the nearest flag.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { parseGates } from '../policy/gates.js';
+import { UserError } from '../util/errors.js';
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
+    d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length]![b.length]!;
+}
+
+export function applyConfigFile(cmd: Command): void {
+  const flag = cmd.getOptionValue('config') as string | undefined;
+  const file = flag ?? (existsSync('customs.yaml') ? 'customs.yaml' : undefined);
+  if (!file) return;
+  let doc: unknown;
+  try { doc = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: 100 }); } catch (e) {
+    throw new UserError(`${file}: ${(e as Error).message.split('\n')[0]}`, 'fix the YAML, or pass --config with another file');
+  }
+  if (doc === null || doc === undefined) return;
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${file}: the top level must be a mapping of flag names to values`);
+  const options = new Map(cmd.options.filter((o) => o.long).map((o) => [o.long!.slice(2), o]));
+  for (const [rawKey, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (rawKey === 'security_gates') { cmd.setOptionValueWithSource('securityGates', parseGates(value, file), 'config'); continue; }
+    const key = rawKey.replace(/_/g, '-');
+    const opt = options.get(key);
+    if (!opt || key === 'config') {
+      const near = [...options.keys(), 'security_gates'].sort((a, b) => distance(key, a) - distance(key, b))[0];
+      throw new UserError(`${file}: unknown key "${rawKey}"`, `did you mean "${near}"?`);
+    }
+    const attr = opt.attributeName();
+    if (cmd.getOptionValueSource(attr) === 'cli' || cmd.getOptionValueSource(attr) === 'env') continue;
+    let v: unknown = value;
+    if (Array.isArray(value)) v = opt.variadic ? value.map(String) : value.map(String).join(',');
+    else if (typeof value === 'number') v = String(value);
+    else if (typeof value !== 'string' && typeof value !== 'boolean') throw new UserError(`${file}: "${rawKey}" must be a string, number, boolean or list`);
+    if (opt.variadic && !Array.isArray(v)) v = [String(v)];
+    cmd.setOptionValueWithSource(attr, v, 'config');
+  }
+}
