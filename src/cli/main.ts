@@ -9,6 +9,7 @@ import { registerClean } from './commands/clean.js';
 import { registerScanCommands } from './commands/scan.js';
 import { registerDb } from './commands/db.js';
 import { registerSbom } from './commands/sbom.js';
+import { registerCompare } from './commands/compare.js';
 
 export function toolVersion(): string {
   try {
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride();
   registerScanCommands(program);
   registerSbom(program);
+  registerCompare(program);
   registerDb(program);
   registerClean(program);
   try {

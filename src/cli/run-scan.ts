@@ -103,31 +103,30 @@ export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
   };
 }
 
-export async function runScan(collect: Collect, flags: ScanFlags, artifactType: Report['artifactType']): Promise<void> {
-  const logger = makeLogger(flags);
+export interface ScanOutcome { report: Report; redact: string[]; eosl: boolean }
+
+/** Everything up to the report: open, inventory, detect, decide, filter, gate. */
+export async function scanToReport(collect: Collect, flags: ScanFlags, artifactType: Report['artifactType'], logger: Logger): Promise<ScanOutcome> {
   const scanners = parseScanners(flags.scanners);
   const severities = parseSeverities(flags.severity);
   const pkgTypes = parsePkgTypes(flags.vulnType ?? flags.pkgTypes);
-  const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
-  const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
   const cacheDir = resolveCacheDir(flags.cacheDir);
   const progress = createProgress(!flags.quiet);
-
   const db = scanners.includes('vuln') ? await ensureVulnDb(cacheDir, flags, logger, progress) : undefined;
   const opts = defaultScanOptions({
-      scanners,
-      cacheDir: flags.cache ? cacheDir : undefined,
-      cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
-      parallel: Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2),
-      includeDevDeps: flags.includeDevDeps ?? false,
-      limits: {
-        ...defaultWalkLimits,
-        ...(flags.maxLayerSize ? { maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size')! } : {}),
-        ...(flags.maxCompressionRatio ? { maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio')! } : {}),
-      },
-      logger,
-      onLayerDone: (done, total) => progress.update(`analysing layers ${done}/${total}`),
-    });
+    scanners,
+    cacheDir: flags.cache ? cacheDir : undefined,
+    cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
+    parallel: Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2),
+    includeDevDeps: flags.includeDevDeps ?? false,
+    limits: {
+      ...defaultWalkLimits,
+      ...(flags.maxLayerSize ? { maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size')! } : {}),
+      ...(flags.maxCompressionRatio ? { maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio')! } : {}),
+    },
+    logger,
+    onLayerDone: (done, total) => progress.update(`analysing layers ${done}/${total}`),
+  });
   const { image, artifact } = await collect(logger, opts);
   try {
     progress.done();
@@ -140,27 +139,33 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
     }
     for (const w of report.warnings) logger.warn(w);
     if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
-
     report = applyTeamDecisions(report, flags, logger);
     report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
     if (flags.securityGates) report = { ...report, gates: evaluateGates(flags.securityGates, report, flags.securityGates.sbomValidation ? sbomValidates(report) : undefined) };
-    const rendered = renderReport(report, flags.format, {
-      toolName: 'customs', toolVersion: toolVersion(),
-      listAllPkgs: flags.listAllPkgs ?? false,
-      listPackages: (flags.listAllPkgs ?? false) || scanners.length === 0,
-      showSuppressed: flags.showSuppressed ?? false,
-    });
     // Secrets in the config also sit in history lines and layer `created_by` all over the report.
-    const text = scanners.includes('secret') ? redactText(rendered, configSecretValues(image.config)) : rendered;
-    writeReport(text, flags.output);
-    if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
-    if (report.gates?.some((g) => !g.pass)) {
-      for (const g of report.gates.filter((x) => !x.pass)) logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);
-      process.exitCode = exitCode || 1;
-    }
-    if (exitOnEol && artifact.os?.eosl) process.exitCode = exitOnEol;
+    return { report, redact: scanners.includes('secret') ? configSecretValues(image.config) : [], eosl: artifact.os?.eosl === true };
   } finally {
     progress.done();
     await image.close();
   }
+}
+
+export async function runScan(collect: Collect, flags: ScanFlags, artifactType: Report['artifactType']): Promise<void> {
+  const logger = makeLogger(flags);
+  const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
+  const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
+  const { report, redact, eosl } = await scanToReport(collect, flags, artifactType, logger);
+  const rendered = renderReport(report, flags.format, {
+    toolName: 'customs', toolVersion: toolVersion(),
+    listAllPkgs: flags.listAllPkgs ?? false,
+    listPackages: (flags.listAllPkgs ?? false) || parseScanners(flags.scanners).length === 0,
+    showSuppressed: flags.showSuppressed ?? false,
+  });
+  writeReport(redact.length ? redactText(rendered, redact) : rendered, flags.output);
+  if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
+  if (report.gates?.some((g) => !g.pass)) {
+    for (const g of report.gates.filter((x) => !x.pass)) logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);
+    process.exitCode = exitCode || 1;
+  }
+  if (exitOnEol && eosl) process.exitCode = exitOnEol;
 }
