@@ -11,6 +11,7 @@ import { evaluateGates } from '../policy/gates.js';
 import { cycloneDxValidator, spdxValidator } from '../report/validate.js';
 import { renderCycloneDx } from '../report/format/cyclonedx.js';
 import { renderSpdxJson } from '../report/format/spdx-json.js';
+import { loadTemplate } from '../report/format/template.js';
 import { dirname, join, basename } from 'node:path';
 import { inventoryImage } from '../scanner/inventory.js';
 import { defaultScanOptions, SCANNER_NAMES, type ScannerName, type ScanOptions } from '../scanner/options.js';
@@ -160,6 +161,7 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
     listAllPkgs: flags.listAllPkgs ?? false,
     listPackages: (flags.listAllPkgs ?? false) || parseScanners(flags.scanners).length === 0,
     showSuppressed: flags.showSuppressed ?? false,
+    template: flags.format === 'template' ? loadTemplate(flags.template) : undefined,
   });
   writeReport(redact.length ? redactText(rendered, redact) : rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;

@@ -6,12 +6,13 @@ import { Command, Option } from 'commander';
 import type { Gates } from '../policy/gates.js';
 import { applyConfigFile } from './config-file.js';
 
-export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit'] as const;
+export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit', 'template'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface ScanFlags {
   format: FormatName;
   output?: string;
+  template?: string;
   cacheDir?: string;
   cache: boolean;
   scanners: string;
@@ -45,6 +46,7 @@ export function addScanFlags(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-t, --template <@file|text>', 'Handlebars template for --format template, rendered over the JSON report')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR; default: the user cache dir)')
     .option('--no-cache', 'do not read or write the per-layer cache')
     .option('--cache-max-size <bytes>', 'prune the per-layer cache, least recently used first, beyond this size', String(2 * 1024 ** 3))

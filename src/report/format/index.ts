@@ -8,6 +8,7 @@ import { renderSarif } from './sarif.js';
 import { renderSpdxJson } from './spdx-json.js';
 import { renderSpdxTag } from './spdx-tag.js';
 import { renderTableReport } from './table.js';
+import { renderTemplate } from './template.js';
 
 export interface RenderOptions {
   toolName: string;
@@ -15,6 +16,8 @@ export interface RenderOptions {
   listAllPkgs: boolean;
   listPackages: boolean;
   showSuppressed?: boolean;
+  /** The template text for `--format template`. */
+  template?: string;
   now?: Date;
 }
 
@@ -29,6 +32,7 @@ export function renderReport(report: Report, format: string, opts: RenderOptions
     case 'sarif': return renderSarif(report, fo);
     case 'gitlab': return renderGitlab(report, fo);
     case 'junit': return renderJunit(report, fo);
+    case 'template': return renderTemplate(report, opts.template ?? '', opts.listAllPkgs);
     default: throw new Error(`unknown format ${format}`);
   }
 }

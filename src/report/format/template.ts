@@ -1,0 +1,31 @@
+/**
+ * `--format template --template @FILE|TEXT`: a Handlebars template rendered
+ * over the JSON report (the same fields as `--format json`). Templates are
+ * the user's own files: compiled with Handlebars' strict mode off and no
+ * prototype access, so a template cannot reach into the runtime.
+ */
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { Report } from '../model.js';
+import { UserError } from '../../util/errors.js';
+import { renderJson } from './json.js';
+
+export function loadTemplate(spec: string | undefined): string {
+  if (!spec) throw new UserError('--format template needs --template @FILE (or the template text)');
+  if (!spec.startsWith('@')) return spec;
+  try { return readFileSync(spec.slice(1), 'utf8'); } catch (e) { throw new UserError(`${spec.slice(1)}: cannot read the template (${(e as Error).message})`); }
+}
+
+export function renderTemplate(report: Report, template: string, listAllPkgs: boolean): string {
+  const hb = Handlebars.create();
+  hb.registerHelper('json', (v: unknown) => new hb.SafeString(JSON.stringify(v)));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('len', (v: unknown) => (Array.isArray(v) ? v.length : 0));
+  let compiled: HandlebarsTemplateDelegate;
+  try { compiled = hb.compile(template, { noEscape: true }); } catch (e) { throw new UserError(`template: ${(e as Error).message.split('\n')[0]}`); }
+  try {
+    return compiled(JSON.parse(renderJson(report, { listAllPkgs })) as unknown, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  } catch (e) {
+    throw new UserError(`template: ${(e as Error).message.split('\n')[0]}`);
+  }
+}

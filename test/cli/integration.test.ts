@@ -1,0 +1,41 @@
+/**
+ * CI integrations stay true to the CLI: the GitHub Action's inputs mirror
+ * trivy-action's and its script uses only flags `customs image` has; the
+ * GitLab template asks for the gitlab format; templates render over the
+ * JSON report.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { renderTemplate } from '../../src/report/format/template.js';
+import type { Report } from '../../src/report/model.js';
+import { runCli } from '../support/cli.js';
+import { repoRoot } from '../support/paths.js';
+
+test('action.yml: trivy-action inputs, and only flags customs has', async () => {
+  const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; runs: { steps: { run?: string }[] } };
+  for (const k of ['image-ref', 'input', 'format', 'exit-code', 'ignore-unfixed', 'vuln-type', 'severity', 'output']) assert.ok(k in action.inputs, k);
+  const help = (await runCli(['image', '--help'])).stdout;
+  const script = action.runs.steps.map((s) => s.run ?? '').join('\n');
+  const flags = [...new Set([...script.matchAll(/(?<![\w-])(--[a-z][a-z-]+)/g)].map((m) => m[1]!))].filter((f) => !['--no-audit', '--no-fund'].includes(f));
+  assert.ok(flags.length >= 8);
+  for (const f of flags) assert.ok(help.includes(f), `customs image has no ${f}`);
+  const gitlab = parse(readFileSync(join(repoRoot, 'ci', 'gitlab-customs.yml'), 'utf8')) as Record<string, { script: string[]; artifacts: { reports: { container_scanning: string } } }>;
+  const job = gitlab['customs_container_scanning']!;
+  assert.ok(job.script.some((l) => l.includes('--format gitlab')));
+  assert.equal(job.artifacts.reports.container_scanning, 'gl-container-scanning-report.json');
+});
+
+test('templates render over the JSON report; broken ones fail clearly', () => {
+  const report: Report = {
+    schemaVersion: 2, createdAt: '2026-11-24T00:00:00Z', artifactName: 'img', artifactType: 'container_image',
+    metadata: { diffIds: [], repoTags: [], repoDigests: [] }, warnings: [],
+    results: [{ target: 'img (debian 12)', class: 'os-pkgs', type: 'debian', vulnerabilities: [{ id: 'CVE-2024-1', aliases: ['CVE-2024-1'], pkgName: 'zlib1g', pkgId: 'zlib1g@1', purl: 'pkg:deb/debian/zlib1g@1', installedVersion: '1', fixedVersion: '2', status: 'fixed', severity: 'HIGH', severitySource: 'debian', cvss: [], references: [], matchedBy: [{ advisoryId: 'DEBIAN-CVE-2024-1', ecosystem: 'Debian:12', range: '>=0, <2' }] }] }],
+  };
+  const out = renderTemplate(report, '{{#each Results}}{{Target}}|{{#each Vulnerabilities}}{{VulnerabilityID}}>{{FixedVersion}} {{/each}}{{len Vulnerabilities}}{{/each}}', false);
+  assert.equal(out, 'img (debian 12)|CVE-2024-1>2 1');
+  assert.throws(() => renderTemplate(report, '{{#each Results}}', false), /template: /);
+  assert.equal(renderTemplate(report, '{{constructor.name}}', false), '', 'no prototype access');
+});
