@@ -86,3 +86,32 @@ describe('SBOM round trip and foreign SBOMs', { concurrency: 1 }, () => {
     assert.match(r.stderr, /bad\.json: not valid JSON/);
   });
 });
+
+describe('CycloneDX XML input', () => {
+  if ('skip' in db) { test('db', (t) => t.skip(db.skip)); return; }
+  test('a CycloneDX 1.5 XML BOM (shaped like the spec examples) scans like its JSON twin', async () => {
+    const xml = join(work, 'bom.xml');
+    writeFileSync(xml, `<?xml version="1.0" encoding="UTF-8"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.5" serialNumber="urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79" version="1">
+  <metadata><component type="container"><name>app</name></component></metadata>
+  <components>
+    <component type="operating-system"><name>debian</name><version>12.7</version></component>
+    <component type="library" bom-ref="zlib"><name>zlib1g</name><version>1:1.2.13.dfsg-1</version>
+      <purl>pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64&amp;epoch=1&amp;distro=debian-12</purl>
+      <properties><property name="customs:package:src_name">zlib</property></properties></component>
+    <component type="library"><name>Django</name><version>2.2.0</version><purl>pkg:pypi/django@2.2.0</purl>
+      <licenses><license><id>BSD-3-Clause</id></license></licenses></component>
+  </components>
+</bom>`);
+    const r = await runCli(['sbom', xml, '-f', 'json', '--cache-dir', db.cacheDir, '--skip-db-update', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const v = vulnSet(r.stdout);
+    assert.ok(v.some((x) => / zlib1g 1:1\.2\.13\.dfsg-1 /.test(x)), 'Debian advisories by source zlib');
+    assert.ok(v.some((x) => / Django 2\.2\.0 /.test(x)));
+    const bad = join(work, 'bad.xml');
+    writeFileSync(bad, '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><bom xmlns="http://example.invalid">&a;</bom>');
+    const e = await runCli(['sbom', bad, '--cache-dir', db.cacheDir, '--skip-db-update', '--quiet']);
+    assert.equal(e.code, 1);
+    assert.match(e.stderr, /bad\.xml: (not a CycloneDX XML BOM|not well-formed XML)/);
+  });
+});

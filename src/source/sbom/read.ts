@@ -9,6 +9,7 @@ import type { OSInfo } from '../../artifact/os.js';
 import type { Package } from '../../artifact/package.js';
 import { parsePurl } from '../../artifact/purl.js';
 import { UserError } from '../../util/errors.js';
+import { cycloneDxXmlToJson } from './cyclonedx-xml.js';
 import { osOfDistro, packageFromPurl, type SbomExtras } from './purl-package.js';
 
 export interface SbomInventory { format: string; name: string; os?: OSInfo; packages: Package[]; warnings: string[] }
@@ -122,8 +123,10 @@ export function readSbom(file: string): SbomInventory {
   if (size > MAX_BYTES) throw new UserError(`${file}: ${size} bytes, over the ${MAX_BYTES}-byte limit for SBOMs`);
   const text = readFileSync(file, 'utf8');
   const inv: SbomInventory = { format: '', name: file, packages: [], warnings: [] };
-  if (/^\s*</.test(text)) throw new UserError(`${file}: XML SBOMs are not read yet`, 'convert it to CycloneDX JSON or SPDX JSON/tag-value');
-  if (/^\s*[{[]/.test(text)) {
+  if (/^\s*</.test(text)) {
+    inv.format = 'cyclonedx-xml';
+    readCycloneDx(cycloneDxXmlToJson(text, file), file, inv);
+  } else if (/^\s*[{[]/.test(text)) {
     let doc: Json;
     try { doc = JSON.parse(text) as Json; } catch (e) { throw new UserError(`${file}: not valid JSON (${(e as Error).message})`); }
     if (doc['bomFormat'] === 'CycloneDX') { inv.format = 'cyclonedx'; readCycloneDx(doc, file, inv); }
@@ -134,7 +137,7 @@ export function readSbom(file: string): SbomInventory {
       if (typeof doc['name'] === 'string') inv.name = doc['name'] as string;
     } else throw new UserError(`${file}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)`, 'give a CycloneDX or SPDX document');
   } else if (/^SPDXVersion:/m.test(text)) { inv.format = 'spdx'; readSpdxTagValue(text, file, inv); }
-  else throw new UserError(`${file}: not an SBOM customs reads (CycloneDX JSON, SPDX JSON or tag-value)`);
+  else throw new UserError(`${file}: not an SBOM customs reads (CycloneDX JSON or XML, SPDX JSON or tag-value)`);
   // No OS component: take it from an OS package's purl `distro` qualifier.
   if (!inv.os) {
     const osPkg = inv.packages.find((p) => ['deb', 'apk', 'rpm'].includes(p.ecosystem));

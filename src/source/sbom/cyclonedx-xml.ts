@@ -1,0 +1,54 @@
+/**
+ * CycloneDX XML, turned into the JSON shape (components with type, name,
+ * version, purl, properties, nested components; metadata component) so one
+ * reader serves both encodings. Entities are not expanded (no XXE, no
+ * billion laughs).
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { UserError } from '../../util/errors.js';
+
+type Json = Record<string, unknown>;
+
+/** XML's five predefined entities and character references; DOCTYPE entities are never expanded. */
+function decode(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  return String(v).replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (_m, dec: string, hex: string, name: string) => {
+    if (dec) return String.fromCodePoint(Number(dec));
+    if (hex) return String.fromCodePoint(parseInt(hex, 16));
+    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[name.toLowerCase()]!;
+  });
+}
+
+function list(v: unknown): Json[] {
+  return v === undefined ? [] : (Array.isArray(v) ? v : [v]) as Json[];
+}
+
+function component(c: Json, depth: number): Json {
+  const props = list((c['properties'] as Json | undefined)?.['property']).map((p) => ({ name: decode(p['@_name']), value: decode(typeof p === 'object' ? p['#text'] : p) ?? '' }));
+  const licenses = list((c['licenses'] as Json | undefined)?.['license']).map((l) => ({ license: l['id'] ? { id: decode(l['id']) } : { name: decode(l['name']) ?? '' } }));
+  const expr = decode((c['licenses'] as Json | undefined)?.['expression']);
+  const out: Json = {
+    type: c['@_type'], 'bom-ref': decode(c['@_bom-ref']), name: decode(c['name']),
+    version: decode(c['version']), purl: decode(c['purl']), properties: props,
+    licenses: expr ? [{ expression: expr }] : licenses,
+  };
+  if (depth < 32) out['components'] = list((c['components'] as Json | undefined)?.['component']).map((x) => component(x, depth + 1));
+  return out;
+}
+
+export function cycloneDxXmlToJson(text: string, file: string): Json {
+  let doc: Json;
+  try {
+    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, parseTagValue: false, trimValues: true }).parse(text) as Json;
+  } catch (e) {
+    throw new UserError(`${file}: not well-formed XML (${(e as Error).message.split('\n')[0]})`);
+  }
+  const bom = doc['bom'] as Json | undefined;
+  if (!bom || !String(bom['@_xmlns'] ?? '').startsWith('http://cyclonedx.org/schema/bom/')) throw new UserError(`${file}: not a CycloneDX XML BOM (no <bom xmlns="http://cyclonedx.org/schema/bom/…">)`);
+  const meta = (bom['metadata'] as Json | undefined)?.['component'] as Json | undefined;
+  return {
+    bomFormat: 'CycloneDX',
+    metadata: meta ? { component: component(meta, 32) } : undefined,
+    components: list((bom['components'] as Json | undefined)?.['component']).map((c) => component(c, 0)),
+  };
+}
