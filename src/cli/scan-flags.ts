@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import type { Gates } from '../policy/gates.js';
 import { applyConfigFile } from './config-file.js';
 
-export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit', 'template'] as const;
+export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit', 'openvex', 'template'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface ScanFlags {

@@ -13,6 +13,7 @@ import { after, describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { ensureDb } from '../support/db.js';
 import { ensureImages, imageForms } from '../support/images.js';
+import { errorsOf, openVexValidator } from '../support/schema.js';
 
 const images = ensureImages(['debian-bookworm']);
 const db = ensureDb();
@@ -56,6 +57,14 @@ describe('ignore files and VEX', { concurrency: 1 }, () => {
     assert.equal(r.vulns.find((x) => x.VulnerabilityID === d.VulnerabilityID && x.PkgName === 'libgnutls30')?.VEXStatus, 'under_investigation');
     assert.ok(r.suppressed.some((s) => s.ID === b.VulnerabilityID && s.SuppressedBy === 'ignore' && /\.trivyignore:3$/.test(s.Source)));
     assert.ok(r.suppressed.some((s) => s.ID === c.VulnerabilityID && s.SuppressedBy === 'vex' && s.Status === 'not_affected'));
+    const ovx = await runCli(['image', '--input', imageForms(images.cache, 'debian-bookworm').oci, '-f', 'openvex', '--cache-dir', db.cacheDir, '--skip-db-update', '--quiet', '--vex', vex]);
+    assert.equal(ovx.code, 0, ovx.stderr);
+    const doc = JSON.parse(ovx.stdout) as { statements: { vulnerability: { name: string }; status: string; justification?: string }[] };
+    const validate = openVexValidator();
+    assert.ok(validate(doc), errorsOf(validate));
+    assert.ok(doc.statements.some((x) => x.vulnerability.name === c.VulnerabilityID && x.status === 'not_affected' && x.justification === 'vulnerable_code_not_in_execute_path'), 'VEX decisions are written back out');
+    assert.ok(doc.statements.some((x) => x.vulnerability.name === d.VulnerabilityID && x.status === 'under_investigation'));
+    assert.ok(doc.statements.some((x) => x.vulnerability.name === a.VulnerabilityID && x.status === 'affected'));
     const hidden = await scan(['--ignorefile', ignore, '--vex', vex]);
     assert.equal(hidden.suppressed.length, 0, 'suppressed findings are listed only on request');
     assert.equal(hidden.vulns.length + r.suppressed.length, base.vulns.length, 'nothing vanishes: findings + suppressed = all');

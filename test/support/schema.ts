@@ -44,6 +44,23 @@ export function reportValidator(): ValidateFunction {
   return report;
 }
 
+let openvex: ValidateFunction | undefined;
+
+/** OpenVEX's schema is JSON Schema 2020-12. */
+export function openVexValidator(): ValidateFunction {
+  if (!openvex) {
+    const Ajv2020 = require('ajv/dist/2020') as new (o: object) => InstanceType<typeof import('ajv').default>;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv as unknown as Parameters<typeof addFormats>[0]);
+    const toUri = (iri: string): string => iri.replace(/[^\x00-\x7f]/gu, (c) => encodeURIComponent(c));
+    const formats = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, RegExp | ((s: string) => boolean)> }).fullFormats;
+    const uri = formats['uri'];
+    ajv.addFormat('iri', (s: string) => (uri instanceof RegExp ? uri.test(toUri(s)) : typeof uri === 'function' ? uri(toUri(s)) : false));
+    openvex = ajv.compile(load(fixture('schemas', 'openvex_json_schema.json')));
+  }
+  return openvex;
+}
+
 export function errorsOf(v: ValidateFunction): string {
   return JSON.stringify(v.errors?.slice(0, 5), null, 1);
 }

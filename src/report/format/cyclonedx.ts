@@ -63,6 +63,8 @@ function vulnerability(v: Vulnerability, affects: string[]): Json {
   };
   if (v.description ?? v.title) out['description'] = v.description ?? v.title;
   if (v.fixedVersion) out['recommendation'] = `Upgrade ${v.pkgName} to ${v.fixedVersion}`;
+  // The VEX decision a statement recorded, as CycloneDX's analysis.
+  if (v.vexStatus) out['analysis'] = { state: v.vexStatus === 'under_investigation' ? 'in_triage' : 'exploitable' };
   if (v.references.length) out['advisories'] = v.references.slice(0, 50).map((url) => ({ url }));
   if (v.publishedDate) out['published'] = v.publishedDate;
   if (v.lastModifiedDate) out['updated'] = v.lastModifiedDate;

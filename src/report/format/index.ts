@@ -4,6 +4,7 @@ import { renderCycloneDx } from './cyclonedx.js';
 import { renderGitlab } from './gitlab.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
+import { renderOpenVex } from './openvex.js';
 import { renderSarif } from './sarif.js';
 import { renderSpdxJson } from './spdx-json.js';
 import { renderSpdxTag } from './spdx-tag.js';
@@ -32,6 +33,7 @@ export function renderReport(report: Report, format: string, opts: RenderOptions
     case 'sarif': return renderSarif(report, fo);
     case 'gitlab': return renderGitlab(report, fo);
     case 'junit': return renderJunit(report, fo);
+    case 'openvex': return renderOpenVex(report, fo);
     case 'template': return renderTemplate(report, opts.template ?? '', opts.listAllPkgs);
     default: throw new Error(`unknown format ${format}`);
   }
