@@ -151,3 +151,19 @@ test('php: Composer installed.json and composer.lock, dev packages marked', asyn
   assert.deepEqual(lock.pkgs.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}`).sort(), ['acme/devtool@0.3.0 dev', 'acme/util@1.4.2']);
   assert.deepEqual(lock.pkgs.find((p) => p.name === 'acme/util')!.licenses, ['MIT']);
 });
+
+test('python: poetry.lock from Poetry, dev category marked', async () => {
+  const { poetryLockAnalyzer } = await import('../../../src/analyzer/lang/python/poetry-lock.js');
+  const { pkgs } = await run(poetryLockAnalyzer, 'srv/app/poetry.lock', read('python', 'poetry.lock'));
+  assert.deepEqual(pkgs.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}`).sort(), ['devdep@2.0.0 dev', 'localdep@0.3.1']);
+  const bad = await run(poetryLockAnalyzer, 'poetry.lock', Buffer.from('[[package]\nname = '));
+  assert.match(bad.warnings[0]!, /not valid TOML/);
+});
+
+test('go: go.mod requires with replacements (the go.mod the fixture binary was built from)', async () => {
+  const { goModAnalyzer } = await import('../../../src/analyzer/lang/go/gomod.js');
+  const { pkgs } = await run(goModAnalyzer, 'src/app/go.mod', read('go', 'go.mod'));
+  assert.deepEqual(nv(pkgs), ['example.com/dep@v1.2.4-0.20240101000000-abcdefabcdef']);
+  const block = await run(goModAnalyzer, 'go.mod', Buffer.from('module x\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/net v0.7.0 // indirect\n\tgithub.com/a/b v1.0.0\n)\n'));
+  assert.deepEqual(nv(block.pkgs), ['github.com/a/b@v1.0.0', 'golang.org/x/net@v0.7.0']);
+});

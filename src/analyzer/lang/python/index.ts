@@ -1,5 +1,6 @@
 import type { Analyzer } from '../../types.js';
 import { pythonMetadataAnalyzer } from './metadata.js';
+import { poetryLockAnalyzer } from './poetry-lock.js';
 import { pythonRequirementsAnalyzer } from './requirements.js';
 
-export const pythonAnalyzers: Analyzer[] = [pythonMetadataAnalyzer, pythonRequirementsAnalyzer];
+export const pythonAnalyzers: Analyzer[] = [pythonMetadataAnalyzer, pythonRequirementsAnalyzer, poetryLockAnalyzer];
