@@ -6,6 +6,7 @@ import type { OsSupport } from '../artifact/artifact.js';
 import type { ScannerName } from '../scanner/options.js';
 import { apkAnalyzer } from './os/apk.js';
 import { rpmAnalyzer } from './os/rpm.js';
+import { dpkgCopyrightAnalyzer } from './os/dpkg-copyright.js';
 import { dpkgFilesAnalyzer, dpkgStatusAnalyzer } from './os/dpkg.js';
 import { eolInfo } from './os/eol.js';
 import { osPackagePurl } from './os/os-purl.js';
@@ -25,6 +26,7 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   osReleaseAnalyzer,
   dpkgStatusAnalyzer,
   dpkgFilesAnalyzer,
+  dpkgCopyrightAnalyzer,
   apkAnalyzer,
   rpmAnalyzer,
   ...npmAnalyzers,

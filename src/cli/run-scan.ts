@@ -30,6 +30,7 @@ import { toolVersion } from './main.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
 import { ensureVulnDb } from './db-ready.js';
 import { secretResults } from '../scanner/secrets.js';
+import { licenceResults } from '../scanner/licenses.js';
 import { checkImageConfig } from '../detect/misconfig/image-config.js';
 import { configSecretValues, redactText } from '../analyzer/secret/config.js';
 
@@ -138,6 +139,7 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
       const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
       report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };
     }
+    if (scanners.includes('license')) report = { ...report, results: [...report.results, ...licenceResults(report, new Set((flags.licenseForbidden ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)))] };
     for (const w of report.warnings) logger.warn(w);
     if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
     report = applyTeamDecisions(report, flags, logger);

@@ -33,6 +33,7 @@ export interface ScanFlags {
   ignorefile?: string;
   vex?: string[];
   showSuppressed?: boolean;
+  licenseForbidden?: string;
   /** From the config file's `security_gates`. */
   securityGates?: Gates;
   quiet?: boolean;
@@ -50,7 +51,7 @@ export function addScanFlags(cmd: Command): Command {
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR; default: the user cache dir)')
     .option('--no-cache', 'do not read or write the per-layer cache')
     .option('--cache-max-size <bytes>', 'prune the per-layer cache, least recently used first, beyond this size', String(2 * 1024 ** 3))
-    .option('--scanners <list>', 'comma-separated: vuln,secret,misconfig,license', 'vuln')
+    .option('--scanners <list>', 'comma-separated: vuln,secret,misconfig,license (none: inventory only)', 'vuln')
     .option('--list-all-pkgs', 'list every package in json/table output, not only vulnerable ones')
     .option('--include-dev-deps', 'include development-only lockfile entries')
     .option('-s, --severity <list>', 'severities to report', 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL')
@@ -64,6 +65,7 @@ export function addScanFlags(cmd: Command): Command {
     .option('--db-source <src...>', 'OSV export location(s): URL or directory (env CUSTOMS_DB_SOURCE)')
     .option('--ignorefile <file>', 'ignore rules (default: .customsignore, else .trivyignore, else .trivyignore.yaml in the working dir)')
     .option('--vex <file...>', 'OpenVEX or CycloneDX VEX documents (files or directories)')
+    .option('--license-forbidden <list>', 'SPDX ids to classify as forbidden (e.g. AGPL-3.0-only,SSPL-1.0); findings gate with --severity CRITICAL')
     .option('--show-suppressed', 'list the findings ignore rules and VEX suppressed')
     .option('--match-os-owned', 'also match language packages that the OS package manager installed')
     .option('--parallel <n>', 'layers analysed at once', '2')

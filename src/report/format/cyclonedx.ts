@@ -5,18 +5,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Package } from '../../artifact/package.js';
-import { isSpdxExpression, isSpdxId } from '../../license/spdx.js';
+import { readFileSync } from 'node:fs';
+import { isSpdxExpression } from '../../license/spdx.js';
 import type { Report, Vulnerability } from '../model.js';
 import { inventoryOf, type InventoryItem } from './inventory.js';
 import type { FormatOptions } from './options.js';
 
 type Json = Record<string, unknown>;
 
+/** CycloneDX accepts as `license.id` only the ids of its own SPDX list (schema/vendor/spdx.schema.json). */
+let cdxIds: Set<string> | undefined;
+function isCdxLicenceId(id: string): boolean {
+  cdxIds ??= new Set((JSON.parse(readFileSync(new URL('../../../../schema/vendor/spdx.schema.json', import.meta.url), 'utf8')) as { enum: string[] }).enum);
+  return cdxIds.has(id);
+}
+
 function licences(p: Package): Json[] | undefined {
   const l = (p.licenses ?? []).filter((x) => x.trim());
   if (!l.length) return undefined;
-  if (l.length === 1 && !isSpdxId(l[0]!) && isSpdxExpression(l[0]!)) return [{ expression: l[0] }];
-  return l.map((x) => (isSpdxId(x) ? { license: { id: x } } : { license: { name: x } }));
+  if (l.length === 1 && !isCdxLicenceId(l[0]!) && isSpdxExpression(l[0]!) && /\s(?:AND|OR|WITH)\s/.test(l[0]!)) return [{ expression: l[0] }];
+  return l.map((x) => (isCdxLicenceId(x) ? { license: { id: x } } : { license: { name: x } }));
 }
 
 function prop(name: string, value: string | undefined): Json[] {

@@ -5,13 +5,14 @@
  */
 import type { Package } from '../../../artifact/package.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
+import { npmLicences } from './licence.js';
 import { npmPurl, validNpmName } from './package-json.js';
 
 const LOCKFILE = /(?:^|\/)(?:package-lock|npm-shrinkwrap)\.json$/;
 const MAX_ENTRIES = 200_000;
 
 interface V1Dep { version?: string; dev?: boolean; dependencies?: Record<string, V1Dep>; bundled?: boolean }
-interface V2Entry { name?: string; version?: string; dev?: boolean; devOptional?: boolean; link?: boolean; resolved?: string; inBundle?: boolean }
+interface V2Entry { name?: string; version?: string; dev?: boolean; devOptional?: boolean; link?: boolean; resolved?: string; inBundle?: boolean; license?: unknown }
 
 /** `node_modules/a/node_modules/@s/b` → `@s/b`. */
 function nameFromPath(path: string): string | undefined {
@@ -40,6 +41,8 @@ function fromV2(packages: Record<string, V2Entry>, filePath: string, ctx: Analyz
     const prev = seen.get(key);
     if (prev) { if (!dev) delete prev.dev; continue; }
     const p = lockPackage(name, e.version, filePath, dev);
+    const lic = npmLicences(e as Record<string, unknown>);
+    if (lic.length) p.licenses = lic;
     seen.set(key, p);
     out.push(p);
   }
