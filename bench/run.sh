@@ -95,4 +95,6 @@ PY
     done
   done
 } | tee "$root/bench/RESULTS.md.new"
+# Keep the hand-written analysis (everything from "## Analysis" on) below the new table.
+if [ -f "$root/bench/RESULTS.md" ]; then sed -n '/^## Analysis/,$p' "$root/bench/RESULTS.md" | { read -r l && { echo; echo "$l"; cat; }; } >> "$root/bench/RESULTS.md.new" || true; fi
 mv "$root/bench/RESULTS.md.new" "$root/bench/RESULTS.md"
