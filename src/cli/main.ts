@@ -10,6 +10,7 @@ import { registerScanCommands } from './commands/scan.js';
 import { registerDb } from './commands/db.js';
 import { registerSbom } from './commands/sbom.js';
 import { registerCompare } from './commands/compare.js';
+import { registerConfig } from './commands/config.js';
 
 export function toolVersion(): string {
   try {
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<void> {
   registerScanCommands(program);
   registerSbom(program);
   registerCompare(program);
+  registerConfig(program);
   registerDb(program);
   registerClean(program);
   try {

@@ -1,0 +1,53 @@
+/**
+ * `customs config PATH`: finds Kubernetes manifests and Compose files in a
+ * directory (or takes one file) and checks them. Bounded: files, depth and
+ * size; unparsable YAML is a warning for that file, never the end of the scan.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Result } from '../../report/model.js';
+import { checkCompose, isCompose } from './compose.js';
+import { checkKubernetes } from './kubernetes.js';
+import { parseYamlDocs } from './yaml-doc.js';
+
+const MAX_FILES = 20_000;
+const MAX_DEPTH = 24;
+const MAX_BYTES = 4 * 1024 * 1024;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform']);
+
+function listFiles(root: string): string[] {
+  if (statSync(root).isFile()) return [root];
+  const out: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > MAX_DEPTH || out.length >= MAX_FILES) return;
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (out.length >= MAX_FILES) return;
+      const p = join(dir, e.name);
+      if (e.isDirectory() && !SKIP_DIRS.has(e.name)) walk(p, depth + 1);
+      else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(p);
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+export function scanConfigPath(root: string): { results: Result[]; warnings: string[] } {
+  const results: Result[] = [];
+  const warnings: string[] = [];
+  for (const file of listFiles(root)) {
+    const target = statSync(root).isFile() ? file : relative(root, file);
+    if (statSync(file).size > MAX_BYTES) { warnings.push(`${target}: larger than ${MAX_BYTES} bytes; skipped`); continue; }
+    const text = readFileSync(file, 'utf8');
+    const { docs, errors } = parseYamlDocs(text);
+    for (const e of errors) warnings.push(`${target}: not valid YAML (${e}); the rest of the file is checked`);
+    for (const d of docs) {
+      if (isCompose(d, file)) { results.push({ target, class: 'config', type: 'compose', misconfigurations: checkCompose(d, text) }); continue; }
+      const k8s = checkKubernetes(d, text);
+      if (k8s) {
+        const prev = results.find((r) => r.target === target && r.type === 'kubernetes');
+        if (prev) prev.misconfigurations!.push(...k8s); else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
+      }
+    }
+  }
+  return { results, warnings };
+}
