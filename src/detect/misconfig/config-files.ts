@@ -1,12 +1,13 @@
 /**
- * `customs config PATH`: finds Kubernetes manifests and Compose files in a
+ * `customs config PATH`: finds Dockerfiles, Kubernetes manifests and Compose files in a
  * directory (or takes one file) and checks them. Bounded: files, depth and
  * size; unparsable YAML is a warning for that file, never the end of the scan.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { Result } from '../../report/model.js';
 import { checkCompose, isCompose } from './compose.js';
+import { checkDockerfile } from './dockerfile.js';
 import { checkKubernetes } from './kubernetes.js';
 import { parseYamlDocs } from './yaml-doc.js';
 
@@ -14,6 +15,8 @@ const MAX_FILES = 20_000;
 const MAX_DEPTH = 24;
 const MAX_BYTES = 4 * 1024 * 1024;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform']);
+
+const isDockerfile = (name: string): boolean => /^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.(?:dockerfile|Dockerfile)$/.test(name);
 
 function listFiles(root: string): string[] {
   if (statSync(root).isFile()) return [root];
@@ -24,7 +27,7 @@ function listFiles(root: string): string[] {
       if (out.length >= MAX_FILES) return;
       const p = join(dir, e.name);
       if (e.isDirectory() && !SKIP_DIRS.has(e.name)) walk(p, depth + 1);
-      else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(p);
+      else if (e.isFile() && (/\.ya?ml$/i.test(e.name) || isDockerfile(e.name))) out.push(p);
     }
   };
   walk(root, 0);
@@ -38,6 +41,10 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
     const target = statSync(root).isFile() ? file : relative(root, file);
     if (statSync(file).size > MAX_BYTES) { warnings.push(`${target}: larger than ${MAX_BYTES} bytes; skipped`); continue; }
     const text = readFileSync(file, 'utf8');
+    if (isDockerfile(file.split('/').pop()!)) {
+      results.push({ target, class: 'config', type: 'dockerfile', misconfigurations: checkDockerfile(text, { hasDockerignore: existsSync(join(dirname(file), '.dockerignore')) }) });
+      continue;
+    }
     const { docs, errors } = parseYamlDocs(text);
     for (const e of errors) warnings.push(`${target}: not valid YAML (${e}); the rest of the file is checked`);
     for (const d of docs) {

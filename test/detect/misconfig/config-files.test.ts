@@ -55,3 +55,16 @@ test('customs config: JSON with CauseMetadata lines, exit code, broken YAML is a
   const ok = await runCli(['config', fixture('config', 'restricted-pod.yaml'), '--exit-code', '2']);
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test('Dockerfiles: each check fails at its instruction in the bad one, none in the good one', () => {
+  const t = byTarget();
+  const bad = t.get('docker-bad/Dockerfile')!;
+  const rows = bad.map((m) => `${m.id}@${m.cause!.startLine}`);
+  for (const want of ['CUS-DF-002@1', 'CUS-DF-002@7', 'CUS-DF-007@2', 'CUS-DF-004@3', 'CUS-DF-005@3', 'CUS-DF-003@5', 'CUS-DF-010@6', 'CUS-DF-007@8', 'CUS-DF-008@9', 'CUS-DF-009@10', 'CUS-DF-001@11', 'CUS-DF-006@7']) {
+    assert.ok(rows.includes(want), `${want} missing from ${rows.join(' ')}`);
+  }
+  assert.equal(bad.find((m) => m.id === 'CUS-DF-004')!.cause!.endLine, 4, 'a continued RUN spans its lines');
+  assert.equal(bad.find((m) => m.id === 'CUS-DF-001')!.avdId, 'CIS-DI-4.1');
+  assert.ok(bad.every((m) => !/Tr0ub4dor/.test(m.message)), 'no secret value in messages');
+  assert.deepEqual(t.get('docker-good/Dockerfile'), []);
+});
