@@ -18,7 +18,8 @@ import { phpAnalyzers } from './lang/php/index.js';
 import { pythonAnalyzers } from './lang/python/index.js';
 import { rubyAnalyzers } from './lang/ruby/index.js';
 import { rustAnalyzers } from './lang/rust/index.js';
-import { secretAnalyzer } from './secret/analyzer.js';
+import { makeSecretAnalyzer, secretAnalyzer, type SecretStats } from './secret/analyzer.js';
+import type { SecretConfig } from './secret/config-file.js';
 import type { Analyzer } from './types.js';
 
 /** Analyzers that build the inventory; they run whatever the scanners. */
@@ -38,9 +39,11 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   ...phpAnalyzers,
 ];
 
-export function analyzersFor(scanners: readonly ScannerName[]): Analyzer[] {
+export interface AnalyzerOptions { secretConfig?: SecretConfig; secretStats?: SecretStats }
+
+export function analyzersFor(scanners: readonly ScannerName[], opts: AnalyzerOptions = {}): Analyzer[] {
   const list = [...inventoryAnalyzers];
-  if (scanners.includes('secret')) list.push(secretAnalyzer);
+  if (scanners.includes('secret')) list.push(opts.secretConfig || opts.secretStats ? makeSecretAnalyzer(opts.secretConfig, opts.secretStats) : secretAnalyzer);
   return list;
 }
 

@@ -33,6 +33,8 @@ import { secretResults } from '../scanner/secrets.js';
 import { licenceResults } from '../scanner/licenses.js';
 import { checkImageConfig } from '../detect/misconfig/image-config.js';
 import { configSecretValues, redactText } from '../analyzer/secret/config.js';
+import { applySecretConfig, loadSecretConfig } from '../analyzer/secret/config-file.js';
+import { builtinRules } from '../analyzer/secret/rules.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -121,6 +123,8 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
     parallel: Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2),
     includeDevDeps: flags.includeDevDeps ?? false,
+    secretConfig: flags.secretConfig ? loadSecretConfig(flags.secretConfig) : undefined,
+    secretSkipBase: flags.secretSkipBase ?? false,
     limits: {
       ...defaultWalkLimits,
       ...(flags.maxLayerSize ? { maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size')! } : {}),
@@ -134,7 +138,8 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     progress.done();
     let report = buildReport(image, artifact, { artifactType });
     if (db) report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
-    if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config)] };
+    const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;
+    if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, secretRules)] };
     if (scanners.includes('misconfig')) {
       const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
       report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };

@@ -34,6 +34,8 @@ export interface ScanFlags {
   vex?: string[];
   showSuppressed?: boolean;
   licenseForbidden?: string;
+  secretConfig?: string;
+  secretSkipBase?: boolean;
   /** From the config file's `security_gates`. */
   securityGates?: Gates;
   quiet?: boolean;
@@ -65,6 +67,8 @@ export function addScanFlags(cmd: Command): Command {
     .option('--db-source <src...>', 'OSV export location(s): URL or directory (env CUSTOMS_DB_SOURCE)')
     .option('--ignorefile <file>', 'ignore rules (default: .customsignore, else .trivyignore, else .trivyignore.yaml in the working dir)')
     .option('--vex <file...>', 'OpenVEX or CycloneDX VEX documents (files or directories)')
+    .option('--secret-config <file>', 'secret rules to add, disable or allow (YAML: rules, disable-rules, allow-rules)')
+    .option('--secret-skip-base', 'do not scan the base image layers for secrets')
     .option('--license-forbidden <list>', 'SPDX ids to classify as forbidden (e.g. AGPL-3.0-only,SSPL-1.0); findings gate with --severity CRITICAL')
     .option('--show-suppressed', 'list the findings ignore rules and VEX suppressed')
     .option('--match-os-owned', 'also match language packages that the OS package manager installed')

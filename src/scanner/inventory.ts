@@ -7,20 +7,26 @@ import { buildArtifact, type Artifact } from '../artifact/artifact.js';
 import { FileLayerCache, noLayerCache } from '../artifact/layer-cache.js';
 import { mergeLayers } from '../artifact/merge.js';
 import type { Image } from '../source/image.js';
+import { baseLayerCount } from '../source/base-layers.js';
 import { collectLayerFacts, type LayerStats } from './layers.js';
 import type { ScanOptions } from './options.js';
 
 export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{ artifact: Artifact; stats: LayerStats }> {
   const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => opts.logger.warn(m)) : noLayerCache;
   let done = 0;
+  const secretStats = { files: 0, ms: 0 };
+  const base = opts.secretSkipBase ? baseLayerCount(image.config) : 0;
+  if (base) opts.logger.info(`secret scanning skips the ${base} base-image layer(s)`);
   const { facts, stats } = await collectLayerFacts(image, {
-    analyzers: analyzersFor(opts.scanners),
+    analyzers: analyzersFor(opts.scanners, { secretConfig: opts.secretConfig, secretStats }),
+    skip: base ? (layer, a) => layer.index < base && a.name.startsWith('secret') : undefined,
     cache,
     limits: opts.limits,
     parallel: opts.parallel,
     logger: opts.logger,
     onLayerDone: (_layer, fromCache) => opts.onLayerDone?.(++done, image.layers.length, fromCache),
   });
+  if (opts.scanners.includes('secret')) opts.logger.debug(`secret scanner: ${secretStats.files} file(s) read in ${secretStats.ms.toFixed(0)} ms (cached layers excluded)`);
   if (cache instanceof FileLayerCache && opts.cacheMaxBytes !== undefined) cache.prune(opts.cacheMaxBytes);
   const merged = mergeLayers(facts);
   const artifact = buildArtifact(image, merged, osSupport, { includeDevDeps: opts.includeDevDeps });

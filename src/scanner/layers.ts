@@ -18,6 +18,8 @@ const WALKER_VERSION = 1;
 
 export interface LayerScanOptions {
   analyzers: readonly Analyzer[];
+  /** Analyzers not to run on a given layer (e.g. secrets in base-image layers). */
+  skip?: (layer: LayerSource, analyzer: Analyzer) => boolean;
   cache: LayerCache;
   limits: WalkLimits;
   parallel: number;
@@ -34,7 +36,8 @@ export async function collectLayerFacts(image: Image, opts: LayerScanOptions): P
   const worker = async (): Promise<void> => {
     while (next < image.layers.length) {
       const layer = image.layers[next++]!;
-      const { value, fromCache } = await factsForLayer(image, layer, opts);
+      const analyzers = opts.skip ? opts.analyzers.filter((a) => !opts.skip!(layer, a)) : opts.analyzers;
+      const { value, fromCache } = await factsForLayer(image, layer, { ...opts, analyzers });
       facts[layer.index] = value;
       if (fromCache) stats.cached++; else stats.walked++;
       opts.onLayerDone?.(layer, fromCache);

@@ -18,6 +18,10 @@ export interface ScanOptions {
   includeDevDeps: boolean;
   limits: WalkLimits;
   logger: Logger;
+  /** `--secret-config`: rules added, disabled, allowed. */
+  secretConfig?: import('../analyzer/secret/config-file.js').SecretConfig;
+  /** `--secret-skip-base`: no secret scanning in the base image's layers. */
+  secretSkipBase?: boolean;
   /** Called as layers finish, for progress display. */
   onLayerDone?: (done: number, total: number, fromCache: boolean) => void;
 }

@@ -4,6 +4,7 @@
  * from the layer that holds them), and from the image configuration.
  */
 import type { SecretHit } from '../analyzer/secret/scan-text.js';
+import type { SecretRule } from '../analyzer/secret/rules.js';
 import { scanConfigSecrets } from '../analyzer/secret/config.js';
 import type { Artifact } from '../artifact/artifact.js';
 import type { MergedFact } from '../artifact/merge.js';
@@ -33,11 +34,11 @@ function layerOfHistory(config: ImageConfig, layers: LayerRef[], historyIndex: n
   return layers[n];
 }
 
-export function secretResults(artifact: Artifact, config: ImageConfig): Result[] {
+export function secretResults(artifact: Artifact, config: ImageConfig, rules?: SecretRule[]): Result[] {
   const results: Result[] = [];
   const add = (facts: MergedFact[], deleted: boolean): void => {
     for (const fact of facts) {
-      if (fact.analyzer !== 'secret') continue;
+      if (fact.analyzer !== 'secret' && !fact.analyzer.startsWith('secret:')) continue;
       const found = hitsOf(fact);
       if (!found) continue;
       results.push({
@@ -48,7 +49,7 @@ export function secretResults(artifact: Artifact, config: ImageConfig): Result[]
   };
   add(artifact.merged.current, false);
   add(artifact.merged.removed, true);
-  const configHits = scanConfigSecrets(config);
+  const configHits = scanConfigSecrets(config, undefined, rules);
   if (configHits.length) {
     results.push({
       target: 'image config', class: 'secret', type: '',

@@ -69,3 +69,37 @@ describe('secrets in real images', { concurrency: 1 }, () => {
     assert.deepEqual(found.map((f) => `${f.target}:${f.s.RuleID}`), []);
   });
 });
+
+describe('secret configuration', { concurrency: 1 }, () => {
+  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  test('--secret-config adds, disables and allows rules; --secret-skip-base skips the base layers', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'customs-secret-cfg-'));
+    try {
+      const cfg = join(dir, 'secret.yaml');
+      writeFileSync(cfg, [
+        'rules:', '  - id: fixture-app-env', '    category: Custom', '    title: APP_ENV marker', '    severity: LOW', '    regex: APP_ENV=(?<secret>production)', '    keywords: [app_env]',
+        'disable-rules: [github-pat]',
+        'allow-rules:', '  - path: ^srv/app/certs/',
+      ].join('\n') + '\n');
+      const run = (extra: string[]) => runCli(['image', '--input', imageForms(images.cache, 'polyglot').oci, '--scanners', 'secret', '-f', 'json', '--no-cache', '--quiet', ...extra]);
+      const r = await run(['--secret-config', cfg]);
+      assert.equal(r.code, 0, r.stderr);
+      const found = (JSON.parse(r.stdout) as { Results: { Target: string; Secrets?: Secret[] }[] }).Results.flatMap((x) => (x.Secrets ?? []).map((s) => ({ target: x.Target, s })));
+      assert.ok(found.some((f) => f.s.RuleID === 'fixture-app-env'), 'the added rule fires');
+      assert.ok(!found.some((f) => f.s.RuleID === 'github-pat'), 'the disabled rule does not');
+      assert.ok(!found.some((f) => f.target.startsWith('/srv/app/certs/')), 'the allowed path is skipped');
+      const base = await run(['--secret-skip-base']);
+      const baseFound = (JSON.parse(base.stdout) as { Results: { Target: string; Secrets?: Secret[] }[] }).Results.map((x) => x.Target);
+      assert.ok(baseFound.includes('/srv/app/.env'), 'layers of the image itself are still scanned');
+      const bad = join(dir, 'bad.yaml');
+      writeFileSync(bad, 'rules:\n  - id: x\n    regex: "([unclosed"\n');
+      const e = await run(['--secret-config', bad]);
+      assert.equal(e.code, 1);
+      assert.match(e.stderr, /bad\.yaml: \/rules\/0\/regex: invalid regex/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

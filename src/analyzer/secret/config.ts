@@ -3,8 +3,8 @@
  * and the history's `created_by` lines, where build arguments leak.
  */
 import type { ImageConfig } from '../../source/image.js';
-import { builtinRules } from './rules.js';
-import { compileRules, scanText, type SecretHit } from './scan-text.js';
+import { builtinRules, type SecretRule } from './rules.js';
+import { compileRules, scanText, type CompiledRules, type SecretHit } from './scan-text.js';
 
 const compiled = compileRules(builtinRules);
 
@@ -15,9 +15,9 @@ export interface ConfigSecretHit extends SecretHit {
   historyIndex?: number;
 }
 
-function scanLines(where: string, lines: string[], historyIndex?: number, onSecret?: (clear: string) => void): ConfigSecretHit[] {
+function scanLines(where: string, lines: string[], historyIndex?: number, onSecret?: (clear: string) => void, rules: CompiledRules = compiled): ConfigSecretHit[] {
   if (!lines.length) return [];
-  return scanText(lines.join('\n'), compiled, onSecret).map((h) => ({ ...h, where, ...(historyIndex !== undefined ? { historyIndex } : {}) }));
+  return scanText(lines.join('\n'), rules, onSecret).map((h) => ({ ...h, where, ...(historyIndex !== undefined ? { historyIndex } : {}) }));
 }
 
 /** `KEY=value` env entries whose key names a secret, even when the value looks plain. */
@@ -28,15 +28,17 @@ function envAssignments(env: string[]): string[] {
   });
 }
 
-export function scanConfigSecrets(config: ImageConfig, onSecret?: (clear: string) => void): ConfigSecretHit[] {
+/** `rules`: the scan's rule set when a --secret-config changed it; the built-in rules otherwise. */
+export function scanConfigSecrets(config: ImageConfig, onSecret?: (clear: string) => void, rules?: SecretRule[]): ConfigSecretHit[] {
+  const set = rules ? compileRules(rules) : compiled;
   const c = config.config ?? {};
   const hits: ConfigSecretHit[] = [];
-  hits.push(...scanLines('config:Env', envAssignments(c.Env ?? []), undefined, onSecret));
-  hits.push(...scanLines('config:Cmd', [(c.Cmd ?? []).join(' ')].filter(Boolean), undefined, onSecret));
-  hits.push(...scanLines('config:Entrypoint', [(c.Entrypoint ?? []).join(' ')].filter(Boolean), undefined, onSecret));
-  hits.push(...scanLines('config:Labels', Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}="${v}"`), undefined, onSecret));
+  hits.push(...scanLines('config:Env', envAssignments(c.Env ?? []), undefined, onSecret, set));
+  hits.push(...scanLines('config:Cmd', [(c.Cmd ?? []).join(' ')].filter(Boolean), undefined, onSecret, set));
+  hits.push(...scanLines('config:Entrypoint', [(c.Entrypoint ?? []).join(' ')].filter(Boolean), undefined, onSecret, set));
+  hits.push(...scanLines('config:Labels', Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}="${v}"`), undefined, onSecret, set));
   (config.history ?? []).forEach((h, i) => {
-    if (h.created_by) hits.push(...scanLines(`config:history[${i}]`, [h.created_by], i, onSecret));
+    if (h.created_by) hits.push(...scanLines(`config:history[${i}]`, [h.created_by], i, onSecret, set));
   });
   return hits;
 }
