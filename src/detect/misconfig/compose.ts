@@ -3,11 +3,11 @@
  * socket mounted, capabilities added, a writable root filesystem, and root
  * (or no) user — the container hardening Compose files most often miss.
  */
-import type { Misconfiguration, Severity } from '../../report/model.js';
-import { linesOf, snippet, type YamlDoc } from './yaml-doc.js';
+import type { Misconfiguration } from '../../report/model.js';
+import { failure, type CheckRule as Rule } from './finding.js';
+import { linesOf, type YamlDoc } from './yaml-doc.js';
 
 type J = Record<string, unknown>;
-interface Rule { id: string; title: string; severity: Severity; resolution: string }
 const R: Record<string, Rule> = {
   privileged: { id: 'CUS-DC-001', title: 'Privileged service', severity: 'HIGH', resolution: 'Remove `privileged: true`.' },
   hostNs: { id: 'CUS-DC-002', title: 'Host namespace shared', severity: 'HIGH', resolution: 'Remove `network_mode: host`, `pid: host` and `ipc: host`.' },
@@ -29,8 +29,7 @@ export function checkCompose(d: YamlDoc, text: string): Misconfiguration[] {
     if (!svc || typeof svc !== 'object') continue;
     const base = ['services', name];
     const fail = (r: Rule, path: (string | number)[], message: string): void => {
-      const lines = linesOf(d, path);
-      out.push({ id: r.id, title: r.title, description: `${r.title} (Docker Compose).`, message: `service ${name}: ${message}`, resolution: r.resolution, severity: r.severity, status: 'FAIL', references: ['https://docs.docker.com/reference/compose-file/services/'], cause: { ...lines, snippet: snippet(text, lines.startLine, lines.endLine) } });
+      out.push(failure(r, linesOf(d, path), text, { description: `${r.title} (Docker Compose).`, message: `service ${name}: ${message}`, references: ['https://docs.docker.com/reference/compose-file/services/'] }));
     };
     if (svc['privileged'] === true) fail(R['privileged']!, [...base, 'privileged'], 'privileged: true');
     for (const k of ['network_mode', 'pid', 'ipc']) if (svc[k] === 'host') fail(R['hostNs']!, [...base, k], `${k}: host`);

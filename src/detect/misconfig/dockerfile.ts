@@ -4,11 +4,12 @@
  * hygiene checks. Only the final stage's USER and HEALTHCHECK count.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import type { Misconfiguration, Severity } from '../../report/model.js';
+import type { Misconfiguration } from '../../report/model.js';
+import { failure, type CheckRule } from './finding.js';
 import { builtinRules } from '../../analyzer/secret/rules.js';
 import { compileRules, scanText } from '../../analyzer/secret/scan-text.js';
 
-interface Rule { id: string; cis?: string; title: string; severity: Severity; resolution: string }
+interface Rule extends CheckRule { cis?: string }
 const R: Record<string, Rule> = {
   root: { id: 'CUS-DF-001', cis: '4.1', title: 'Image runs as root', severity: 'HIGH', resolution: 'End the final stage with USER <non-root>.' },
   latest: { id: 'CUS-DF-002', title: 'Base image not pinned', severity: 'MEDIUM', resolution: 'Use a specific tag or digest in FROM, not latest or none.' },
@@ -26,16 +27,14 @@ const SECRET_NAME = /(?:passw(?:or)?d|secret|token|api[_-]?key|private[_-]?key|c
 
 export function checkDockerfile(text: string, opts: { hasDockerignore: boolean }): Misconfiguration[] {
   const df = DockerfileParser.parse(text);
-  const lines = text.split('\n');
   const out: Misconfiguration[] = [];
   const fail = (r: Rule, ins: Instruction | undefined, message: string): void => {
     const start = (ins?.getRange().start.line ?? 0) + 1;
     const end = (ins?.getRange().end.line ?? 0) + 1;
-    out.push({
-      id: r.id, ...(r.cis ? { avdId: `CIS-DI-${r.cis}` } : {}), title: r.title, description: `${r.title}${r.cis ? ` (CIS Docker Benchmark ${r.cis})` : ''}.`,
-      message, resolution: r.resolution, severity: r.severity, status: 'FAIL', references: ['https://www.cisecurity.org/benchmark/docker'],
-      cause: { startLine: start, endLine: end, snippet: lines.slice(start - 1, end).join('\n') },
-    });
+    out.push(failure(r, { startLine: start, endLine: end }, text, {
+      ...(r.cis ? { avdId: `CIS-DI-${r.cis}` } : {}), description: `${r.title}${r.cis ? ` (CIS Docker Benchmark ${r.cis})` : ''}.`,
+      message, references: ['https://www.cisecurity.org/benchmark/docker'],
+    }));
   };
   const all = df.getInstructions();
   const froms = df.getFROMs();

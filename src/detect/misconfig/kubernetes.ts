@@ -5,8 +5,9 @@
  * seccomp RuntimeDefault/Localhost, plus a read-only root filesystem, which
  * the seed's SecurityProfile asks for). Each finding carries its lines.
  */
-import type { Misconfiguration, Severity } from '../../report/model.js';
-import { linesOf, snippet, type YamlDoc } from './yaml-doc.js';
+import type { Misconfiguration } from '../../report/model.js';
+import { failure, type CheckRule as Rule } from './finding.js';
+import { linesOf, type YamlDoc } from './yaml-doc.js';
 
 type J = Record<string, unknown>;
 const get = (o: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as J)[k as string] : undefined), o);
@@ -20,7 +21,6 @@ const POD_SPEC: Record<string, string[]> = {
 const BASELINE_CAPS = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
 const PSS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
-interface Rule { id: string; title: string; severity: Severity; resolution: string }
 const R: Record<string, Rule> = {
   privileged: { id: 'CUS-K8S-001', title: 'Privileged container', severity: 'HIGH', resolution: 'Remove securityContext.privileged or set it to false.' },
   hostNamespaces: { id: 'CUS-K8S-002', title: 'Host namespaces shared', severity: 'HIGH', resolution: 'Do not set hostNetwork, hostPID or hostIPC.' },
@@ -42,8 +42,7 @@ export function checkKubernetes(d: YamlDoc, text: string): Misconfiguration[] | 
   const name = String(get(d.value, 'metadata', 'name') ?? kind);
   const out: Misconfiguration[] = [];
   const fail = (r: Rule, path: (string | number)[], message: string): void => {
-    const lines = linesOf(d, path);
-    out.push({ id: r.id, avdId: `PSS-${r.id.slice(-3)}`, title: r.title, description: `${r.title} (Kubernetes Pod Security Standards).`, message: `${kind} ${name}: ${message}`, resolution: r.resolution, severity: r.severity, status: 'FAIL', references: [PSS], cause: { ...lines, snippet: snippet(text, lines.startLine, lines.endLine) } });
+    out.push(failure(r, linesOf(d, path), text, { avdId: `PSS-${r.id.slice(-3)}`, description: `${r.title} (Kubernetes Pod Security Standards).`, message: `${kind} ${name}: ${message}`, references: [PSS] }));
   };
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[ns] === true) fail(R['hostNamespaces']!, [...specPath, ns], `${ns} is true`);
   (Array.isArray(spec['volumes']) ? (spec['volumes'] as J[]) : []).forEach((v, i) => { if (v?.['hostPath']) fail(R['hostPath']!, [...specPath, 'volumes', i, 'hostPath'], `volume ${String(v['name'] ?? i)} mounts a host path`); });
