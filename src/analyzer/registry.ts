@@ -11,6 +11,7 @@ import { dpkgFilesAnalyzer, dpkgStatusAnalyzer } from './os/dpkg.js';
 import { eolInfo } from './os/eol.js';
 import { osPackagePurl } from './os/os-purl.js';
 import { osReleaseAnalyzer, resolveOS } from './os/release.js';
+import { dotnetAnalyzers } from './lang/dotnet/dotnet.js';
 import { goAnalyzers } from './lang/go/index.js';
 import { javaAnalyzers } from './lang/java/index.js';
 import { npmAnalyzers } from './lang/npm/index.js';
@@ -37,6 +38,7 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   ...rubyAnalyzers,
   ...rustAnalyzers,
   ...phpAnalyzers,
+  ...dotnetAnalyzers,
 ];
 
 export interface AnalyzerOptions { secretConfig?: SecretConfig; secretStats?: SecretStats }

@@ -167,3 +167,16 @@ test('go: go.mod requires with replacements (the go.mod the fixture binary was b
   const block = await run(goModAnalyzer, 'go.mod', Buffer.from('module x\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/net v0.7.0 // indirect\n\tgithub.com/a/b v1.0.0\n)\n'));
   assert.deepEqual(nv(block.pkgs), ['github.com/a/b@v1.0.0', 'golang.org/x/net@v0.7.0']);
 });
+
+test('.NET: deps.json packages (not projects), packages.lock.json resolved versions, packages.config with dev flag', async () => {
+  const { depsJsonAnalyzer, nugetLockAnalyzer, packagesConfigAnalyzer } = await import('../../../src/analyzer/lang/dotnet/dotnet.js');
+  const deps = await run(depsJsonAnalyzer, 'app/App.deps.json', read('dotnet', 'app.deps.json'));
+  assert.deepEqual(nv(deps.pkgs), ['Newtonsoft.Json@13.0.1', 'Serilog@2.12.0']);
+  assert.equal(deps.pkgs[0]!.purl, 'pkg:nuget/Newtonsoft.Json@13.0.1');
+  const lock = await run(nugetLockAnalyzer, 'src/packages.lock.json', read('dotnet', 'packages.lock.json'));
+  assert.deepEqual(nv(lock.pkgs), ['Microsoft.Extensions.Primitives@8.0.0', 'Newtonsoft.Json@13.0.1']);
+  const cfg = await run(packagesConfigAnalyzer, 'src/packages.config', read('dotnet', 'packages.config'));
+  assert.deepEqual(cfg.pkgs.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}`).sort(), ['Microsoft.CodeDom.Providers.DotNetCompilerPlatform@1.0.0 dev', 'NLog@4.3.10', 'jQuery@3.1.1']);
+  const bad = await run(depsJsonAnalyzer, 'x.deps.json', Buffer.from('{"libraries": '));
+  assert.match(bad.warnings[0]!, /not valid JSON/);
+});
