@@ -10,13 +10,14 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
-const Ajv = require('ajv') as typeof import('ajv').default;
-const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
 const vendor = new URL('../../../schema/vendor/', import.meta.url);
 
 type Format = RegExp | ((s: string) => boolean) | undefined;
 
-export function makeAjv(): InstanceType<typeof Ajv> {
+/** ajv is loaded here, on first use: only the sbom_validation gate and the tests validate. */
+export function makeAjv(): import('ajv').default {
+  const Ajv = require('ajv') as typeof import('ajv').default;
+  const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   const formats = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, Format> }).fullFormats;

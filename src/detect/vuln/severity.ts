@@ -10,7 +10,10 @@ import type { OsvAffected, OsvRecord, OsvSeverity } from '../../vulndb/osv.js';
 
 const require = createRequire(import.meta.url);
 interface CvssClass { new (vector: string): { calculateScores(): { base?: number; overall?: number } } }
-const cvssLib = require('ae-cvss-calculator') as { Cvss2: CvssClass; Cvss3P0: CvssClass; Cvss3P1: CvssClass; Cvss4P0: CvssClass };
+type CvssLib = { Cvss2: CvssClass; Cvss3P0: CvssClass; Cvss3P1: CvssClass; Cvss4P0: CvssClass };
+let lib: CvssLib | undefined;
+/** Loaded when the first vector is scored: inventory-only scans never need it. */
+const cvss = (): CvssLib => (lib ??= require('ae-cvss-calculator') as CvssLib);
 
 export function severityOfScore(score: number): Severity {
   if (score >= 9) return 'CRITICAL';
@@ -23,10 +26,10 @@ export function severityOfScore(score: number): Severity {
 /** Scores one vector; undefined when the calculator rejects it. */
 export function scoreVector(type: string, vector: string, source: string): CvssScore | undefined {
   try {
-    if (type === 'CVSS_V4' || vector.startsWith('CVSS:4.0/')) return { source, version: '4.0', vector, score: new cvssLib.Cvss4P0(vector).calculateScores().base ?? 0 };
-    if (vector.startsWith('CVSS:3.1/')) return { source, version: '3.1', vector, score: new cvssLib.Cvss3P1(vector).calculateScores().base ?? 0 };
-    if (vector.startsWith('CVSS:3.0/')) return { source, version: '3.0', vector, score: new cvssLib.Cvss3P0(vector).calculateScores().base ?? 0 };
-    if (type === 'CVSS_V2') return { source, version: '2.0', vector, score: new cvssLib.Cvss2(vector).calculateScores().base ?? 0 };
+    if (type === 'CVSS_V4' || vector.startsWith('CVSS:4.0/')) return { source, version: '4.0', vector, score: new (cvss()).Cvss4P0(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.1/')) return { source, version: '3.1', vector, score: new (cvss()).Cvss3P1(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.0/')) return { source, version: '3.0', vector, score: new (cvss()).Cvss3P0(vector).calculateScores().base ?? 0 };
+    if (type === 'CVSS_V2') return { source, version: '2.0', vector, score: new (cvss()).Cvss2(vector).calculateScores().base ?? 0 };
   } catch { /* not a vector the calculator accepts */ }
   return undefined;
 }

@@ -5,7 +5,7 @@
  * prototype access, so a template cannot reach into the runtime.
  */
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import type { Report } from '../model.js';
 import { UserError } from '../../util/errors.js';
 import { renderJson } from './json.js';
@@ -16,12 +16,15 @@ export function loadTemplate(spec: string | undefined): string {
   try { return readFileSync(spec.slice(1), 'utf8'); } catch (e) { throw new UserError(`${spec.slice(1)}: cannot read the template (${(e as Error).message})`); }
 }
 
+// Loaded on first use: most scans never render a template, and start-up time is part of every scan.
+const require = createRequire(import.meta.url);
+
 export function renderTemplate(report: Report, template: string, listAllPkgs: boolean): string {
-  const hb = Handlebars.create();
+  const hb = (require('handlebars') as typeof import('handlebars')).create();
   hb.registerHelper('json', (v: unknown) => new hb.SafeString(JSON.stringify(v)));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('len', (v: unknown) => (Array.isArray(v) ? v.length : 0));
-  let compiled: HandlebarsTemplateDelegate;
+  let compiled: ReturnType<typeof hb.compile>;
   try { compiled = hb.compile(template, { noEscape: true }); } catch (e) { throw new UserError(`template: ${(e as Error).message.split('\n')[0]}`); }
   try {
     return compiled(JSON.parse(renderJson(report, { listAllPkgs })) as unknown, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });

@@ -4,8 +4,12 @@
  * reader serves both encodings. Entities are not expanded (no XXE, no
  * billion laughs).
  */
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import { UserError } from '../../util/errors.js';
+
+const require = createRequire(import.meta.url);
+/** The XML parser, loaded only when an XML file is read. */
+const xmlParser = (): typeof import('fast-xml-parser').XMLParser => (require('fast-xml-parser') as typeof import('fast-xml-parser')).XMLParser;
 
 type Json = Record<string, unknown>;
 
@@ -39,7 +43,7 @@ function component(c: Json, depth: number): Json {
 export function cycloneDxXmlToJson(text: string, file: string): Json {
   let doc: Json;
   try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, parseTagValue: false, trimValues: true }).parse(text) as Json;
+    doc = new (xmlParser())({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, parseTagValue: false, trimValues: true }).parse(text) as Json;
   } catch (e) {
     throw new UserError(`${file}: not well-formed XML (${(e as Error).message.split('\n')[0]})`);
   }

@@ -4,10 +4,14 @@
  * target framework, Direct/Transitive with `resolved`), and the older
  * `packages.config` (`<package id version developmentDependency>`).
  */
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import type { Package } from '../../../artifact/package.js';
 import { buildPurl } from '../../../artifact/purl.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
+
+const require = createRequire(import.meta.url);
+/** The XML parser, loaded only when an XML file is read. */
+const xmlParser = (): typeof import('fast-xml-parser').XMLParser => (require('fast-xml-parser') as typeof import('fast-xml-parser')).XMLParser;
 
 function nuget(name: string, version: string, filePath: string, type: string, origin: Package['origin'], dev = false): Package {
   const p: Package = { name, version, purl: buildPurl({ type: 'nuget', name, version }), ecosystem: 'nuget', type, filePath, origin };
@@ -63,7 +67,7 @@ export const packagesConfigAnalyzer: Analyzer = {
   required: (path) => /(?:^|\/)packages\.config$/.test(path),
   analyze(file, ctx) {
     let doc: { packages?: { package?: Record<string, string> | Record<string, string>[] } };
-    try { doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: false }).parse(file.content.toString('utf8')) as typeof doc; } catch (e) {
+    try { doc = new (xmlParser())({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: false }).parse(file.content.toString('utf8')) as typeof doc; } catch (e) {
       ctx.warn(`not well-formed XML (${(e as Error).message.split('\n')[0]})`);
       return undefined;
     }
