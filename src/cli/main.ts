@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { peakRssBytes } from '../util/memory.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { registerClean } from './commands/clean.js';
 import { registerScanCommands } from './commands/scan.js';
@@ -33,6 +34,8 @@ export async function main(argv: string[]): Promise<void> {
   registerConfig(program);
   registerDb(program);
   registerClean(program);
+  const debug = argv.includes('--debug') || argv.includes('-d');
+  if (debug) process.on('exit', reportPeakMemory);
   try {
     await program.parseAsync(argv);
   } catch (e) {
@@ -40,9 +43,14 @@ export async function main(argv: string[]): Promise<void> {
       if (e.exitCode !== 0) process.exitCode = 2;
       return;
     }
-    const debug = argv.includes('--debug') || argv.includes('-d');
     process.stderr.write(`customs: error: ${errorMessage(e)}\n`);
     if (debug && e instanceof Error && !(e instanceof UserError)) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 1;
   }
+}
+
+/** `--debug` ends with the process's high-water resident memory, for budgets and benchmarks. */
+function reportPeakMemory(): void {
+  const bytes = peakRssBytes();
+  if (bytes !== undefined) process.stderr.write(`${new Date().toISOString()}\tDEBUG\tpeak memory ${Math.round(bytes / 1024 / 1024)} MiB\n`);
 }

@@ -20,11 +20,13 @@ import { buildReport } from '../report/build.js';
 import { renderReport } from '../report/format/index.js';
 import { applyFindingFilter, countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
 import type { Image } from '../source/image.js';
-import { defaultWalkLimits } from '../layer/limits.js';
 import { StderrLogger, type Logger } from '../util/log.js';
 import { UserError } from '../util/errors.js';
 import { resolveCacheDir } from './cache-dir.js';
 import { createProgress } from './progress.js';
+import { positiveInt } from './flag-values.js';
+import { armScanTimeout, walkLimits } from './limits.js';
+export { sbomLimits } from './limits.js';
 import type { ScanFlags } from './scan-flags.js';
 import { toolVersion } from './main.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
@@ -46,12 +48,6 @@ export function parseScanners(list: string): ScannerName[] {
   return out;
 }
 
-function positiveInt(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a non-negative integer, got "${v}"`);
-  return n;
-}
 
 export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
   return new StderrLogger(flags.debug ? 'debug' : 'info', flags.quiet ?? false);
@@ -125,11 +121,7 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     includeDevDeps: flags.includeDevDeps ?? false,
     secretConfig: flags.secretConfig ? loadSecretConfig(flags.secretConfig) : undefined,
     secretSkipBase: flags.secretSkipBase ?? false,
-    limits: {
-      ...defaultWalkLimits,
-      ...(flags.maxLayerSize ? { maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size')! } : {}),
-      ...(flags.maxCompressionRatio ? { maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio')! } : {}),
-    },
+    limits: walkLimits(flags),
     logger,
     onLayerDone: (done, total) => progress.update(`analysing layers ${done}/${total}`),
   });
@@ -162,7 +154,10 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
   const logger = makeLogger(flags);
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
   const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
-  const { report, redact, eosl } = await scanToReport(collect, flags, artifactType, logger);
+  const disarm = armScanTimeout(flags, logger);
+  let outcome: ScanOutcome;
+  try { outcome = await scanToReport(collect, flags, artifactType, logger); } finally { disarm(); }
+  const { report, redact, eosl } = outcome;
   const rendered = renderReport(report, flags.format, {
     toolName: 'customs', toolVersion: toolVersion(),
     listAllPkgs: flags.listAllPkgs ?? false,

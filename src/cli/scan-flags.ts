@@ -42,6 +42,10 @@ export interface ScanFlags {
   debug?: boolean;
   maxLayerSize?: string;
   maxCompressionRatio?: string;
+  maxEntriesPerLayer?: string;
+  maxSbomSize?: string;
+  maxSbomComponents?: string;
+  timeout: string;
 }
 
 export function addScanFlags(cmd: Command): Command {
@@ -73,8 +77,12 @@ export function addScanFlags(cmd: Command): Command {
     .option('--show-suppressed', 'list the findings ignore rules and VEX suppressed')
     .option('--match-os-owned', 'also match language packages that the OS package manager installed')
     .option('--parallel <n>', 'layers analysed at once', '2')
-    .option('--max-layer-size <bytes>', 'largest decompressed layer accepted')
-    .option('--max-compression-ratio <n>', 'largest decompressed/compressed ratio accepted')
+    .option('--max-layer-size <bytes>', 'largest decompressed layer accepted (default 64 GiB)')
+    .option('--max-compression-ratio <n>', 'largest decompressed/compressed ratio accepted (default 1000)')
+    .option('--max-entries-per-layer <n>', 'most tar entries accepted in one layer (default 2000000)')
+    .option('--max-sbom-size <bytes>', 'largest SBOM document accepted (default 256 MiB)')
+    .option('--max-sbom-components <n>', 'most components accepted in one SBOM (default 500000)')
+    .option('--timeout <duration>', 'give up when the scan takes longer (e.g. 90s, 5m, 1h)', '10m')
     .option('--config <file>', 'config file with flags and security_gates (default: customs.yaml in the working dir)')
     .option('-q, --quiet', 'no progress or informational messages')
     .option('-d, --debug', 'debug messages');

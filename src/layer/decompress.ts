@@ -6,7 +6,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
-import { LimitError } from '../util/errors.js';
+import { LimitError, UserError } from '../util/errors.js';
 import type { WalkLimits } from './limits.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -17,15 +17,39 @@ export function detectCompression(head: Buffer): Compression {
   return 'none';
 }
 
-/** fzstd's streaming decoder wrapped as a Node Transform. */
+/**
+ * Input is fed to the zstd decoder in slices this small because fzstd
+ * decodes synchronously: one 4-byte RLE block expands to 128 KiB, so a
+ * slice of 1 KiB can yield at most 32 MiB before backpressure is heeded.
+ */
+const ZSTD_SLICE = 1024;
+
+/** fzstd's streaming decoder wrapped as a Node Transform that respects backpressure. */
 class ZstdTransform extends Transform {
   private readonly decoder: ZstdDecompress;
+  private wake: (() => void) | undefined;
   constructor() {
     super();
     this.decoder = new ZstdDecompress((chunk) => { if (chunk.length) this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)); });
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try { this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)); cb(); } catch (e) { cb(new Error(`zstd: ${(e as Error).message}`)); }
+    this.feed(chunk).then(() => cb(), (e: Error) => cb(new Error(`zstd: ${e.message}`)));
+  }
+  private async feed(chunk: Buffer): Promise<void> {
+    for (let off = 0; off < chunk.length && !this.destroyed; off += ZSTD_SLICE) {
+      this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset + off, Math.min(ZSTD_SLICE, chunk.length - off)));
+      while (this.readableLength >= this.readableHighWaterMark && !this.destroyed) await new Promise<void>((resolve) => { this.wake = resolve; });
+    }
+  }
+  override _read(size: number): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+    super._read(size);
+  }
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.wake?.();
+    super._destroy(err, cb);
   }
   override _flush(cb: TransformCallback): void {
     try { this.decoder.push(new Uint8Array(0), true); cb(); } catch (e) { cb(new Error(`zstd: ${(e as Error).message}`)); }
@@ -56,21 +80,34 @@ class BoundedCounter extends Transform {
  * `what` names the layer in errors.
  */
 export async function openTarStream(blob: Readable, limits: WalkLimits, what: string): Promise<Readable> {
-  let inBytes = 0;
+  // A small blob can fail its digest check while the head is read, before
+  // any consumer listens: keep the error and fail here instead of crashing.
+  let early: Error | undefined;
+  const keep = (e: Error): void => { early ??= e; };
+  blob.on('error', keep);
   const head = await peek(blob, 4);
+  blob.off('error', keep);
+  if (early ?? blob.errored) throw early ?? blob.errored;
+  let inBytes = 0;
   const counting = new Transform({
     transform(chunk: Buffer, _e, cb) { inBytes += chunk.length; cb(null, chunk); },
   });
   blob.on('error', (e) => counting.destroy(e));
   blob.pipe(counting);
   const kind = detectCompression(head);
-  if (kind === 'none') return counting;
-  const dec = kind === 'gzip' ? createGunzip() : new ZstdTransform();
-  const bounded = new BoundedCounter(limits, () => inBytes, what);
-  counting.on('error', (e) => dec.destroy(e));
-  dec.on('error', (e) => bounded.destroy(new Error(`${what}: ${kind} stream is corrupt or truncated: ${e.message}`)));
-  counting.pipe(dec).pipe(bounded);
-  return bounded;
+  let out: Readable = counting;
+  if (kind !== 'none') {
+    const dec = kind === 'gzip' ? createGunzip() : new ZstdTransform();
+    const bounded = new BoundedCounter(limits, () => inBytes, what);
+    counting.on('error', (e) => dec.destroy(e));
+    dec.on('error', (e) => bounded.destroy(e instanceof UserError ? e : new Error(`${what}: ${kind} stream is corrupt or truncated: ${e.message}`)));
+    counting.pipe(dec).pipe(bounded);
+    out = bounded;
+  }
+  // The consumer attaches its own listener; this one only keeps an error
+  // emitted before that from crashing the process (the consumer sees `errored`).
+  out.on('error', () => {});
+  return out;
 }
 
 /** Reads at least `n` bytes (or to EOF) and puts them back in front of the stream. */

@@ -16,5 +16,5 @@ export const defaultWalkLimits: WalkLimits = {
   maxLayerBytes: 64 * 1024 ** 3,
   maxCompressionRatio: 1000,
   ratioGraceBytes: 256 * 1024 ** 2,
-  maxEntriesPerLayer: 5_000_000,
+  maxEntriesPerLayer: 2_000_000,
 };

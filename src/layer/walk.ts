@@ -15,6 +15,7 @@ const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 /** Hardlink targets are kept in memory only up to this size. */
 const HARDLINK_KEEP_BYTES = 1024 * 1024;
+const MAX_WARNINGS_PER_FILE = 20;
 
 export interface WalkOptions {
   analyzers: readonly Analyzer[];
@@ -31,13 +32,14 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
 
   const ex = extract();
   tar.on('error', (e) => ex.destroy(e));
+  if (tar.errored) ex.destroy(tar.errored);
   tar.pipe(ex);
 
   for await (const entry of ex) {
     const header: Header = entry.header;
     structure.entries++;
     if (structure.entries > limits.maxEntriesPerLayer) {
-      throw new LimitError(`${layerName}: tar entries`, 'max entries per layer', limits.maxEntriesPerLayer);
+      throw new LimitError(`${layerName}: tar entries`, 'max entries per layer', limits.maxEntriesPerLayer, 'raise --max-entries-per-layer if the image is genuine');
     }
     const norm = normaliseImagePath(header.name);
     if (!norm.ok) {
@@ -114,12 +116,16 @@ async function analyzeFile(
 ): Promise<void> {
   for (const a of wanting) {
     const warnings: string[] = [];
+    let dropped = 0;
+    // A broken file can yield a warning per line: keep the first few, count the rest.
+    const warn = (m: string): void => { if (warnings.length < MAX_WARNINGS_PER_FILE) warnings.push(`${layerName}: ${file.path}: ${m}`); else dropped++; };
     let output: AnalyzerOutput | undefined;
     try {
-      output = (await a.analyze(file, { warn: (m) => warnings.push(`${layerName}: ${file.path}: ${m}`) })) ?? undefined;
+      output = (await a.analyze(file, { warn })) ?? undefined;
     } catch (e) {
       warnings.push(`${layerName}: ${file.path}: ${a.name} analyzer failed: ${errorMessage(e)}`);
     }
+    if (dropped) warnings.push(`${layerName}: ${file.path}: ${dropped} more warnings from the ${a.name} analyzer not shown`);
     const rec: FileAnalysis = { path: file.path };
     if (output) rec.output = output;
     if (warnings.length) rec.warnings = warnings;

@@ -13,6 +13,7 @@ import type { ScanOptions } from './options.js';
 
 export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{ artifact: Artifact; stats: LayerStats }> {
   const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => opts.logger.warn(m)) : noLayerCache;
+  if (!image.layers.length) opts.logger.warn(`${image.name} has no layers: there is nothing to inventory`);
   let done = 0;
   const secretStats = { files: 0, ms: 0 };
   const base = opts.secretSkipBase ? baseLayerCount(image.config) : 0;
@@ -30,5 +31,6 @@ export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{
   if (cache instanceof FileLayerCache && opts.cacheMaxBytes !== undefined) cache.prune(opts.cacheMaxBytes);
   const merged = mergeLayers(facts);
   const artifact = buildArtifact(image, merged, osSupport, { includeDevDeps: opts.includeDevDeps });
+  opts.logger.debug(`inventory: ${artifact.packages.length} packages from ${image.layers.length} layers (${stats.walked} walked, ${stats.cached} from the cache)`);
   return { artifact, stats };
 }

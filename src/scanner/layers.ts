@@ -3,6 +3,7 @@
  * otherwise by walking the layer once with just the analyzers whose results
  * are missing. Layers are walked in parallel by a bounded pool.
  */
+import type { Readable } from 'node:stream';
 import type { Analyzer } from '../analyzer/types.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
 import type { AnalyzerLayerFacts, LayerFacts, LayerStructure } from '../layer/facts.js';
@@ -71,12 +72,16 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
 
   const layerName = `layer ${layer.digest} (#${layer.index + 1} of ${image.name})`;
   let walked: LayerFacts;
+  let blob: Readable | undefined;
   try {
-    const blob = await layer.open();
+    blob = await layer.open();
     const tar = await openTarStream(blob, opts.limits, layerName);
     walked = await walkLayer(tar, { analyzers: missing, limits: opts.limits, layerName });
   } catch (e) {
     if (e instanceof UserError) throw e;
+    // A tar that breaks is often a blob that was altered: say so when its digest confirms it.
+    const verdict = blob ? await finishReading(blob) : undefined;
+    if (verdict instanceof UserError) throw verdict;
     throw new UserError(`${layerName}: cannot read the layer: ${errorMessage(e)}`, 'the image is corrupt or truncated; re-pull or re-export it');
   }
   if (useCache) {
@@ -91,4 +96,17 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
     value: { structure: walked.structure, analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name) ?? byName.get(a.name)!) },
     fromCache: false,
   };
+}
+
+/** Reads what is left of a blob so its digest check runs; resolves with the error it ends in, if any. */
+function finishReading(blob: Readable): Promise<Error | undefined> {
+  if (blob.errored) return Promise.resolve(blob.errored);
+  if (blob.readableEnded) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    blob.once('error', resolve);
+    blob.once('end', () => resolve(undefined));
+    blob.once('close', () => resolve(blob.errored ?? undefined));
+    blob.unpipe();
+    blob.resume();
+  });
 }

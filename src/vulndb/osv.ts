@@ -27,12 +27,18 @@ export interface OsvRecord {
   database_specific?: Record<string, unknown>;
 }
 
+/** Bounds on one record, far above any real advisory, so a hostile one cannot stall the build or the matcher. */
+export const MAX_RANGE_EVENTS = 50_000;
+export const MAX_AFFECTED = 50_000;
+
 /** Why a record is unusable, or undefined when it is fine to import. */
 export function invalidReason(r: unknown): string | undefined {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not a JSON object';
   const rec = r as Record<string, unknown>;
   if (typeof rec['id'] !== 'string' || !rec['id'] || rec['id'].length > 256) return 'missing or invalid "id"';
   if (rec['affected'] !== undefined && !Array.isArray(rec['affected'])) return '"affected" is not an array';
+  if (((rec['affected'] as unknown[] | undefined) ?? []).length > MAX_AFFECTED) return `more than ${MAX_AFFECTED} "affected" entries`;
+  let events = 0;
   for (const a of (rec['affected'] as unknown[] | undefined) ?? []) {
     if (typeof a !== 'object' || a === null) return 'an "affected" entry is not an object';
     const ranges = (a as Record<string, unknown>)['ranges'];
@@ -41,6 +47,8 @@ export function invalidReason(r: unknown): string | undefined {
       const rg = range as Record<string, unknown>;
       if (!['ECOSYSTEM', 'SEMVER', 'GIT'].includes(String(rg['type']))) return `unknown range type "${String(rg['type']).slice(0, 40)}"`;
       if (!Array.isArray(rg['events'])) return 'a range has no "events" array';
+      events += rg['events'].length;
+      if (events > MAX_RANGE_EVENTS) return `more than ${MAX_RANGE_EVENTS} range events`;
     }
   }
   return undefined;

@@ -12,25 +12,37 @@ export interface Paragraph {
 export interface ParseLimits { maxParagraphs: number; maxParagraphBytes: number }
 export const defaultControlLimits: ParseLimits = { maxParagraphs: 200_000, maxParagraphBytes: 1024 * 1024 };
 
-export function parseControl(text: string, warn: (m: string) => void, limits: ParseLimits = defaultControlLimits): Paragraph[] {
-  const out: Paragraph[] = [];
-  const lines = text.split('\n');
+/**
+ * Yields paragraphs one at a time (a status file of 100,000 packages is never
+ * held as 100,000 field maps) and walks lines without splitting the text.
+ */
+export function* parseControl(text: string, warn: (m: string) => void, limits: ParseLimits = defaultControlLimits): Generator<Paragraph> {
   let fields = new Map<string, string>();
   let start = 0;
   let bytes = 0;
   let last: string | undefined;
   let broken = false;
-  const flush = (): void => {
-    if (fields.size && !broken) out.push({ fields, line: start + 1 });
+  let yielded = 0;
+  const take = (): Paragraph | undefined => {
+    const p = fields.size && !broken ? { fields, line: start + 1 } : undefined;
     fields = new Map();
     bytes = 0;
     last = undefined;
     broken = false;
+    return p;
   };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (line.trim() === '') { flush(); start = i + 1; continue; }
-    if (out.length >= limits.maxParagraphs) { warn(`more than ${limits.maxParagraphs} paragraphs; the rest is ignored`); return out; }
+  for (let i = 0, pos = 0; pos <= text.length; i++) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const line = text.slice(pos, end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    pos = end + 1;
+    if (line.trim() === '') {
+      const p = take();
+      start = i + 1;
+      if (p) { yield p; yielded++; }
+      continue;
+    }
+    if (yielded >= limits.maxParagraphs) { warn(`more than ${limits.maxParagraphs} paragraphs; the rest is ignored`); return; }
     if (broken) continue;
     bytes += line.length + 1;
     if (bytes > limits.maxParagraphBytes) {
@@ -52,6 +64,6 @@ export function parseControl(text: string, warn: (m: string) => void, limits: Pa
     last = line.slice(0, colon);
     fields.set(last, line.slice(colon + 1).trim());
   }
-  flush();
-  return out;
+  const p = take();
+  if (p) yield p;
 }

@@ -11,14 +11,14 @@ import { renderComparisonJson, renderComparisonTable } from '../../report/format
 import { openImageSource } from '../../source/open.js';
 import { openSbom } from '../../source/sbom/index.js';
 import { UserError } from '../../util/errors.js';
-import { fromImage, makeLogger, scanToReport, writeReport, type Collect } from '../run-scan.js';
+import { fromImage, makeLogger, sbomLimits, scanToReport, writeReport, type Collect } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
 /** An SBOM file, else a local image (archive or OCI dir), else a registry reference. */
 function collectorFor(target: string, flags: ScanFlags & { platform?: string; insecure?: boolean }): { collect: Collect; type: 'sbom' | 'container_image' } {
   if (existsSync(target) && statSync(target).isFile()) {
     const head = readFileSync(target, { encoding: 'utf8' }).slice(0, 4096);
-    if (/"bomFormat"\s*:\s*"CycloneDX"|"spdxVersion"|^SPDXVersion:/m.test(head)) return { collect: async () => openSbom(target), type: 'sbom' };
+    if (/"bomFormat"\s*:\s*"CycloneDX"|"spdxVersion"|^SPDXVersion:/m.test(head)) return { collect: async () => openSbom(target, sbomLimits(flags)), type: 'sbom' };
   }
   const local = existsSync(target.replace(/^(docker-archive|oci-archive|oci):/, '').replace(/:[^/:]+$/, '')) || /^(docker-archive|oci-archive|oci):/.test(target);
   return {

@@ -24,13 +24,14 @@ export function registerDb(program: Command): void {
     .option('--ecosystems <list>', 'only these ecosystem folders (comma-separated)')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
     .option('-q, --quiet', 'no progress')
-    .action(async (o: { source?: string[]; ecosystems?: string; cacheDir?: string; quiet?: boolean }) => {
+    .option('-d, --debug', 'debug messages')
+    .action(async (o: { source?: string[]; ecosystems?: string; cacheDir?: string; quiet?: boolean; debug?: boolean }) => {
       const progress = createProgress(!o.quiet);
       const t0 = Date.now();
       const s = await updateDb({
         cacheDir: resolveCacheDir(o.cacheDir), sources: configuredSources(o.source),
         ecosystems: o.ecosystems?.split(',').map((x) => x.trim()).filter(Boolean),
-        logger: new StderrLogger('info', o.quiet ?? false),
+        logger: new StderrLogger(o.debug ? 'debug' : 'info', o.quiet ?? false),
         onProgress: (p) => progress.update(`${p.ecosystem}: ${p.records} records`),
       });
       progress.done();

@@ -2,10 +2,10 @@
 import { eolInfo } from '../../analyzer/os/eol.js';
 import type { Artifact } from '../../artifact/artifact.js';
 import type { Image } from '../image.js';
-import { readSbom } from './read.js';
+import { readSbom, type SbomLimits } from './read.js';
 
-export function openSbom(file: string): { image: Image; artifact: Artifact } {
-  const inv = readSbom(file);
+export function openSbom(file: string, limits?: SbomLimits): { image: Image; artifact: Artifact } {
+  const inv = readSbom(file, limits);
   const os = inv.os ? { ...inv.os, ...eolInfo(inv.os, new Date()) } : undefined;
   if (os && !os.eosl) delete (os as { eosl?: boolean }).eosl;
   const image: Image = { name: file, id: '', repoTags: [], repoDigests: [], config: {}, layers: [], close: async () => {} };

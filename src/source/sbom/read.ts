@@ -8,14 +8,19 @@ import { readFileSync, statSync } from 'node:fs';
 import type { OSInfo } from '../../artifact/os.js';
 import type { Package } from '../../artifact/package.js';
 import { parsePurl } from '../../artifact/purl.js';
-import { UserError } from '../../util/errors.js';
+import { LimitError, UserError } from '../../util/errors.js';
 import { cycloneDxXmlToJson } from './cyclonedx-xml.js';
 import { osOfDistro, packageFromPurl, type SbomExtras } from './purl-package.js';
 
 export interface SbomInventory { format: string; name: string; os?: OSInfo; packages: Package[]; warnings: string[] }
 
-const MAX_BYTES = 512 * 1024 * 1024;
-const MAX_COMPONENTS = 2_000_000;
+/** Bounds on one SBOM document; each has a flag (`--max-sbom-size`, `--max-sbom-components`). */
+export interface SbomLimits { maxBytes: number; maxComponents: number }
+export const defaultSbomLimits: SbomLimits = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000 };
+
+function tooManyComponents(file: string, limits: SbomLimits): LimitError {
+  return new LimitError(`${file}: components`, 'max SBOM components', limits.maxComponents, 'raise --max-sbom-components if the SBOM is genuine');
+}
 type Json = Record<string, unknown>;
 
 function extrasFromProperties(props: unknown): SbomExtras {
@@ -38,12 +43,12 @@ function cdxLicences(c: Json): string[] {
   return ((c['licenses'] as Json[] | undefined) ?? []).map((l) => (l['expression'] as string) ?? ((l['license'] as Json | undefined)?.['id'] as string) ?? ((l['license'] as Json | undefined)?.['name'] as string)).filter((x): x is string => typeof x === 'string');
 }
 
-function readCycloneDx(doc: Json, file: string, inv: SbomInventory): void {
+function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: SbomLimits): void {
   const stack: { c: Json; depth: number }[] = ((doc['components'] as Json[] | undefined) ?? []).map((c) => ({ c, depth: 0 }));
   let seen = 0;
   while (stack.length) {
     const { c, depth } = stack.pop()!;
-    if (++seen > MAX_COMPONENTS) throw new UserError(`${file}: more than ${MAX_COMPONENTS} components`);
+    if (++seen > limits.maxComponents) throw tooManyComponents(file, limits);
     if (depth < 32) for (const sub of (c['components'] as Json[] | undefined) ?? []) stack.push({ c: sub, depth: depth + 1 });
     else if (c['components']) inv.warnings.push(`${file}: components nested deeper than 32 levels are ignored`);
     if (c['type'] === 'operating-system' && typeof c['name'] === 'string') {
@@ -77,8 +82,8 @@ function spdxComment(comment: unknown): SbomExtras {
 
 interface SpdxPkg { name?: string; versionInfo?: string; primaryPackagePurpose?: string; externalRefs?: { referenceType?: string; referenceLocator?: string }[]; comment?: string; licenseDeclared?: string }
 
-function addSpdxPackages(pkgs: SpdxPkg[], file: string, inv: SbomInventory): void {
-  if (pkgs.length > MAX_COMPONENTS) throw new UserError(`${file}: more than ${MAX_COMPONENTS} packages`);
+function addSpdxPackages(pkgs: SpdxPkg[], file: string, inv: SbomInventory, limits: SbomLimits): void {
+  if (pkgs.length > limits.maxComponents) throw tooManyComponents(file, limits);
   for (const p of pkgs) {
     if (p.primaryPackagePurpose === 'OPERATING_SYSTEM' || p.primaryPackagePurpose === 'OPERATING-SYSTEM') {
       if (p.name) inv.os ??= { family: p.name.toLowerCase(), name: p.versionInfo ?? '', versionId: p.versionInfo ?? '' };
@@ -94,7 +99,7 @@ function addSpdxPackages(pkgs: SpdxPkg[], file: string, inv: SbomInventory): voi
 }
 
 /** SPDX tag-value: packages start at `PackageName:`; multi-line values sit in <text>…</text>. */
-function readSpdxTagValue(text: string, file: string, inv: SbomInventory): void {
+function readSpdxTagValue(text: string, file: string, inv: SbomInventory, limits: SbomLimits): void {
   const pkgs: SpdxPkg[] = [];
   let cur: SpdxPkg | undefined;
   const clean = text.replace(/<text>[\s\S]*?<\/text>/g, (m) => m.replace(/\n/g, ' '));
@@ -114,29 +119,37 @@ function readSpdxTagValue(text: string, file: string, inv: SbomInventory): void 
       (cur.externalRefs ??= []).push({ referenceType: type, referenceLocator: locator });
     }
   }
-  addSpdxPackages(pkgs, file, inv);
+  addSpdxPackages(pkgs, file, inv, limits);
 }
 
-export function readSbom(file: string): SbomInventory {
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+export function readSbom(file: string, limits: SbomLimits = defaultSbomLimits): SbomInventory {
   let size: number;
   try { size = statSync(file).size; } catch (e) { throw new UserError(`${file}: cannot read (${(e as Error).message})`); }
-  if (size > MAX_BYTES) throw new UserError(`${file}: ${size} bytes, over the ${MAX_BYTES}-byte limit for SBOMs`);
+  if (size > limits.maxBytes) throw new LimitError(`${file}: ${size} bytes`, 'max SBOM size', limits.maxBytes, 'raise --max-sbom-size if the SBOM is genuine');
   const text = readFileSync(file, 'utf8');
   const inv: SbomInventory = { format: '', name: file, packages: [], warnings: [] };
   if (/^\s*</.test(text)) {
     inv.format = 'cyclonedx-xml';
-    readCycloneDx(cycloneDxXmlToJson(text, file), file, inv);
+    readCycloneDx(cycloneDxXmlToJson(text, file), file, inv, limits);
   } else if (/^\s*[{[]/.test(text)) {
+    // Counted before parsing: the parse itself is what a huge document would exhaust memory with.
+    if (occurrences(text, '"purl"') > limits.maxComponents || occurrences(text, '"SPDXID"') > limits.maxComponents) throw tooManyComponents(file, limits);
     let doc: Json;
     try { doc = JSON.parse(text) as Json; } catch (e) { throw new UserError(`${file}: not valid JSON (${(e as Error).message})`); }
-    if (doc['bomFormat'] === 'CycloneDX') { inv.format = 'cyclonedx'; readCycloneDx(doc, file, inv); }
+    if (doc['bomFormat'] === 'CycloneDX') { inv.format = 'cyclonedx'; readCycloneDx(doc, file, inv, limits); }
     else if (typeof doc['spdxVersion'] === 'string') {
       inv.format = 'spdx-json';
       if (!Array.isArray(doc['packages'])) throw new UserError(`${file}: /packages must be a list`);
-      addSpdxPackages(doc['packages'] as SpdxPkg[], file, inv);
+      addSpdxPackages(doc['packages'] as SpdxPkg[], file, inv, limits);
       if (typeof doc['name'] === 'string') inv.name = doc['name'] as string;
     } else throw new UserError(`${file}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)`, 'give a CycloneDX or SPDX document');
-  } else if (/^SPDXVersion:/m.test(text)) { inv.format = 'spdx'; readSpdxTagValue(text, file, inv); }
+  } else if (/^SPDXVersion:/m.test(text)) { inv.format = 'spdx'; readSpdxTagValue(text, file, inv, limits); }
   else throw new UserError(`${file}: not an SBOM customs reads (CycloneDX JSON or XML, SPDX JSON or tag-value)`);
   // No OS component: take it from an OS package's purl `distro` qualifier.
   if (!inv.os) {

@@ -13,6 +13,8 @@ import { openZip } from './zip.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|sar|jpi|hpi)$/i;
 const MAX_DEPTH = 4;
+/** Bytes of nested archives unpacked for one top-level file, across all depths. */
+const NESTED_BUDGET_BYTES = 512 * MiB;
 
 function props(text: string): Map<string, string> {
   const m = new Map<string, string>();
@@ -51,7 +53,7 @@ function fromFileName(path: string): { artifact: string; version: string } | und
   return m ? { artifact: m[1]!, version: m[2]! } : undefined;
 }
 
-async function analyzeArchive(buf: Buffer, filePath: string, depth: number, ctx: AnalyzeContext, out: Package[]): Promise<void> {
+async function analyzeArchive(buf: Buffer, filePath: string, depth: number, ctx: AnalyzeContext, out: Package[], budget: { left: number }): Promise<void> {
   let zip;
   try { zip = await openZip(buf); } catch (e) { ctx.warn(`${filePath}: not a readable zip archive (${(e as Error).message})`); return; }
   try {
@@ -75,10 +77,17 @@ async function analyzeArchive(buf: Buffer, filePath: string, depth: number, ctx:
       else if (byName) found.push(mavenPackage('', byName.artifact, byName.version, filePath, 'file-name'));
     }
     out.push(...found);
-    if (depth >= MAX_DEPTH) return;
-    for (const e of zip.entries.filter((x) => ARCHIVE.test(x.name) && !x.name.endsWith('/'))) {
+    const nested = zip.entries.filter((x) => ARCHIVE.test(x.name) && !x.name.endsWith('/'));
+    if (nested.length && depth >= MAX_DEPTH) {
+      ctx.warn(`${filePath}: archives nested deeper than ${MAX_DEPTH} are not opened (${nested.length} skipped)`);
+      return;
+    }
+    for (const e of nested) {
       try {
-        await analyzeArchive(await e.read(), `${filePath}!/${e.name}`, depth + 1, ctx, out);
+        const inner = await e.read();
+        budget.left -= inner.length;
+        if (budget.left < 0) { ctx.warn(`${filePath}!/${e.name}: more than ${NESTED_BUDGET_BYTES} bytes of nested archives in one file; the rest is not opened`); return; }
+        await analyzeArchive(inner, `${filePath}!/${e.name}`, depth + 1, ctx, out, budget);
       } catch (err) { ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`); }
     }
   } finally {
@@ -93,7 +102,7 @@ export const jarAnalyzer: Analyzer = {
   required: (path) => ARCHIVE.test(path),
   async analyze(file, ctx) {
     const packages: Package[] = [];
-    await analyzeArchive(file.content, file.path, 0, ctx, packages);
+    await analyzeArchive(file.content, file.path, 0, ctx, packages, { left: NESTED_BUDGET_BYTES });
     return packages.length ? { packageSets: [{ type: 'jar', filePath: file.path, packages }] } : undefined;
   },
 };
