@@ -18,6 +18,8 @@ export interface LayerCache {
 export const noLayerCache: LayerCache = { get: () => undefined, put: () => {} };
 
 const CACHE_FORMAT = 1;
+/** A temp file this old belongs to a writer that died. */
+const STALE_TEMP_MS = 10 * 60 * 1000;
 
 export class FileLayerCache implements LayerCache {
   private readonly dir: string;
@@ -70,6 +72,8 @@ export class FileLayerCache implements LayerCache {
         const path = join(this.dir, sub, name);
         try {
           const st = statSync(path);
+          // A writer killed between write and rename leaves its temp file behind.
+          if (name.startsWith('.tmp-')) { if (Date.now() - st.mtimeMs > STALE_TEMP_MS) unlinkSync(path); continue; }
           files.push({ path, size: st.size, mtime: st.mtimeMs });
           total += st.size;
         } catch { /* removed meanwhile */ }

@@ -36,7 +36,10 @@ export function parsePurl(purl: string): PurlParts | undefined {
   let rest = purl.slice(4).replace(/^\/+/, '');
   let subpath: string | undefined;
   const hash = rest.indexOf('#');
-  if (hash >= 0) { subpath = decodeURIComponent(rest.slice(hash + 1)); rest = rest.slice(0, hash); }
+  if (hash >= 0) {
+    try { subpath = decodeURIComponent(rest.slice(hash + 1)); } catch { return undefined; }
+    rest = rest.slice(0, hash);
+  }
   const qualifiers: Record<string, string> = {};
   const qm = rest.indexOf('?');
   if (qm >= 0) {

@@ -11,6 +11,8 @@ export interface OpenImageOptions {
   username?: string;
   password?: string;
   insecure?: boolean;
+  /** One registry request's time limit. */
+  timeoutMs?: number;
   logger: Logger;
 }
 

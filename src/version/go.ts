@@ -13,7 +13,7 @@ function toSemver(v: string): string | null {
   const go = /^(?:go)?(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta|alpha)(\d+))?$/.exec(s);
   if (go && (s.startsWith('go') || !s.includes('-'))) {
     const pre = go[4] ? `-${go[4]}.${go[5]}` : '';
-    return `${go[1]}.${go[2]}.${go[3] ?? '0'}${pre}`;
+    return semver.valid(`${go[1]}.${go[2]}.${go[3] ?? '0'}${pre}`); // null for leading zeros (`00.1`)
   }
   if (s === '0') return '0.0.0';
   if (s.startsWith('v')) s = s.slice(1);

@@ -5,6 +5,7 @@ import { openRootfs } from '../../source/rootfs.js';
 import { UserError } from '../../util/errors.js';
 import { fromImage, runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
+import { parseDuration } from '../flag-values.js';
 
 interface ImageFlags extends ScanFlags {
   input?: string;
@@ -12,6 +13,7 @@ interface ImageFlags extends ScanFlags {
   username?: string;
   password?: string;
   insecure?: boolean;
+  registryTimeout: string;
 }
 
 const SBOM_FORMATS = new Set(['cyclonedx', 'spdx', 'spdx-json']);
@@ -29,12 +31,13 @@ export function registerScanCommands(program: Command): void {
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image')
     .option('--username <user>', 'registry user (env CUSTOMS_USERNAME)')
     .option('--password <password>', 'registry password or token (env CUSTOMS_PASSWORD)')
-    .option('--insecure', 'allow plain HTTP and self-signed TLS registries');
+    .option('--insecure', 'allow plain HTTP and self-signed TLS registries')
+    .option('--registry-timeout <duration>', 'time one registry request may take (a manifest, config or token body included; blobs: time without data)', '60s');
   addScanFlags(image).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
     if (!ref && !flags.input) throw new UserError('image: name an image reference or --input PATH');
     if (ref && flags.input) throw new UserError('image: give either an image reference or --input, not both');
     await runScan(
-      fromImage((logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, logger })),
+      fromImage((logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout'), logger })),
       { ...flags, scanners: effectiveScanners(cmd, flags) }, 'container_image');
   });
 

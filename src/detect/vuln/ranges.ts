@@ -14,13 +14,26 @@ export interface RangeMatch {
   fixes: string[];
 }
 
-function eventVersion(e: OsvEvent): string | undefined {
-  return e.introduced ?? e.fixed ?? e.last_affected ?? e.limit;
+type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+interface Event { kind: EventKind; v: string }
+const KINDS: EventKind[] = ['introduced', 'fixed', 'last_affected', 'limit'];
+
+/** A range's events as kind + version. Advisories are untrusted JSON: an event whose version is not a string is dropped. */
+function eventsOf(r: OsvRange): Event[] {
+  const out: Event[] = [];
+  for (const e of Array.isArray(r.events) ? r.events : []) {
+    if (typeof e !== 'object' || e === null) continue;
+    const kind = KINDS.find((k) => (e as OsvEvent)[k] !== undefined);
+    const v = kind ? (e as OsvEvent)[kind] : undefined;
+    if (kind && typeof v === 'string') out.push({ kind, v });
+  }
+  return out;
 }
 
-function describe(r: OsvRange): string {
-  return r.events.map((e) =>
-    e.introduced !== undefined ? `>=${e.introduced}` : e.fixed !== undefined ? `<${e.fixed}` : e.last_affected !== undefined ? `<=${e.last_affected}` : `limit ${e.limit}`).join(', ');
+const SYMBOL: Record<EventKind, string> = { introduced: '>=', fixed: '<', last_affected: '<=', limit: 'limit ' };
+
+function describe(events: Event[]): string {
+  return events.map((e) => `${SYMBOL[e.kind]}${e.v}`).join(', ');
 }
 
 /** Compares with `0` as the lowest version of every scheme. */
@@ -31,16 +44,16 @@ function cmp(c: VersionComparator, a: string, b: string): number {
   return c.compare(a, b);
 }
 
-function rangeIncludes(version: string, r: OsvRange, c: VersionComparator): boolean {
-  const events = r.events.filter((e) => eventVersion(e) !== undefined && (eventVersion(e) === '0' || c.isValid(eventVersion(e)!)));
-  const limits = events.filter((e) => e.limit !== undefined && e.limit !== '*');
-  if (limits.length && limits.every((e) => cmp(c, version, e.limit!) >= 0)) return false;
-  const sorted = events.filter((e) => e.limit === undefined).sort((x, y) => cmp(c, eventVersion(x)!, eventVersion(y)!));
+function rangeIncludes(version: string, all: Event[], c: VersionComparator): boolean {
+  const events = all.filter((e) => e.v === '0' || (e.kind === 'limit' && e.v === '*') || c.isValid(e.v));
+  const limits = events.filter((e) => e.kind === 'limit' && e.v !== '*');
+  if (limits.length && limits.every((e) => cmp(c, version, e.v) >= 0)) return false;
+  const sorted = events.filter((e) => e.kind !== 'limit').sort((x, y) => cmp(c, x.v, y.v));
   let affected = false;
   for (const e of sorted) {
-    if (e.introduced !== undefined) { if (cmp(c, version, e.introduced) >= 0) affected = true; }
-    else if (e.fixed !== undefined) { if (cmp(c, version, e.fixed) >= 0) affected = false; }
-    else if (e.last_affected !== undefined) { if (cmp(c, version, e.last_affected) > 0) affected = false; }
+    if (e.kind === 'introduced') { if (cmp(c, version, e.v) >= 0) affected = true; }
+    else if (e.kind === 'fixed') { if (cmp(c, version, e.v) >= 0) affected = false; }
+    else if (cmp(c, version, e.v) > 0) affected = false;
   }
   return affected;
 }
@@ -50,12 +63,13 @@ export function matchAffected(version: string, a: OsvAffected, c: VersionCompara
   if (!c.isValid(version)) c.compare(version, version); // throws the comparator's own error
   const ranges: string[] = [];
   const fixes: string[] = [];
-  for (const r of a.ranges ?? []) {
-    if (r.type !== 'ECOSYSTEM' && r.type !== 'SEMVER') continue;
-    if (!rangeIncludes(version, r, c)) continue;
-    ranges.push(describe(r));
-    for (const e of r.events) if (e.fixed !== undefined && c.isValid(e.fixed) && cmp(c, e.fixed, version) > 0) fixes.push(e.fixed);
+  for (const r of Array.isArray(a.ranges) ? a.ranges : []) {
+    if (typeof r !== 'object' || r === null || (r.type !== 'ECOSYSTEM' && r.type !== 'SEMVER')) continue;
+    const events = eventsOf(r);
+    if (!rangeIncludes(version, events, c)) continue;
+    ranges.push(describe(events));
+    for (const e of events) if (e.kind === 'fixed' && c.isValid(e.v) && cmp(c, e.v, version) > 0) fixes.push(e.v);
   }
-  if (!ranges.length && (a.versions ?? []).some((v) => v === version || (c.isValid(v) && cmp(c, v, version) === 0))) ranges.push('version list');
+  if (!ranges.length && (Array.isArray(a.versions) ? a.versions : []).some((v) => typeof v === 'string' && (v === version || (c.isValid(v) && cmp(c, v, version) === 0)))) ranges.push('version list');
   return ranges.length ? { range: ranges.join(' | '), fixes } : undefined;
 }

@@ -4,6 +4,7 @@
  * JSON; a directory store accepts just `blobs/<alg>/<hex>` and fixed names,
  * so nothing from the image is ever joined freely onto a host path.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -69,8 +70,13 @@ export class TarStore implements BlobStore {
 
 export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
 
+/** Reads a JSON file of the image; a blob (`blobs/<alg>/<hex>`) must also hash to its name. */
 export async function readJson<T>(store: BlobStore, name: string): Promise<T> {
   const buf = await store.read(name, MAX_METADATA_BYTES);
+  const blob = /^blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(name);
+  if (blob && createHash(blob[1]!).update(buf).digest('hex') !== blob[2]) {
+    throw new UserError(`${store.what}: ${name}: digest mismatch`, 'the image is corrupt or was altered; re-export it');
+  }
   try {
     return JSON.parse(buf.toString('utf8')) as T;
   } catch (e) {

@@ -31,7 +31,7 @@ export async function fetchBearerToken(ch: Challenge, scope: string, creds: Cred
   if (ch.params['service']) url.searchParams.set('service', ch.params['service']);
   url.searchParams.set('scope', ch.params['scope'] ?? scope);
   const res = await get(url, (): Record<string, string> => (creds ? { Authorization: basicHeader(creds) } : {}), http);
-  const body = await readBody(res, 1024 * 1024, `token from ${url.host}`);
+  const body = await readBody(res, 1024 * 1024, `token from ${url.host}`, http.timeoutMs);
   if (res.statusCode !== 200) {
     throw new UserError(`${host}: token request to ${url.host} failed with HTTP ${res.statusCode}`, creds ? 'check the credentials (docker login, --username/--password)' : 'the registry needs credentials: docker login or --username/--password');
   }

@@ -47,6 +47,7 @@ export class RegistryClient {
   }
 
   get registry(): string { return this.ref.registry; }
+  get timeoutMs(): number { return this.http.timeoutMs; }
 
   private url(path: string): URL { return new URL(`${this.scheme}://${this.host}/v2/${this.ref.repository}/${path}`); }
 
@@ -108,7 +109,7 @@ export class RegistryClient {
 
   async manifest(reference: string, maxBytes: number): Promise<{ body: Buffer; mediaType: string }> {
     const res = await this.fetch(`manifests/${reference}`, { Accept: MANIFEST_TYPES.join(', ') }, `manifest ${reference}`);
-    const body = await readBody(res, maxBytes, `${this.ref.registry}/${this.ref.repository}: manifest ${reference}`);
+    const body = await readBody(res, maxBytes, `${this.ref.registry}/${this.ref.repository}: manifest ${reference}`, this.http.timeoutMs);
     return { body, mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
   }
 

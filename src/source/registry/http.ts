@@ -70,16 +70,30 @@ export async function get(url: URL, headersFor: (u: URL) => Record<string, strin
   }
 }
 
-export async function readBody(res: IncomingMessage, max: number, what: string): Promise<Buffer> {
+/**
+ * Reads a small body (manifest, config, token) whole, bounded in size and in
+ * total time: a server trickling one byte at a time never trips an idle
+ * timeout, so the deadline covers the whole body.
+ */
+export async function readBody(res: IncomingMessage, max: number, what: string, deadlineMs: number = defaultHttpOptions.timeoutMs): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) { res.destroy(); throw new UserError(`${what}: ${declared} bytes, over the ${max}-byte limit`); }
+  if (Number.isFinite(declared) && declared > max) { res.destroy(); throw new UserError(`${what}: ${declared} bytes, over the ${max}-byte limit`, 'the registry sent more than a manifest or config may hold'); }
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; res.destroy(); }, deadlineMs);
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const c of res) {
-    n += (c as Buffer).length;
-    if (n > max) { res.destroy(); throw new UserError(`${what}: more than ${max} bytes`, 'the registry sent more than the limit allows'); }
-    chunks.push(c as Buffer);
+  try {
+    for await (const c of res) {
+      n += (c as Buffer).length;
+      if (n > max) { res.destroy(); throw new UserError(`${what}: more than ${max} bytes`, 'the registry sent more than a manifest or config may hold'); }
+      chunks.push(c as Buffer);
+    }
+  } catch (e) {
+    if (!timedOut) throw e;
+  } finally {
+    clearTimeout(timer);
   }
+  if (timedOut) throw new UserError(`${what}: the body did not arrive within ${deadlineMs} ms (${n} bytes received)`, 'the registry is stalled or the network is slow; retry, or raise --registry-timeout');
   return Buffer.concat(chunks);
 }
 

@@ -63,7 +63,7 @@ export async function openRegistryImage(refText: string, opts: RegistryOptions):
   if (!doc.config?.digest || !isDigest(doc.config.digest) || !Array.isArray(doc.layers)) throw new UserError(`${name}: the manifest has no config or layers`, 'unsupported manifest type');
 
   const configRes = await client.blob(doc.config.digest);
-  const configBytes = await readBody(configRes, 8 * 1024 * 1024, `${name}: config`);
+  const configBytes = await readBody(configRes, 8 * 1024 * 1024, `${name}: config`, client.timeoutMs);
   if (sha256(configBytes) !== doc.config.digest && doc.config.digest.startsWith('sha256:')) throw new UserError(`${name}: config blob ${doc.config.digest}: digest mismatch`, 'the registry returned altered content');
   let config: ImageConfig;
   try { config = JSON.parse(configBytes.toString('utf8')) as ImageConfig; } catch { throw new UserError(`${name}: the config blob is not JSON`); }

@@ -25,7 +25,7 @@ type Json = Record<string, unknown>;
 
 function extrasFromProperties(props: unknown): SbomExtras {
   const e: SbomExtras = {};
-  for (const p of Array.isArray(props) ? (props as Json[]) : []) {
+  for (const p of objects(props)) {
     const n = String(p['name'] ?? ''), v = typeof p['value'] === 'string' ? p['value'] : undefined;
     if (!v) continue;
     if (n === 'customs:package:src_name' || n === 'aquasecurity:trivy:SrcName') e.srcName = v;
@@ -39,17 +39,29 @@ function extrasFromProperties(props: unknown): SbomExtras {
   return e;
 }
 
+/** The JSON objects of what should be an array of them; anything else a stranger wrote there is dropped. */
+function objects(v: unknown): Json[] {
+  return Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
 function cdxLicences(c: Json): string[] {
-  return ((c['licenses'] as Json[] | undefined) ?? []).map((l) => (l['expression'] as string) ?? ((l['license'] as Json | undefined)?.['id'] as string) ?? ((l['license'] as Json | undefined)?.['name'] as string)).filter((x): x is string => typeof x === 'string');
+  return objects(c['licenses']).map((l) => {
+    const lic = objects([l['license']])[0];
+    return str(l['expression']) ?? str(lic?.['id']) ?? str(lic?.['name']);
+  }).filter((x): x is string => x !== undefined);
 }
 
 function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: SbomLimits): void {
-  const stack: { c: Json; depth: number }[] = ((doc['components'] as Json[] | undefined) ?? []).map((c) => ({ c, depth: 0 }));
+  const stack: { c: Json; depth: number }[] = objects(doc['components']).map((c) => ({ c, depth: 0 }));
   let seen = 0;
   while (stack.length) {
     const { c, depth } = stack.pop()!;
     if (++seen > limits.maxComponents) throw tooManyComponents(file, limits);
-    if (depth < 32) for (const sub of (c['components'] as Json[] | undefined) ?? []) stack.push({ c: sub, depth: depth + 1 });
+    if (depth < 32) for (const sub of objects(c['components'])) stack.push({ c: sub, depth: depth + 1 });
     else if (c['components']) inv.warnings.push(`${file}: components nested deeper than 32 levels are ignored`);
     if (c['type'] === 'operating-system' && typeof c['name'] === 'string') {
       inv.os ??= { family: (c['name'] as string).toLowerCase(), name: String(c['version'] ?? ''), versionId: String(c['version'] ?? '') };
@@ -60,7 +72,7 @@ function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: Sbom
     if (pkg) inv.packages.push(pkg);
     else inv.warnings.push(`${file}: component ${JSON.stringify(String(c['bom-ref'] ?? c['name'] ?? '?')).slice(0, 100)}: purl ${String(c['purl']).slice(0, 100)} is not one customs can match; skipped`);
   }
-  const meta = (doc['metadata'] as Json | undefined)?.['component'] as Json | undefined;
+  const meta = objects([objects([doc['metadata']])[0]?.['component']])[0];
   if (typeof meta?.['name'] === 'string') inv.name = meta['name'] as string;
 }
 
@@ -84,17 +96,18 @@ interface SpdxPkg { name?: string; versionInfo?: string; primaryPackagePurpose?:
 
 function addSpdxPackages(pkgs: SpdxPkg[], file: string, inv: SbomInventory, limits: SbomLimits): void {
   if (pkgs.length > limits.maxComponents) throw tooManyComponents(file, limits);
-  for (const p of pkgs) {
-    if (p.primaryPackagePurpose === 'OPERATING_SYSTEM' || p.primaryPackagePurpose === 'OPERATING-SYSTEM') {
-      if (p.name) inv.os ??= { family: p.name.toLowerCase(), name: p.versionInfo ?? '', versionId: p.versionInfo ?? '' };
+  for (const raw of objects(pkgs)) {
+    const name = str(raw['name']), versionInfo = str(raw['versionInfo']), purpose = str(raw['primaryPackagePurpose']), declared = str(raw['licenseDeclared']);
+    if (purpose === 'OPERATING_SYSTEM' || purpose === 'OPERATING-SYSTEM') {
+      if (name) inv.os ??= { family: name.toLowerCase(), name: versionInfo ?? '', versionId: versionInfo ?? '' };
       continue;
     }
-    const purl = p.externalRefs?.find((r) => r.referenceType === 'purl')?.referenceLocator;
+    const purl = str(objects(raw['externalRefs']).find((r) => r['referenceType'] === 'purl')?.['referenceLocator']);
     if (!purl) continue;
-    const lic = p.licenseDeclared && !['NOASSERTION', 'NONE'].includes(p.licenseDeclared) ? [p.licenseDeclared] : undefined;
-    const pkg = packageFromPurl(purl, { ...spdxComment(p.comment), licenses: lic, name: p.name }, file);
+    const lic = declared && !['NOASSERTION', 'NONE'].includes(declared) ? [declared] : undefined;
+    const pkg = packageFromPurl(purl, { ...spdxComment(raw['comment']), licenses: lic, name }, file);
     if (pkg) inv.packages.push(pkg);
-    else inv.warnings.push(`${file}: package ${JSON.stringify(p.name ?? '?')}: purl ${purl.slice(0, 100)} is not one customs can match; skipped`);
+    else inv.warnings.push(`${file}: package ${JSON.stringify(name ?? '?')}: purl ${purl.slice(0, 100)} is not one customs can match; skipped`);
   }
 }
 
