@@ -36,6 +36,14 @@ export async function main(argv: string[]): Promise<void> {
   registerClean(program);
   const debug = argv.includes('--debug') || argv.includes('-d');
   if (debug) process.on('exit', reportPeakMemory);
+  // Last line of defence: an error no code path caught still ends as one clear line, not a stack dump.
+  const fatal = (e: unknown): void => {
+    process.stderr.write(`customs: error: ${errorMessage(e)}${e instanceof UserError ? '' : ' (unexpected: this is a bug in customs; rerun with --debug and report it)'}\n`);
+    if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -212,6 +212,21 @@ export const cases: Case[] = [
     expect: { exit: 1, stderr: [/(manifest\.json|blobs\/sha256\/[0-9a-f]{64}) is not valid JSON/] },
   },
   {
+    name: 'layer-not-tar', what: 'a layer of random bytes that is neither compressed nor a tar',
+    input: { kind: 'image', spec: async () => ({ layers: [plainLayer(Buffer.from(Array.from({ length: 4096 }, (_, i) => ((i * 2654435761) >>> 11) & 0xff)))] }) },
+    expect: { exit: 1, stderr: [/layer sha256:[0-9a-f]{12}.*cannot read the layer: .*(tar|header).*re-pull or re-export/] },
+  },
+  {
+    name: 'empty-layer', what: 'a layer blob of zero bytes',
+    input: { kind: 'image', spec: async () => ({ layers: [layerOf(alpine()), plainLayer(Buffer.alloc(0))] }) },
+    expect: { exit: 0, report: alpineStillFound },
+  },
+  {
+    name: 'config-not-json', what: 'an image config that is not JSON',
+    input: { kind: 'image', spec: async () => ({ layers: [layerOf(alpine())], rawConfig: Buffer.from('{"architecture": "amd64", "rootfs": ') }) },
+    expect: { exit: 1, stderr: [/(\.json|blobs\/sha256\/[0-9a-f]{64}) is not valid JSON/] },
+  },
+  {
     name: 'self-index', what: 'an image index that lists itself',
     input: { kind: 'image', spec: async () => ({ layers: [layerOf(alpine())], selfIndex: true }), forms: ['oci'] },
     expect: { exit: 1, stderr: [/(digest mismatch|refers to itself|nested deeper)/] },

@@ -33,6 +33,8 @@ export interface ImageSpec {
   config?: Record<string, unknown>;
   /** Bytes stored for a layer instead of its blob, under the blob's own digest (truncation, bit flips). */
   storedBlob?: (index: number, blob: Buffer) => Buffer;
+  /** Replaces the config with these bytes (its digest is theirs, so only the content is wrong). */
+  rawConfig?: Buffer;
   /** Replaces the manifest (OCI) and manifest.json (docker) with these bytes. */
   rawManifest?: Buffer;
   /** OCI only: index.json points to an index blob that lists itself. */
@@ -42,7 +44,7 @@ export interface ImageSpec {
 interface Built { config: Buffer; configDigest: string; blobs: { digest: string; stored: Buffer; layer: LayerBlob }[] }
 
 function build(spec: ImageSpec, name: string): Built {
-  const config = Buffer.from(JSON.stringify({
+  const config = spec.rawConfig ?? Buffer.from(JSON.stringify({
     architecture: 'amd64', os: 'linux', created: '2026-01-01T00:00:00Z',
     config: { User: 'app', Cmd: ['/bin/true'] },
     history: spec.layers.map((_, i) => ({ created: '2026-01-01T00:00:00Z', created_by: `hostile corpus ${name} layer ${i}` })),
