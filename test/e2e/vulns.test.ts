@@ -16,8 +16,9 @@ import { ensureDb, osvDir } from '../support/db.js';
 import { ensureImages, imageForms } from '../support/images.js';
 import { repoRoot, sharedDir } from '../support/paths.js';
 
+const PYTHON_IMAGE = 'polyglot';
 const IMAGES: Record<string, string> = { 'debian-bullseye': 'Debian:11', 'debian-bookworm': 'Debian:12', 'debian-trixie': 'Debian:13', 'node-app': 'Debian:12', distroless: 'Debian:12', 'alpine-amd64': 'Alpine:v3.20' };
-const images = ensureImages(Object.keys(IMAGES));
+const images = ensureImages([...Object.keys(IMAGES), PYTHON_IMAGE]);
 const db = ensureDb();
 const work = mkdtempSync(join(tmpdir(), 'customs-e2e-vuln-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -62,6 +63,19 @@ describe('vulnerabilities equal an independent OSV matcher', { concurrency: 1 },
       }
     });
   }
+
+  test('polyglot: Python findings (installed and requirements.txt) equal the independent matcher with PEP 440 from `packaging`', async () => {
+    const { code, report, stderr } = await scan(imageForms(images.cache, PYTHON_IMAGE).oci, ['--match-os-owned']);
+    assert.equal(code, 0, stderr);
+    const py = report.Results.filter((r) => ['python-pkg', 'pip', 'pipenv', 'poetry'].includes((r as { Type?: string }).Type ?? ''));
+    const pkgs = py.flatMap((r) => r.Packages ?? []);
+    assert.ok(pkgs.length >= 10, `${pkgs.length} Python packages`);
+    const input = pkgs.map((p) => `${p.Name}\t${p.Name}\t${p.Version}`).join('\n');
+    const expected = execFileSync('python3', [join(repoRoot, 'test', 'support', 'osv_independent.py'), osvDir, 'PyPI'], { input, encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n').filter(Boolean).sort();
+    const got = [...new Set(py.flatMap((r) => r.Vulnerabilities ?? []).map((v) => `${v.PkgName}\t${v.VulnerabilityID}`))].sort();
+    assert.ok(expected.length > 0, 'the image has vulnerable Python packages to compare on');
+    assert.deepEqual(got, expected);
+  });
 
   test('--exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed exits 1 exactly when such a finding remains', async () => {
     for (const name of Object.keys(IMAGES)) {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli, type CliRun } from '../support/cli.js';
 import { cases, inputPaths, type Case } from './corpus/cases.js';
-import { corpusDir } from './make-corpus.js';
+import { corpusDir } from './corpus-dir.js';
 import { diffSnapshots, foreignCachePaths, makeSandbox, removeSandbox, snapshot, type Sandbox } from './sandbox.js';
 
 const MEMORY_BUDGET_MIB = 512;

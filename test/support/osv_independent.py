@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An independent OSV matcher for the end-to-end tests: reads the OSV zip with
 Python's zipfile, evaluates ranges with `dpkg --compare-versions` (Debian) or
-`apk version -t` in a chroot (Alpine), and prints `binary<TAB>id` for every
+`apk version -t` in a chroot (Alpine) or the `packaging` library's PEP 440
+ordering (PyPI, names compared PEP 503-normalised), and prints `binary<TAB>id` for every
 affected (package, vulnerability) pair. Shares no code with customs.
 
 usage: osv_independent.py OSV_DIR ECOSYSTEM [ALPINE_ROOT] < packages.tsv
@@ -21,6 +22,13 @@ def cmp(a, b):
         return -1
     if b == '0':
         return 1
+    if folder == 'PyPI':
+        from packaging.version import InvalidVersion, Version
+        try:
+            va, vb = Version(a), Version(b)
+        except InvalidVersion:
+            return None
+        return (va > vb) - (va < vb)
     if folder == 'Alpine':
         out = subprocess.run(['chroot', alpine_root, '/sbin/apk', 'version', '-t', a, b], capture_output=True, text=True).stdout.strip()
         return {'<': -1, '=': 0, '>': 1}[out]
@@ -28,9 +36,13 @@ def cmp(a, b):
         return -1
     return 0 if subprocess.run(['dpkg', '--compare-versions', a, 'eq', b]).returncode == 0 else 1
 
+def norm(name):
+    return re.sub(r'[-_.]+', '-', name).lower() if folder == 'PyPI' else name
+
 def affected_by_range(v, events):
     # OSV spec evaluation: events in version order; introduced opens, fixed / last_affected close.
-    evs = [e for e in events if 'limit' not in e]
+    # Events whose version the scheme cannot order are left out, as the spec's tools do.
+    evs = [e for e in events if 'limit' not in e and (next(iter(e.values())) == '0' or cmp(next(iter(e.values())), next(iter(e.values()))) is not None)]
     key = lambda e: next(iter(e.values()))
     evs.sort(key=functools.cmp_to_key(lambda x, y: cmp(key(x), key(y))))
     status = False
@@ -46,7 +58,7 @@ def affected_by_range(v, events):
 pkgs = [l.rstrip('\n').split('\t') for l in sys.stdin if l.strip()]
 by_source = {}
 for binary, source, version in pkgs:
-    by_source.setdefault(source, []).append((binary, version))
+    by_source.setdefault(norm(source), []).append((binary, version))
 
 pairs = set()
 with zipfile.ZipFile(f'{osv_dir}/{folder}/all.zip') as z:
@@ -59,10 +71,12 @@ with zipfile.ZipFile(f'{osv_dir}/{folder}/all.zip') as z:
         vid = cves[0] if cves else rec['id']
         for a in rec.get('affected', []):
             p = a.get('package', {})
-            if p.get('ecosystem') != ecosystem or p.get('name') not in by_source:
+            if p.get('ecosystem') != ecosystem or norm(p.get('name', '')) not in by_source:
                 continue
-            for binary, version in by_source[p['name']]:
-                hit = version in a.get('versions', [])
+            for binary, version in by_source[norm(p['name'])]:
+                if folder == 'PyPI' and cmp(version, version) is None:
+                    continue  # not a PEP 440 version: nothing can be said about it
+                hit = version in a.get('versions', []) or (folder == 'PyPI' and any(cmp(x, version) == 0 for x in a.get('versions', [])))
                 for r in a.get('ranges', []):
                     if r.get('type') in ('ECOSYSTEM', 'SEMVER') and affected_by_range(version, r.get('events', [])):
                         hit = True

@@ -160,6 +160,17 @@ test('python: poetry.lock from Poetry, dev category marked', async () => {
   assert.match(bad.warnings[0]!, /not valid TOML/);
 });
 
+test('python: Pipfile.lock from pipenv, develop entries marked dev', async () => {
+  const { pipfileLockAnalyzer } = await import('../../../src/analyzer/lang/python/pipfile-lock.js');
+  const { pkgs } = await run(pipfileLockAnalyzer, 'srv/app/Pipfile.lock', read('python', 'Pipfile.lock'));
+  assert.deepEqual(pkgs.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}`).sort(), ['pip@23.0.1 dev', 'setuptools@66.1.1', 'wheel@0.38.4']);
+  assert.ok(pkgs.every((p) => p.origin === 'lockfile' && p.purl === `pkg:pypi/${p.name}@${p.version}`));
+  const vcs = await run(pipfileLockAnalyzer, 'Pipfile.lock', Buffer.from(JSON.stringify({ default: { mylib: { git: 'https://example.invalid/mylib.git', ref: 'abc' } } })));
+  assert.deepEqual(vcs.pkgs, []);
+  assert.match(vcs.warnings[0]!, /mylib: no pinned version/);
+  assert.equal(pipfileLockAnalyzer.required('usr/lib/python3/dist-packages/x/Pipfile.lock', { path: '', size: 0, mode: 0 }), false);
+});
+
 test('go: go.mod requires with replacements (the go.mod the fixture binary was built from)', async () => {
   const { goModAnalyzer } = await import('../../../src/analyzer/lang/go/gomod.js');
   const { pkgs } = await run(goModAnalyzer, 'src/app/go.mod', read('go', 'go.mod'));

@@ -2,7 +2,7 @@
  * The hostile corpus: every case is a real input (an image in both on-disk
  * forms, an SBOM, or an OSV export folder) plus the outcome customs must
  * give it — exit code, the words of the message, what the report still
- * holds. `make-corpus.ts` writes them; test/hostile/corpus.test.ts runs them.
+ * holds. `../corpus-dir.ts` writes them; test/hostile/corpus.test.ts runs them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 import type { Analyzer } from '../../types.js';
 import { pythonMetadataAnalyzer } from './metadata.js';
+import { pipfileLockAnalyzer } from './pipfile-lock.js';
 import { poetryLockAnalyzer } from './poetry-lock.js';
 import { pythonRequirementsAnalyzer } from './requirements.js';
 
-export const pythonAnalyzers: Analyzer[] = [pythonMetadataAnalyzer, pythonRequirementsAnalyzer, poetryLockAnalyzer];
+export const pythonAnalyzers: Analyzer[] = [pythonMetadataAnalyzer, pythonRequirementsAnalyzer, poetryLockAnalyzer, pipfileLockAnalyzer];

@@ -1,6 +1,6 @@
 /**
- * Writes the hostile corpus into a folder: `node dist/test/hostile/make-corpus.js DIR`.
- * `corpusDir()` keeps one built copy per corpus version under the OS temp
+ * Writes the hostile corpus into a folder (`scripts/make-hostile-corpus.ts`
+ * is the command-line form). `corpusDir()` keeps one built copy per corpus version under the OS temp
  * dir, built beside and renamed into place so a killed build is never used.
  */
 import { createHash } from 'node:crypto';
@@ -37,12 +37,4 @@ export async function corpusDir(): Promise<string> {
     rmSync(building, { recursive: true, force: true }); // another process finished first
   }
   return dir;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = process.argv[2];
-  if (!out) { process.stderr.write('usage: node dist/test/hostile/make-corpus.js DIR [CASE...]\n'); process.exit(2); }
-  const names = new Set(process.argv.slice(3));
-  await writeCorpus(out, names.size ? (n) => names.has(n) : undefined);
-  process.stderr.write(`hostile corpus written to ${out}\n`);
 }
