@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { peakRssBytes } from '../util/memory.js';
+import { packageFile } from '../util/package-root.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { registerClean } from './commands/clean.js';
 import { registerScanCommands } from './commands/scan.js';
@@ -15,7 +16,7 @@ import { registerConfig } from './commands/config.js';
 
 export function toolVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
     return pkg.version;
   } catch {
     return '0.0.0';

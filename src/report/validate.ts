@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
+import { packageFile } from '../util/package-root.js';
 
 const require = createRequire(import.meta.url);
-const vendor = new URL('../../../schema/vendor/', import.meta.url);
 
 type Format = RegExp | ((s: string) => boolean) | undefined;
 
@@ -30,7 +30,7 @@ export function makeAjv(): import('ajv').default {
 }
 
 function load(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(name, vendor), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(packageFile(`schema/vendor/${name}`), 'utf8')) as Record<string, unknown>;
 }
 
 let cdx: ValidateFunction | undefined;

@@ -10,13 +10,14 @@ import { isSpdxExpression } from '../../license/spdx.js';
 import type { Report, Vulnerability } from '../model.js';
 import { inventoryOf, type InventoryItem } from './inventory.js';
 import type { FormatOptions } from './options.js';
+import { packageFile } from '../../util/package-root.js';
 
 type Json = Record<string, unknown>;
 
 /** CycloneDX accepts as `license.id` only the ids of its own SPDX list (schema/vendor/spdx.schema.json). */
 let cdxIds: Set<string> | undefined;
 function isCdxLicenceId(id: string): boolean {
-  cdxIds ??= new Set((JSON.parse(readFileSync(new URL('../../../../schema/vendor/spdx.schema.json', import.meta.url), 'utf8')) as { enum: string[] }).enum);
+  cdxIds ??= new Set((JSON.parse(readFileSync(packageFile('schema/vendor/spdx.schema.json'), 'utf8')) as { enum: string[] }).enum);
   return cdxIds.has(id);
 }
 
