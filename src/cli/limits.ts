@@ -3,18 +3,20 @@
  * size, compression ratio, tar entries, SBOM size and components, and a
  * deadline for the whole scan. Every bound's error names its flag.
  */
-import { defaultWalkLimits, type WalkLimits } from '../layer/limits.js';
+import { DEFAULT_MEMORY_BUDGET, defaultWalkLimits, fileBytesForBudget, type WalkLimits } from '../layer/limits.js';
 import { defaultSbomLimits, type SbomLimits } from '../source/sbom/read.js';
 import type { Logger } from '../util/log.js';
 import { parseDuration, positiveInt } from './flag-values.js';
 import type { ScanFlags } from './scan-flags.js';
 
-export function walkLimits(flags: ScanFlags): WalkLimits {
+export function walkLimits(flags: ScanFlags, parallel: number): WalkLimits {
+  const budget = positiveInt(flags.memoryBudget, '--memory-budget') ?? DEFAULT_MEMORY_BUDGET;
   return {
     ...defaultWalkLimits,
     maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size') ?? defaultWalkLimits.maxLayerBytes,
     maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio') ?? defaultWalkLimits.maxCompressionRatio,
     maxEntriesPerLayer: positiveInt(flags.maxEntriesPerLayer, '--max-entries-per-layer') ?? defaultWalkLimits.maxEntriesPerLayer,
+    maxFileBytes: fileBytesForBudget(budget, parallel),
   };
 }
 

@@ -113,15 +113,16 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
   const cacheDir = resolveCacheDir(flags.cacheDir);
   const progress = createProgress(!flags.quiet);
   const db = scanners.includes('vuln') ? await ensureVulnDb(cacheDir, flags, logger, progress) : undefined;
+  const parallel = Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2);
   const opts = defaultScanOptions({
     scanners,
     cacheDir: flags.cache ? cacheDir : undefined,
     cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
-    parallel: Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2),
+    parallel,
     includeDevDeps: flags.includeDevDeps ?? false,
     secretConfig: flags.secretConfig ? loadSecretConfig(flags.secretConfig) : undefined,
     secretSkipBase: flags.secretSkipBase ?? false,
-    limits: walkLimits(flags),
+    limits: walkLimits(flags, parallel),
     logger,
     onLayerDone: (done, total) => progress.update(`analysing layers ${done}/${total}`),
   });

@@ -10,6 +10,13 @@ export interface WalkLimits {
   ratioGraceBytes: number;
   /** Tar entries in one layer. */
   maxEntriesPerLayer: number;
+  /** Largest file read into memory for an analyzer (besides each analyzer's own cap); set by --memory-budget. */
+  maxFileBytes: number;
+}
+
+/** The share of `--memory-budget` one file read may take: each parallel layer walk may hold one file and its parsed form. */
+export function fileBytesForBudget(budgetBytes: number, parallel: number): number {
+  return Math.floor(budgetBytes / (2 * Math.max(1, parallel)));
 }
 
 export const defaultWalkLimits: WalkLimits = {
@@ -17,4 +24,7 @@ export const defaultWalkLimits: WalkLimits = {
   maxCompressionRatio: 1000,
   ratioGraceBytes: 256 * 1024 ** 2,
   maxEntriesPerLayer: 2_000_000,
+  maxFileBytes: 256 * 1024 ** 2,
 };
+
+export const DEFAULT_MEMORY_BUDGET = 1024 ** 3;

@@ -83,10 +83,12 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
         const info: FileInfo = { path, size, mode };
         const wanting = analyzers.filter((a) => safeRequired(a, path, info));
         if (!wanting.length) { await drain(entry); continue; }
-        const fitting = wanting.filter((a) => size <= a.maxFileSize);
+        const fitting = wanting.filter((a) => size <= fileCap(a, limits));
         for (const a of wanting) {
           if (size > a.maxFileSize) {
             perAnalyzer.get(a.name)!.push({ path, warnings: [`${layerName}: ${path}: ${size} bytes exceeds the ${a.name} analyzer's size cap (${a.maxFileSize}); not analysed`] });
+          } else if (size > limits.maxFileBytes) {
+            perAnalyzer.get(a.name)!.push({ path, warnings: [`${layerName}: ${path}: ${size} bytes is more than one file may take of the memory budget (${limits.maxFileBytes}); not analysed (raise --memory-budget)`] });
           }
         }
         if (!fitting.length) { await drain(entry); continue; }
@@ -101,6 +103,11 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
   }
   const analyzerFacts: AnalyzerLayerFacts[] = analyzers.map((a) => ({ analyzer: a.name, files: perAnalyzer.get(a.name)! }));
   return { structure, analyzers: analyzerFacts };
+}
+
+/** The most bytes of one file `a` reads: its own cap, lowered by the memory budget. */
+export function fileCap(a: Analyzer, limits: WalkLimits): number {
+  return Math.min(a.maxFileSize, limits.maxFileBytes);
 }
 
 function joinPath(dir: string, name: string): string {

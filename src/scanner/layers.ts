@@ -9,7 +9,7 @@ import type { LayerCache } from '../artifact/layer-cache.js';
 import type { AnalyzerLayerFacts, LayerFacts, LayerStructure } from '../layer/facts.js';
 import { openTarStream } from '../layer/decompress.js';
 import type { WalkLimits } from '../layer/limits.js';
-import { walkLayer } from '../layer/walk.js';
+import { fileCap, walkLayer } from '../layer/walk.js';
 import type { Image, LayerSource } from '../source/image.js';
 import { errorMessage, UserError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -50,7 +50,8 @@ export async function collectLayerFacts(image: Image, opts: LayerScanOptions): P
 }
 
 function structureKey(diffId: string): string { return `${diffId}\0structure\0${WALKER_VERSION}`; }
-function analyzerKey(diffId: string, a: Analyzer): string { return `${diffId}\0${a.name}\0${a.version}\0${a.maxFileSize}`; }
+/** The effective size cap is part of the key: a smaller --memory-budget skips files, so its facts differ. */
+function analyzerKey(diffId: string, a: Analyzer, limits: WalkLimits): string { return `${diffId}\0${a.name}\0${a.version}\0${fileCap(a, limits)}`; }
 
 /** A diffID we can trust as a cache key: a digest, not a free-form string. */
 function cacheable(layer: LayerSource): boolean {
@@ -63,7 +64,7 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
   const cachedAnalyzers = new Map<string, AnalyzerLayerFacts>();
   const missing: Analyzer[] = [];
   for (const a of opts.analyzers) {
-    const hit = useCache ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer.diffId, a)) : undefined;
+    const hit = useCache ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer.diffId, a, opts.limits)) : undefined;
     if (hit) cachedAnalyzers.set(a.name, hit); else missing.push(a);
   }
   if (cachedStructure && missing.length === 0) {
@@ -88,7 +89,7 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
     opts.cache.put(structureKey(layer.diffId), walked.structure);
     for (const f of walked.analyzers) {
       const a = missing.find((m) => m.name === f.analyzer)!;
-      opts.cache.put(analyzerKey(layer.diffId, a), f);
+      opts.cache.put(analyzerKey(layer.diffId, a, opts.limits), f);
     }
   }
   const byName = new Map(walked.analyzers.map((f) => [f.analyzer, f]));

@@ -260,6 +260,11 @@ export const cases: Case[] = [
     expect: { exit: 0, stderr: [/inventory: 100000 packages from 1 layers/] },
   },
   {
+    name: 'memory-budget', what: 'the 100,000-package status again under a 20 MB memory budget',
+    input: { kind: 'image', spec: async () => ({ layers: [] }) }, reuses: 'dpkg-100k-packages', args: ['--memory-budget', '20000000'], listPackages: false,
+    expect: { exit: 0, stderr: [/var\/lib\/dpkg\/status: \d+ bytes is more than one file may take of the memory budget \(5000000\); not analysed \(raise --memory-budget\)/, /inventory: 0 packages/] },
+  },
+  {
     name: 'dpkg-10mb-paragraph', what: 'a dpkg status paragraph of 10 MiB between two good ones',
     input: { kind: 'image', spec: async () => ({ layers: [layerOf([{ name: 'etc/os-release', body: DEBIAN_OS_RELEASE }, { name: 'var/lib/dpkg/status', body: dpkgParagraph('before', '1') + dpkgParagraph('huge', '1', `\n ${'x'.repeat(10 * MiB)}`) + dpkgParagraph('after', '2') }])] }) },
     expect: { exit: 0, stderr: [/var\/lib\/dpkg\/status: paragraph at line \d+ is larger than \d+ bytes; skipped/], report: (r) => equal(packagesOf(r, 'debian').map((p) => p.Name).sort().join(','), 'after,before', 'dpkg packages') },
