@@ -14,9 +14,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}; shift || true
-images=${*:-debian-bookworm node-app polyglot distroless alpine-amd64}
+images=${*:-debian-bookworm node-app polyglot distroless alpine-amd64 big-bookworm}
 cache=${CUSTOMS_TEST_IMAGES:-${TMPDIR:-/tmp}/customs-images}
-bash "$root/../shared/images/build-images.sh" "$cache" $images >/dev/null 2>&1
+bash "$root/../shared/images/build-images.sh" "$cache" ${images//big-bookworm/} >/dev/null 2>&1
+case " $images " in *" big-bookworm "*) bash "$root/bench/big-image.sh" "$cache" >/dev/null;; esac
 trivy=$(bash "$root/bench/trivy.sh")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 node "$root/bin/customs" db update --source "$root/../shared/osv" --cache-dir "$work/customs" --quiet >/dev/null 2>&1
