@@ -6,7 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${CUSTOMS_TEST_IMAGES:-${TMPDIR:-/tmp}/customs-images}
 images=${*:-debian-bullseye debian-bookworm debian-trixie node-app polyglot distroless alpine-amd64}
-bash "$root/../shared/images/build-images.sh" "$cache" $images >/dev/null
+bash "$root/../shared/images/build-images.sh" "$cache" ${images//big-bookworm/} >/dev/null
+case " $images " in *" big-bookworm "*) bash "$root/bench/big-image.sh" "$cache" >/dev/null;; esac
 trivy=$(bash "$root/bench/trivy.sh")
 tcache=$(mktemp -d); trap 'rm -rf "$tcache"' EXIT
 for img in $images; do
