@@ -11,6 +11,13 @@ import type { WalkLimits } from './limits.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
+/**
+ * Output chunk of the gzip decoder. Node inflates in the thread pool and hands
+ * each chunk back to the main thread; at the default 16 KiB a 2.6 GB image
+ * costs 160,000 round trips (2.6 s of main-thread time), at 128 KiB 20,000.
+ */
+const GUNZIP_CHUNK = 128 * 1024;
+
 export function detectCompression(head: Buffer): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
@@ -97,7 +104,7 @@ export async function openTarStream(blob: Readable, limits: WalkLimits, what: st
   const kind = detectCompression(head);
   let out: Readable = counting;
   if (kind !== 'none') {
-    const dec = kind === 'gzip' ? createGunzip() : new ZstdTransform();
+    const dec = kind === 'gzip' ? createGunzip({ chunkSize: GUNZIP_CHUNK }) : new ZstdTransform();
     const bounded = new BoundedCounter(limits, () => inBytes, what);
     counting.on('error', (e) => dec.destroy(e));
     dec.on('error', (e) => bounded.destroy(e instanceof UserError ? e : new Error(`${what}: ${kind} stream is corrupt or truncated: ${e.message}`)));
