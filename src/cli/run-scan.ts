@@ -26,7 +26,6 @@ import { resolveCacheDir } from './cache-dir.js';
 import { createProgress } from './progress.js';
 import { positiveInt } from './flag-values.js';
 import { armScanTimeout, walkLimits } from './limits.js';
-export { sbomLimits } from './limits.js';
 import type { ScanFlags } from './scan-flags.js';
 import { toolVersion } from './main.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
@@ -47,7 +46,6 @@ export function parseScanners(list: string): ScannerName[] {
   }
   return out;
 }
-
 
 export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
   return new StderrLogger(flags.debug ? 'debug' : 'info', flags.quiet ?? false);

@@ -11,7 +11,8 @@ import { renderComparisonJson, renderComparisonTable } from '../../report/format
 import { openImageSource } from '../../source/open.js';
 import { openSbom } from '../../source/sbom/index.js';
 import { UserError } from '../../util/errors.js';
-import { fromImage, makeLogger, sbomLimits, scanToReport, writeReport, type Collect } from '../run-scan.js';
+import { sbomLimits } from '../limits.js';
+import { fromImage, makeLogger, scanToReport, writeReport, type Collect } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
 /** An SBOM file, else a local image (archive or OCI dir), else a registry reference. */

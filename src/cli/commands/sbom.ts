@@ -1,7 +1,8 @@
 /** `customs sbom FILE`: scan what a CycloneDX or SPDX document declares. */
 import type { Command } from 'commander';
 import { openSbom } from '../../source/sbom/index.js';
-import { runScan, sbomLimits } from '../run-scan.js';
+import { sbomLimits } from '../limits.js';
+import { runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
 export function registerSbom(program: Command): void {
