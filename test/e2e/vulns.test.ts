@@ -17,8 +17,8 @@ import { ensureImages, imageForms } from '../support/images.js';
 import { repoRoot, sharedDir } from '../support/paths.js';
 
 const PYTHON_IMAGE = 'polyglot';
-const IMAGES: Record<string, string> = { 'debian-bullseye': 'Debian:11', 'debian-bookworm': 'Debian:12', 'debian-trixie': 'Debian:13', 'node-app': 'Debian:12', distroless: 'Debian:12', 'alpine-amd64': 'Alpine:v3.20' };
-const images = ensureImages([...Object.keys(IMAGES), PYTHON_IMAGE]);
+const IMAGES: Record<string, string> = { 'debian-bullseye': 'Debian:11', 'debian-bookworm': 'Debian:12', 'debian-trixie': 'Debian:13', 'node-app': 'Debian:12', polyglot: 'Debian:12', distroless: 'Debian:12', 'alpine-amd64': 'Alpine:v3.20' };
+const images = ensureImages([...new Set([...Object.keys(IMAGES), PYTHON_IMAGE])]);
 const db = ensureDb();
 const work = mkdtempSync(join(tmpdir(), 'customs-e2e-vuln-'));
 after(() => rmSync(work, { recursive: true, force: true }));
