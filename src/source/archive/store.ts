@@ -4,13 +4,13 @@
  * JSON; a directory store accepts just `blobs/<alg>/<hex>` and fixed names,
  * so nothing from the image is ever joined freely onto a host path.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../../util/errors.js';
 import { indexTar, type TarIndexEntry } from './tar-index.js';
+import { bytesMatchDigest } from './verify.js';
 
 export interface BlobStore {
   /** Names the store in messages. */
@@ -74,7 +74,7 @@ export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
 export async function readJson<T>(store: BlobStore, name: string): Promise<T> {
   const buf = await store.read(name, MAX_METADATA_BYTES);
   const blob = /^blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(name);
-  if (blob && createHash(blob[1]!).update(buf).digest('hex') !== blob[2]) {
+  if (blob && !bytesMatchDigest(buf, `${blob[1]}:${blob[2]}`)) {
     throw new UserError(`${store.what}: ${name}: digest mismatch`, 'the image is corrupt or was altered; re-export it');
   }
   try {

@@ -13,6 +13,12 @@ export function isDigest(s: string): boolean {
   return !!m && m[2]!.length === (m[1] === 'sha256' ? 64 : 128);
 }
 
+/** True when `bytes` hash to `digest` (sha256 or sha512); small metadata blobs are checked whole with this. */
+export function bytesMatchDigest(bytes: Buffer, digest: string): boolean {
+  const m = DIGEST.exec(digest);
+  return !!m && createHash(m[1]!).update(bytes).digest('hex') === m[2];
+}
+
 export class DigestVerifier extends Transform {
   private readonly hash;
   private readonly expectedHex: string;

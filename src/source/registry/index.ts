@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createdByPerLayer, type Image, type ImageConfig, type LayerSource } from '../image.js';
 import { UserError } from '../../util/errors.js';
 import { parsePlatform, platformMatches, platformString, type Platform } from '../archive/platform.js';
-import { DigestVerifier, isDigest } from '../archive/verify.js';
+import { bytesMatchDigest, DigestVerifier, isDigest } from '../archive/verify.js';
 import { readBody } from './http.js';
 import { RegistryClient, type ClientOptions } from './client.js';
 import { formatReference, parseReference } from './reference.js';
@@ -64,7 +64,7 @@ export async function openRegistryImage(refText: string, opts: RegistryOptions):
 
   const configRes = await client.blob(doc.config.digest);
   const configBytes = await readBody(configRes, 8 * 1024 * 1024, `${name}: config`, client.timeoutMs);
-  if (sha256(configBytes) !== doc.config.digest && doc.config.digest.startsWith('sha256:')) throw new UserError(`${name}: config blob ${doc.config.digest}: digest mismatch`, 'the registry returned altered content');
+  if (!bytesMatchDigest(configBytes, doc.config.digest)) throw new UserError(`${name}: config blob ${doc.config.digest}: digest mismatch`, 'the registry returned altered content');
   let config: ImageConfig;
   try { config = JSON.parse(configBytes.toString('utf8')) as ImageConfig; } catch { throw new UserError(`${name}: the config blob is not JSON`); }
   const diffIds = config.rootfs?.diff_ids ?? [];
