@@ -4,7 +4,7 @@
  * it is old, and opens it read-only.
  */
 import { DEFAULT_SOURCE } from '../vulndb/source.js';
-import type { VulnDb } from '../vulndb/store.js';
+import { SCHEMA_VERSION, type VulnDb } from '../vulndb/store.js';
 import { dbStatus, openDb, updateDb } from '../vulndb/update.js';
 import { UserError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -21,10 +21,14 @@ const MAX_AGE_DAYS = Number(process.env['CUSTOMS_DB_MAX_AGE_DAYS'] ?? 7);
 
 export async function ensureVulnDb(cacheDir: string, flags: { skipDbUpdate?: boolean; offlineScan?: boolean; dbSource?: string[] }, logger: Logger, progress: Progress): Promise<VulnDb> {
   const status = dbStatus(cacheDir);
-  if (!status) {
-    if (flags.skipDbUpdate || flags.offlineScan) throw new UserError(`no vulnerability database in ${cacheDir}/db`, 'run `customs db update --source DIR|URL` first, or drop --skip-db-update');
+  const outdated = status && status.schemaVersion !== SCHEMA_VERSION;
+  if (!status || outdated) {
+    if (flags.skipDbUpdate || flags.offlineScan) {
+      if (outdated) return openDb(cacheDir); // fails with the schema versions and what to run
+      throw new UserError(`no vulnerability database in ${cacheDir}/db`, 'run `customs db update --source DIR|URL` first, or drop --skip-db-update');
+    }
     const sources = configuredSources(flags.dbSource);
-    logger.info(`building the vulnerability database from ${sources.join(', ')}`);
+    logger.info(`${outdated ? 'rebuilding the vulnerability database (it was made by an older customs)' : 'building the vulnerability database'} from ${sources.join(', ')}`);
     await updateDb({ cacheDir, sources, logger, onProgress: (p) => progress.update(`vulnerability database: ${p.ecosystem} ${p.records} records`) });
     progress.done();
   } else {

@@ -13,8 +13,14 @@ import { basenameOf, dirnameOf, normaliseImagePath } from './path.js';
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
-/** Hardlink targets are kept in memory only up to this size. */
-const HARDLINK_KEEP_BYTES = 1024 * 1024;
+/**
+ * A hardlink entry carries no content: it names an earlier entry of the same
+ * layer. Files already read are kept for that, up to 1 MiB each and 4 MiB in
+ * all, oldest dropped first: layer writers emit a link soon after its target
+ * (same directory walk), and keeping every read file cost tens of MiB per layer.
+ */
+const HARDLINK_KEEP_FILE_BYTES = 1024 * 1024;
+const HARDLINK_KEEP_TOTAL_BYTES = 4 * 1024 * 1024;
 const MAX_WARNINGS_PER_FILE = 20;
 
 export interface WalkOptions {
@@ -28,7 +34,7 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
   const { analyzers, limits, layerName } = opts;
   const structure: LayerFacts['structure'] = { whiteouts: [], opaqueDirs: [], symlinks: {}, setidFiles: [], entries: 0, warnings: [] };
   const perAnalyzer = new Map<string, FileAnalysis[]>(analyzers.map((a) => [a.name, []]));
-  const keptForHardlinks = new Map<string, Buffer>();
+  const keptForHardlinks = new RecentContents(HARDLINK_KEEP_TOTAL_BYTES);
 
   const ex = extract();
   tar.on('error', (e) => ex.destroy(e));
@@ -70,7 +76,7 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
         const wanting = analyzers.filter((a) => safeRequired(a, path, info));
         if (!wanting.length) continue;
         if (!content) {
-          structure.warnings.push(`${layerName}: ${path} is a hardlink to ${target.path}, whose content was not kept; not analysed`);
+          structure.warnings.push(`${layerName}: ${path} is a hardlink to ${target.path}, whose content was not kept (too large or too far back in the layer); not analysed`);
           continue;
         }
         await analyzeFile(wanting, { ...info, content }, layerName, perAnalyzer);
@@ -93,7 +99,7 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
         }
         if (!fitting.length) { await drain(entry); continue; }
         const content = await readAll(entry, size);
-        if (content.length <= HARDLINK_KEEP_BYTES) keptForHardlinks.set(path, content);
+        if (content.length <= HARDLINK_KEEP_FILE_BYTES) keptForHardlinks.add(path, content);
         await analyzeFile(fitting, { ...info, content }, layerName, perAnalyzer);
         continue;
       }
@@ -108,6 +114,30 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
 /** The most bytes of one file `a` reads: its own cap, lowered by the memory budget. */
 export function fileCap(a: Analyzer, limits: WalkLimits): number {
   return Math.min(a.maxFileSize, limits.maxFileBytes);
+}
+
+/** The most recently read file contents, bounded in total bytes (a Map iterates oldest first). */
+class RecentContents {
+  private readonly files = new Map<string, Buffer>();
+  private bytes = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  add(path: string, content: Buffer): void {
+    this.remove(path);
+    this.files.set(path, content);
+    this.bytes += content.length;
+    for (const [oldest] of this.files) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+    }
+  }
+
+  get(path: string): Buffer | undefined { return this.files.get(path); }
+
+  private remove(path: string): void {
+    const old = this.files.get(path);
+    if (old) { this.bytes -= old.length; this.files.delete(path); }
+  }
 }
 
 function joinPath(dir: string, name: string): string {
@@ -145,10 +175,16 @@ async function drain(entry: AsyncIterable<unknown>): Promise<void> {
   for await (const _chunk of entry) { /* discard */ }
 }
 
+/** Reads an entry into one buffer of its declared size: chunks are copied in and dropped at once, never held as a list. */
 async function readAll(entry: AsyncIterable<unknown>, size: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+  const out = Buffer.allocUnsafeSlow(size); // its own memory, not a slice of the shared pool that a kept file would pin
   let got = 0;
-  for await (const chunk of entry) { const b = chunk as Buffer; chunks.push(b); got += b.length; }
+  for await (const chunk of entry) {
+    const b = chunk as Buffer;
+    if (got + b.length > size) throw new Error(`entry is longer than its header says (${size} bytes)`);
+    b.copy(out, got);
+    got += b.length;
+  }
   if (got !== size) throw new Error(`entry is truncated (${got} of ${size} bytes)`);
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got);
+  return out;
 }

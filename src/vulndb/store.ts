@@ -2,12 +2,21 @@
  * The database file: SQLite, one table of advisories (the record without its
  * `affected`), one of affected entries keyed for lookup by (ecosystem,
  * package name), per-ecosystem counts, and CVE → CVSS enrichment.
+ *
+ * Scans open it read-only and memory-mapped, so every page a lookup touches
+ * counts in the scanner's memory, with its neighbours: the kernel maps
+ * 64 KiB around each page fault. Hence: affected entries are stored
+ * clustered by (ecosystem, name) (a WITHOUT ROWID table) and hold only the
+ * fields the matcher reads; advisory bodies are read only for the
+ * advisories that matched, and are stored in the order of the package they
+ * affect, so one package's advisories sit side by side; and the finished
+ * file is vacuumed, which lays each table out contiguously in key order.
  */
 import Database from 'better-sqlite3';
 import type { OsvAffected, OsvRecord } from './osv.js';
 import { normalisePackageName } from './osv.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface EcosystemCounts { records: number; skipped: number; withdrawn: number }
 export interface DbStatus {
@@ -21,7 +30,9 @@ export interface DbStatus {
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE advisory (id TEXT PRIMARY KEY, folder TEXT NOT NULL, body TEXT NOT NULL);
-CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE advisory_staging (id TEXT PRIMARY KEY, package_key TEXT NOT NULL, folder TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (ecosystem, name, advisory_id, seq)) WITHOUT ROWID;
 CREATE TABLE ecosystem_count (folder TEXT PRIMARY KEY, records INTEGER NOT NULL, skipped INTEGER NOT NULL, withdrawn INTEGER NOT NULL);
 CREATE TABLE cve_cvss (cve TEXT PRIMARY KEY, data TEXT NOT NULL);
 `;
@@ -37,9 +48,11 @@ export class DbWriter {
     this.db = new Database(path);
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
+    // Affected entries arrive in advisory order but are stored in name order: a large page cache keeps that fast.
+    this.db.pragma('cache_size = -131072');
     this.db.exec(SCHEMA);
-    this.insAdvisory = this.db.prepare('INSERT OR REPLACE INTO advisory (id, folder, body) VALUES (?, ?, ?)');
-    this.insAffected = this.db.prepare('INSERT INTO affected (ecosystem, name, advisory_id, data) VALUES (?, ?, ?, ?)');
+    this.insAdvisory = this.db.prepare('INSERT OR REPLACE INTO advisory_staging (id, package_key, folder, body) VALUES (?, ?, ?, ?)');
+    this.insAffected = this.db.prepare('INSERT OR REPLACE INTO affected (ecosystem, name, advisory_id, seq, data) VALUES (?, ?, ?, ?, ?)');
     this.insCvss = this.db.prepare('INSERT OR REPLACE INTO cve_cvss (cve, data) VALUES (?, ?)');
   }
 
@@ -48,12 +61,14 @@ export class DbWriter {
 
   addRecord(folder: string, r: OsvRecord): void {
     const { affected, ...body } = r;
-    this.insAdvisory.run(r.id, folder, JSON.stringify(body));
-    for (const a of affected ?? []) {
-      if (!a.package?.ecosystem || !a.package.name) continue;
-      const data: OsvAffected = { ranges: a.ranges, versions: a.versions, ecosystem_specific: a.ecosystem_specific, database_specific: a.database_specific, severity: a.severity };
-      this.insAffected.run(a.package.ecosystem, normalisePackageName(a.package.ecosystem, a.package.name), r.id, JSON.stringify(data));
-    }
+    let packageKey: string | undefined;
+    (affected ?? []).forEach((a, seq) => {
+      if (!a.package?.ecosystem || !a.package.name) return;
+      const name = normalisePackageName(a.package.ecosystem, a.package.name);
+      packageKey ??= `${a.package.ecosystem}\0${name}`;
+      this.insAffected.run(a.package.ecosystem, name, r.id, seq, JSON.stringify(matcherFields(a)));
+    });
+    this.insAdvisory.run(r.id, packageKey ?? '', folder, JSON.stringify(body));
   }
 
   addCveCvss(cve: string, data: unknown): void { this.insCvss.run(cve, JSON.stringify(data)); }
@@ -67,15 +82,38 @@ export class DbWriter {
       meta.run('built_at', status.builtAt);
       meta.run('sources', JSON.stringify(status.sources));
     });
-    this.db.exec('CREATE INDEX affected_lookup ON affected (ecosystem, name)');
-    this.db.exec('ANALYZE');
+    this.db.exec(`INSERT INTO advisory (id, folder, body) SELECT id, folder, body FROM advisory_staging ORDER BY package_key, id;
+      DROP TABLE advisory_staging;
+      ANALYZE;
+      VACUUM;`);
     this.db.close();
   }
 
   abandon(): void { try { this.db.close(); } catch { /* already closed */ } }
 }
 
-export interface AffectedRow { ecosystem: string; name: string; advisoryId: string; affected: OsvAffected; record: OsvRecord }
+/**
+ * What the matcher reads of an affected entry (see detect/vuln): version
+ * ranges (GIT ranges name commits and are never evaluated), explicit
+ * versions, the distribution's urgency and tracker status, and severities.
+ */
+function matcherFields(a: OsvAffected): OsvAffected {
+  const out: OsvAffected = {};
+  const ranges = Array.isArray(a.ranges) ? a.ranges.filter((r) => r?.type !== 'GIT') : undefined;
+  if (ranges?.length) out.ranges = ranges;
+  if (a.versions?.length) out.versions = a.versions;
+  const urgency = a.ecosystem_specific?.['urgency'];
+  if (urgency !== undefined) out.ecosystem_specific = { urgency };
+  const { status, severity } = a.database_specific ?? {};
+  if (status !== undefined || severity !== undefined) out.database_specific = { status, severity };
+  if (a.severity?.length) out.severity = a.severity;
+  return out;
+}
+
+export interface AffectedRow { ecosystem: string; name: string; advisoryId: string; affected: OsvAffected }
+
+/** Names (or ids) per query: far below SQLite's limit on bound parameters. */
+const BATCH = 500;
 
 /** Read-only access for scans. */
 export class VulnDb {
@@ -95,19 +133,26 @@ export class VulnDb {
     return { schemaVersion: Number(meta.get('schema_version') ?? 0), builtAt: meta.get('built_at') ?? '', sources: JSON.parse(meta.get('sources') ?? '[]') as string[], ecosystems, enrichedCves: enriched };
   }
 
-  /** Every affected entry for these names in one ecosystem: one query per batch. */
+  /** Every affected entry for these names in one ecosystem: one query per batch of names. */
   lookup(ecosystem: string, names: string[]): AffectedRow[] {
     const out: AffectedRow[] = [];
-    const cache = new Map<string, OsvRecord>();
-    for (let i = 0; i < names.length; i += 500) {
-      const batch = names.slice(i, i + 500).map((n) => normalisePackageName(ecosystem, n));
-      const rows = this.db.prepare(`SELECT a.ecosystem, a.name, a.advisory_id AS id, a.data, v.body FROM affected a JOIN advisory v ON v.id = a.advisory_id WHERE a.ecosystem = ? AND a.name IN (${batch.map(() => '?').join(',')})`)
-        .all(ecosystem, ...batch) as { ecosystem: string; name: string; id: string; data: string; body: string }[];
-      for (const r of rows) {
-        let rec = cache.get(r.id);
-        if (!rec) { rec = JSON.parse(r.body) as OsvRecord; cache.set(r.id, rec); }
-        out.push({ ecosystem: r.ecosystem, name: r.name, advisoryId: r.id, affected: JSON.parse(r.data) as OsvAffected, record: rec });
-      }
+    for (let i = 0; i < names.length; i += BATCH) {
+      const batch = names.slice(i, i + BATCH).map((n) => normalisePackageName(ecosystem, n));
+      const rows = this.db.prepare(`SELECT name, advisory_id AS id, data FROM affected WHERE ecosystem = ? AND name IN (${batch.map(() => '?').join(',')})`)
+        .all(ecosystem, ...batch) as { name: string; id: string; data: string }[];
+      for (const r of rows) out.push({ ecosystem, name: r.name, advisoryId: r.id, affected: JSON.parse(r.data) as OsvAffected });
+    }
+    return out;
+  }
+
+  /** The advisories (without `affected`) with these ids: one query per batch, read only once a range matched. */
+  advisories(ids: string[]): Map<string, OsvRecord> {
+    const out = new Map<string, OsvRecord>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += BATCH) {
+      const batch = unique.slice(i, i + BATCH);
+      const rows = this.db.prepare(`SELECT id, body FROM advisory WHERE id IN (${batch.map(() => '?').join(',')})`).all(...batch) as { id: string; body: string }[];
+      for (const r of rows) out.set(r.id, JSON.parse(r.body) as OsvRecord);
     }
     return out;
   }

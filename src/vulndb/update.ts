@@ -9,7 +9,7 @@ import type { Logger } from '../util/log.js';
 import { UserError } from '../util/errors.js';
 import { invalidReason, type OsvRecord } from './osv.js';
 import { cveCvssFile, resolveSource } from './source.js';
-import { DbWriter, type DbStatus, type EcosystemCounts, VulnDb } from './store.js';
+import { DbWriter, type DbStatus, type EcosystemCounts, SCHEMA_VERSION, VulnDb } from './store.js';
 import { readZipRecords } from './zip-records.js';
 
 export const DB_FILE = 'customs.db';
@@ -103,9 +103,16 @@ export function dbStatus(cacheDir: string): DbStatus | undefined {
 }
 
 export function openDb(cacheDir: string): VulnDb {
+  let db: VulnDb;
   try {
-    return new VulnDb(dbPath(cacheDir));
+    db = new VulnDb(dbPath(cacheDir));
   } catch (e) {
     throw new UserError(`no usable vulnerability database in ${dbDir(cacheDir)} (${(e as Error).message})`, 'run `customs db update`');
   }
+  const version = db.status().schemaVersion;
+  if (version !== SCHEMA_VERSION) {
+    db.close();
+    throw new UserError(`the vulnerability database in ${dbDir(cacheDir)} has schema version ${version}; this customs reads ${SCHEMA_VERSION}`, 'run `customs db update` to rebuild it');
+  }
+  return db;
 }

@@ -1,7 +1,9 @@
 /**
- * Matches an inventory against the database. One query per ecosystem batch;
- * every match records the advisory and the range that matched. Findings for
- * the same package and the same CVE, from several advisories, become one.
+ * Matches an inventory against the database. One query per ecosystem batch
+ * for the affected ranges, then one for the bodies of the advisories that
+ * matched (most candidates are fixed long ago and never need theirs); every
+ * match records the advisory and the range that matched. Findings for the
+ * same package and the same CVE, from several advisories, become one.
  */
 import type { OSInfo } from '../../artifact/os.js';
 import type { Package } from '../../artifact/package.js';
@@ -44,30 +46,33 @@ function primaryUrl(r: OsvRecord): string | undefined {
   return (refs.find((x) => x.type === 'ADVISORY') ?? refs[0])?.url;
 }
 
-function finding(p: Package, row: AffectedRow, range: string, fixes: string[], compare: (a: string, b: string) => number, db: VulnDb, osOwned: boolean): Vulnerability {
-  const ids = idsOf(row.record);
+/** A package whose version falls in an affected entry's ranges, before its advisory is read. */
+interface RangeHit { p: Package; row: AffectedRow; range: string; fixes: string[]; compare: (a: string, b: string) => number }
+
+function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord, db: VulnDb): Vulnerability {
+  const ids = idsOf(record);
   const cves = ids.filter((i) => CVE.test(i));
-  const sev = resolveSeverity(row.record, row.affected, vendorOf(row.ecosystem), cves, (c) => db.cveCvss(c));
+  const sev = resolveSeverity(record, row.affected, vendorOf(row.ecosystem), cves, (c) => db.cveCvss(c));
   const fixed = fixes.sort(compare)[0];
   const v: Vulnerability = {
-    id: cves[0] ?? row.record.id,
+    id: cves[0] ?? record.id,
     aliases: ids,
     pkgName: p.name, pkgId: packageId(p), pkgPath: p.filePath, purl: p.purl,
     installedVersion: p.version,
     status: fixed ? 'fixed' : unfixedStatus(row.affected),
     severity: sev.severity, severitySource: sev.source, cvss: sev.cvss,
-    references: (row.record.references ?? []).map((r) => r.url).slice(0, 100),
-    matchedBy: [{ advisoryId: row.record.id, ecosystem: row.ecosystem, range }],
+    references: (record.references ?? []).map((r) => r.url).slice(0, 100),
+    matchedBy: [{ advisoryId: record.id, ecosystem: row.ecosystem, range }],
   };
   if (fixed) v.fixedVersion = fixed;
-  if (row.record.summary) v.title = row.record.summary.slice(0, 300);
-  if (row.record.details) v.description = row.record.details.slice(0, 4000);
-  const url = primaryUrl(row.record);
+  if (record.summary) v.title = record.summary.slice(0, 300);
+  if (record.details) v.description = record.details.slice(0, 4000);
+  const url = primaryUrl(record);
   if (url) v.primaryUrl = url;
-  if (row.record.published) v.publishedDate = row.record.published;
-  if (row.record.modified) v.lastModifiedDate = row.record.modified;
+  if (record.published) v.publishedDate = record.published;
+  if (record.modified) v.lastModifiedDate = record.modified;
   if (p.layer) v.layer = p.layer;
-  if (osOwned) v.osOwned = true;
+  if (p.ownedBy) v.osOwned = true;
   return v;
 }
 
@@ -96,7 +101,7 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
     const ecos = isOsPackage(p) ? osEcos : [languageEcosystem(p)].filter((e): e is string => !!e);
     for (const e of ecos) { const g = groups.get(e) ?? []; g.push(p); groups.set(e, g); }
   }
-  const found = new Map<string, Vulnerability>();
+  const hits: RangeHit[] = [];
   const badVersions = new Set<string>();
   for (const [ecosystem, pkgs] of groups) {
     const comparator = comparatorFor(ecosystem);
@@ -119,14 +124,20 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
             }
             break;
           }
-          if (!m) continue;
-          const v = finding(p, row, m.range, m.fixes, compare, db, !!p.ownedBy);
-          const key = `${packageId(p)}\0${p.filePath}\0${v.id}`;
-          const prev = found.get(key);
-          if (prev) merge(prev, v, compare); else found.set(key, v);
+          if (m) hits.push({ p, row, range: m.range, fixes: m.fixes, compare });
         }
       }
     }
+  }
+  const records = db.advisories(hits.map((h) => h.row.advisoryId));
+  const found = new Map<string, Vulnerability>();
+  for (const hit of hits) {
+    const record = records.get(hit.row.advisoryId);
+    if (!record) continue; // an affected entry always has its advisory (one build writes both)
+    const v = finding(hit, record, db);
+    const key = `${packageId(hit.p)}\0${hit.p.filePath}\0${v.id}`;
+    const prev = found.get(key);
+    if (prev) merge(prev, v, hit.compare); else found.set(key, v);
   }
   return { vulnerabilities: [...found.values()], warnings };
 }
