@@ -12,11 +12,11 @@ times=()
 for i in $(seq "$runs"); do
   rm -rf "$cache/db"
   start=$(date +%s.%N)
-  node "$root/bin/customs" db update --source "$osv" --cache-dir "$cache" --quiet
+  "$root/bin/customs" db update --source "$osv" --cache-dir "$cache" --quiet
   end=$(date +%s.%N)
   times+=("$(echo "$end - $start" | bc)")
 done
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 median=$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")
 echo "db update from $osv on $(nproc) cores: runs ${times[*]} s; median ${median} s (bound: 60 s)"
-node "$root/bin/customs" db status --cache-dir "$cache"
+"$root/bin/customs" db status --cache-dir "$cache"

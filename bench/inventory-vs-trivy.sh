@@ -13,7 +13,7 @@ tcache=$(mktemp -d); trap 'rm -rf "$tcache"' EXIT
 for img in $images; do
   "$trivy" image --cache-dir "$tcache" --skip-db-update --skip-java-db-update --skip-policy-update --offline-scan \
     --scanners secret --list-all-pkgs -f json -q --input "$cache/docker-archive/$img.tar" -o "$tcache/$img.trivy.json"
-  node "$root/bin/customs" image --input "$cache/docker-archive/$img.tar" --scanners none -f json --list-all-pkgs \
+  "$root/bin/customs" image --input "$cache/docker-archive/$img.tar" --scanners none -f json --list-all-pkgs \
     --include-dev-deps --no-cache --quiet > "$tcache/$img.customs.json"
   python3 - "$img" "$tcache/$img.trivy.json" "$tcache/$img.customs.json" <<'PY'
 import json, sys

@@ -4,6 +4,7 @@
 # customs and of Trivy, and the ratios customs/Trivy and customs/floor. Run by hand
 # (root, ../shared beside the repo, after `npm ci`):
 #   bash bench/run.sh [RUNS] [IMAGE...]          writes bench/RESULTS.md
+# customs runs as the installed command does (bin/customs, with its V8 flags).
 # Modes: inventory (SBOM only), vuln (inventory + vulnerabilities), all (vuln +
 # secrets), warm (the same `all` scan again with every layer cached).
 # Trivy cannot run offline without its databases (none can be downloaded here): its
@@ -20,7 +21,7 @@ bash "$root/../shared/images/build-images.sh" "$cache" ${images//big-bookworm/} 
 case " $images " in *" big-bookworm "*) bash "$root/bench/big-image.sh" "$cache" >/dev/null;; esac
 trivy=$(bash "$root/bench/trivy.sh")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-node "$root/bin/customs" db update --source "$root/../shared/osv" --cache-dir "$work/customs" --quiet >/dev/null 2>&1
+"$root/bin/customs" db update --source "$root/../shared/osv" --cache-dir "$work/customs" --quiet >/dev/null 2>&1
 
 # median wall seconds and median peak KB of `runs` runs of a command
 measure() {
@@ -53,7 +54,7 @@ export -f floor; export cache
 cat > "$work/customs_run" <<SH
 #!/usr/bin/env bash
 img=\$1; shift
-exec node "$root/bin/customs" image --input "$cache/oci/\$img" --cache-dir "$work/customs" --skip-db-update --quiet -o /dev/null "\$@"
+exec "$root/bin/customs" image --input "$cache/oci/\$img" --cache-dir "$work/customs" --skip-db-update --quiet -o /dev/null "\$@"
 SH
 chmod +x "$work/customs_run"
 # trivy_run IMAGE cold|warm ARGS...: a cold run starts from an empty Trivy cache
@@ -68,7 +69,7 @@ chmod +x "$work/trivy_run"
 {
   echo "# Benchmark results"
   echo
-  echo "Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(uname -m); customs $(node "$root/bin/customs" --version), Trivy 0.44.1;"
+  echo "Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(uname -m); customs $("$root/bin/customs" --version), Trivy 0.44.1;"
   echo "median of $runs runs each (one unmeasured warm-up before each measured run); wall seconds and peak RSS (MiB)."
   echo "Cold runs use \`--no-cache\` (customs) and a fresh cache dir per run (Trivy); floor = \`gzip -dc | tar -t\` over the same layers."
   echo "Trivy runs \`--scanners secret --list-all-pkgs -f json\` in every mode: offline, without its databases, nothing else of it starts."
