@@ -75,6 +75,21 @@ test('a hardlink to a wanted file is analysed with the target content', async ()
   assert.deepEqual(a.seen, ['a.want=T', 'b.want=T']);
 });
 
+test('contents kept for hardlinks are bounded: a link to a file read 4 MiB earlier is reported, not analysed', async () => {
+  const a = recorder(2 * 1024 * 1024);
+  const mib = Buffer.alloc(1024 * 1024, 0x61);
+  const facts = await walk(await makeTar([
+    { name: 'old.want', content: 'O' },
+    ...[1, 2, 3, 4].map((i) => ({ name: `filler${i}.want`, content: mib })),
+    { name: 'recent.want', content: 'R' },
+    { name: 'link-to-old.want', type: 'link' as const, linkname: 'old.want' },
+    { name: 'link-to-recent.want', type: 'link' as const, linkname: 'recent.want' },
+  ]), [a]);
+  assert.ok(a.seen.includes('link-to-recent.want=R'));
+  assert.ok(!a.seen.some((s) => s.startsWith('link-to-old.want')));
+  assert.ok(facts.structure.warnings.some((w) => /link-to-old\.want is a hardlink to old\.want, whose content was not kept/.test(w)), facts.structure.warnings.join('\n'));
+});
+
 test('an analyzer that throws costs a warning, not the scan', async () => {
   const bad: Analyzer = { name: 'bad', version: 1, maxFileSize: 100, required: () => true, analyze() { throw new Error('boom'); } };
   const a = recorder();

@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../../src/vulndb/store.js';
 import { cliPath, sharedDir } from './paths.js';
 
 export const testCacheDir = process.env.CUSTOMS_TEST_CACHE ?? join(tmpdir(), 'customs-test-cache');
@@ -23,13 +25,24 @@ function newestZip(): number {
   return t;
 }
 
+/** The schema version a database file says it has (0 when it cannot say). */
+function schemaOf(file: string): number {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try { return Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? 0); } finally { db.close(); }
+  } catch { return 0; }
+}
+
 export function ensureDb(): Db {
   if (!existsSync(osvDir)) return { skip: `skipped: ${osvDir} not found (../shared is not beside the repo)` };
   mkdirSync(testCacheDir, { recursive: true });
   const db = join(testCacheDir, 'db', 'customs.db');
-  const fresh = (): boolean => existsSync(db) && statSync(db).mtimeMs >= newestZip();
+  const fresh = (): boolean => existsSync(db) && statSync(db).mtimeMs >= newestZip() && schemaOf(db) === SCHEMA_VERSION;
   if (!fresh()) {
-    execFileSync('flock', [join(testCacheDir, '.db.lock'), 'sh', '-c', `[ -f "${db}" ] && [ "${db}" -nt "${join(osvDir, 'Debian', 'all.zip')}" ] || "${process.execPath}" "${cliPath}" db update --source "${osvDir}" --cache-dir "${testCacheDir}" --quiet`], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+    // Checked again under the lock: another test file may have rebuilt it meanwhile.
+    const cli = `"${process.execPath}" "${cliPath}"`;
+    const stillFresh = `[ -f "${db}" ] && [ "${db}" -nt "${join(osvDir, 'Debian', 'all.zip')}" ] && ${cli} db status --json --cache-dir "${testCacheDir}" | grep -q '"schemaVersion": ${SCHEMA_VERSION},'`;
+    execFileSync('flock', [join(testCacheDir, '.db.lock'), 'sh', '-c', `${stillFresh} || ${cli} db update --source "${osvDir}" --cache-dir "${testCacheDir}" --quiet`], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
   }
   return { cacheDir: testCacheDir };
 }

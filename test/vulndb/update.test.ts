@@ -12,14 +12,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { ensureDb, osvDir } from '../support/db.js';
+import { zipCorpus } from '../support/osv-zip.js';
 import { cliPath } from '../support/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'customs-dbtest-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-function zipCorpus(dir: string, folder: string, entries: Record<string, string>): void {
-  execFileSync('python3', ['-c', 'import json,os,sys,zipfile\nd=sys.argv[1]; os.makedirs(d, exist_ok=True)\nwith zipfile.ZipFile(d+"/all.zip","w") as z:\n  for k,v in json.loads(sys.argv[2]).items(): z.writestr(k, v)', join(dir, folder), JSON.stringify(entries)]);
-}
 
 test('record counts per ecosystem equal the non-withdrawn records of the zips', async (t) => {
   const db = ensureDb();
