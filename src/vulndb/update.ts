@@ -25,10 +25,19 @@ export interface UpdateOptions {
   onProgress?: (p: { ecosystem: string; records: number }) => void;
 }
 
+/**
+ * What an update leaves beside the database while it runs, named by its pid:
+ * `customs.db.tmp-PID` (DB_FILE), SQLite's `customs.db.tmp-PID-journal`
+ * while it vacuums, and `download-PID`.
+ */
+const IN_PROGRESS = /^(?:customs\.db\.tmp|download)-(\d+)(?:-journal)?$/;
+
+/** Removes what updates that died left behind; an update still running keeps its files. */
 function removeStale(dir: string): void {
   for (const f of readdirSync(dir)) {
-    if (!f.startsWith(`${DB_FILE}.tmp-`) && !f.startsWith('download-')) continue;
-    const pid = Number(f.split('-').pop());
+    const m = IN_PROGRESS.exec(f);
+    if (!m) continue;
+    const pid = Number(m[1]);
     let alive = false;
     try { process.kill(pid, 0); alive = pid !== process.pid; } catch { alive = false; }
     if (!alive) rmSync(join(dir, f), { recursive: true, force: true });

@@ -2,9 +2,11 @@
  * CI integrations stay true to the CLI: the GitHub Action's inputs mirror
  * trivy-action's and its script uses only flags `customs image` has; the
  * GitLab template asks for the gitlab format; templates render over the
- * JSON report.
+ * JSON report; bin/customs runs both as a command (its sh launcher, with the
+ * memory settings) and as `node bin/customs`.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +14,19 @@ import { parse } from 'yaml';
 import { renderTemplate } from '../../src/report/format/template.js';
 import type { Report } from '../../src/report/model.js';
 import { runCli } from '../support/cli.js';
-import { repoRoot } from '../support/paths.js';
+import { cliPath, repoRoot } from '../support/paths.js';
+
+test('bin/customs runs as a command through its launcher, and under node', () => {
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const env = { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env['PATH'] ?? ''}` };
+  assert.equal(execFileSync(cliPath, ['--version'], { encoding: 'utf8', env }).trim(), version);
+  // sh -x shows what the launcher executes: node with the young-generation flag and the glibc setting.
+  const trace = execFileSync('sh', ['-x', cliPath, '--version'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(trace.trim(), version);
+  const shown = execFileSync('sh', ['-c', `sh -x "${cliPath}" --version 2>&1 >/dev/null`], { encoding: 'utf8', env });
+  assert.match(shown, /exec env MALLOC_MMAP_THRESHOLD_=262144 node --max-semi-space-size=2 /);
+  assert.equal(execFileSync(process.execPath, [cliPath, '--version'], { encoding: 'utf8' }).trim(), version);
+});
 
 test('action.yml: trivy-action inputs, and only flags customs has', async () => {
   const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; runs: { steps: { run?: string }[] } };
