@@ -123,6 +123,12 @@ export class VulnDb {
     this.db.pragma('mmap_size = 268435456');
   }
 
+  /** The layout version the file was written with (0 when it does not say): one row, read before anything else. */
+  schemaVersion(): number {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    return Number(row?.value ?? 0);
+  }
+
   status(): DbStatus {
     const meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
     const ecosystems: Record<string, EcosystemCounts> = {};

@@ -118,7 +118,7 @@ export function openDb(cacheDir: string): VulnDb {
   } catch (e) {
     throw new UserError(`no usable vulnerability database in ${dbDir(cacheDir)} (${(e as Error).message})`, 'run `customs db update`');
   }
-  const version = db.status().schemaVersion;
+  const version = db.schemaVersion();
   if (version !== SCHEMA_VERSION) {
     db.close();
     throw new UserError(`the vulnerability database in ${dbDir(cacheDir)} has schema version ${version}; this customs reads ${SCHEMA_VERSION}`, 'run `customs db update` to rebuild it');
