@@ -55,6 +55,10 @@ export interface Analyzer {
   readonly maxFileSize: number;
   /** Decides from the path (and size/mode) alone whether the file is wanted. Must be cheap. */
   required(path: string, info: FileInfo): boolean;
+  /**
+   * `file.content` belongs to the walk, which releases its memory once this
+   * settles: the output must hold no view of it (it is plain data, cached as JSON).
+   */
   analyze(file: AnalyzerFile, ctx: AnalyzeContext): AnalyzerOutput | undefined | Promise<AnalyzerOutput | undefined>;
 }
 

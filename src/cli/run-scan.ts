@@ -36,6 +36,7 @@ import { checkImageConfig } from '../detect/misconfig/image-config.js';
 import { configSecretValues, redactText } from '../analyzer/secret/config.js';
 import { applySecretConfig, loadSecretConfig } from '../analyzer/secret/config-file.js';
 import { builtinRules } from '../analyzer/secret/rules.js';
+import { collectIfGrown } from '../util/early-release.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -122,9 +123,10 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     secretSkipBase: flags.secretSkipBase ?? false,
     limits: walkLimits(flags, parallel),
     logger,
-    onLayerDone: (done, total) => progress.update(`analysing layers ${done}/${total}`),
+    onLayerDone: (done, total) => { collectIfGrown(); progress.update(`analysing layers ${done}/${total}`); },
   });
   const { image, artifact } = await collect(logger, opts);
+  collectIfGrown();
   try {
     progress.done();
     let report = buildReport(image, artifact, { artifactType });
@@ -157,6 +159,7 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
   let outcome: ScanOutcome;
   try { outcome = await scanToReport(collect, flags, artifactType, logger); } finally { disarm(); }
   const { report, redact, eosl } = outcome;
+  collectIfGrown();
   const rendered = renderReport(report, flags.format, {
     toolName: 'customs', toolVersion: toolVersion(),
     listAllPkgs: flags.listAllPkgs ?? false,

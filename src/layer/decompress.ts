@@ -7,6 +7,8 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { LimitError, UserError } from '../util/errors.js';
+import { releaseMemory } from '../util/early-release.js';
+import { releaseChunk } from '../util/file-chunks.js';
 import type { WalkLimits } from './limits.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -22,6 +24,17 @@ export function detectCompression(head: Buffer): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   return 'none';
+}
+
+/** A gunzip stream that releases each input chunk once inflated (see util/file-chunks.ts). */
+function releasingGunzip(): Transform {
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+  const inflate = gunzip._transform.bind(gunzip);
+  gunzip._transform = (chunk: Buffer, enc: BufferEncoding, cb: TransformCallback): void => {
+    // zlib calls back once it has read the whole chunk and dropped its reference to it.
+    inflate(chunk, enc, (err?: Error | null, out?: unknown) => { releaseChunk(chunk); cb(err, out); });
+  };
+  return gunzip;
 }
 
 /**
@@ -63,12 +76,46 @@ class ZstdTransform extends Transform {
   }
 }
 
+/**
+ * Releases gunzip's output blocks once nothing can read them again (see
+ * util/early-release.ts). zlib inflates into 128 KiB blocks and passes on
+ * slices of them; the tar reader holds slices until it has parsed past them,
+ * and the walk until it has copied or skipped them. The walk says how far
+ * into the tar it has got, and a block that zlib has stopped filling and
+ * whose every byte lies before that point is released.
+ */
+class InflatedBlocks {
+  /** Blocks awaiting release; beyond this (a reader that never says how far it got) the oldest are left to the GC. */
+  private static readonly MAX_WAITING = 64;
+  private readonly finished: { block: ArrayBufferLike; end: number }[] = [];
+  private current: ArrayBufferLike | undefined;
+  private currentEnd = 0;
+
+  /** A chunk leaves the decompressor; `end` is the tar offset just after it. */
+  passed(chunk: Buffer, end: number): void {
+    if (chunk.buffer !== this.current) {
+      if (this.current) this.finished.push({ block: this.current, end: this.currentEnd });
+      if (this.finished.length > InflatedBlocks.MAX_WAITING) this.finished.shift();
+      // zlib's own block, never a slice of Node's shared pool of small buffers
+      this.current = chunk.buffer.byteLength === GUNZIP_CHUNK && GUNZIP_CHUNK > Buffer.poolSize ? chunk.buffer : undefined;
+    }
+    this.currentEnd = end;
+  }
+
+  consumedTo(offset: number): void {
+    let n = 0;
+    while (n < this.finished.length && this.finished[n]!.end <= offset) releaseMemory(this.finished[n++]!.block);
+    if (n) this.finished.splice(0, n);
+  }
+}
+
 /** Counts bytes in and out and fails when the layer is a bomb. */
 class BoundedCounter extends Transform {
   out = 0;
-  constructor(private readonly limits: WalkLimits, private readonly inCount: () => number, private readonly what: string) { super(); }
+  constructor(private readonly limits: WalkLimits, private readonly inCount: () => number, private readonly what: string, private readonly blocks?: InflatedBlocks) { super(); }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.out += chunk.length;
+    this.blocks?.passed(chunk, this.out);
     if (this.out > this.limits.maxLayerBytes) {
       cb(new LimitError(`${this.what}: decompressed size`, 'max layer size', this.limits.maxLayerBytes, 'raise it with --max-layer-size if the image is genuine'));
       return;
@@ -82,11 +129,17 @@ class BoundedCounter extends Transform {
   }
 }
 
+export interface TarStream {
+  stream: Readable;
+  /** The reader has used every byte of the tar before `offset`: memory that held only those may go. */
+  consumedTo(offset: number): void;
+}
+
 /**
  * Reads the first bytes, picks the decompressor and returns the tar stream.
  * `what` names the layer in errors.
  */
-export async function openTarStream(blob: Readable, limits: WalkLimits, what: string): Promise<Readable> {
+export async function openTarStream(blob: Readable, limits: WalkLimits, what: string): Promise<TarStream> {
   // A small blob can fail its digest check while the head is read, before
   // any consumer listens: keep the error and fail here instead of crashing.
   let early: Error | undefined;
@@ -103,9 +156,11 @@ export async function openTarStream(blob: Readable, limits: WalkLimits, what: st
   blob.pipe(counting);
   const kind = detectCompression(head);
   let out: Readable = counting;
+  let blocks: InflatedBlocks | undefined;
   if (kind !== 'none') {
-    const dec = kind === 'gzip' ? createGunzip({ chunkSize: GUNZIP_CHUNK }) : new ZstdTransform();
-    const bounded = new BoundedCounter(limits, () => inBytes, what);
+    if (kind === 'gzip') blocks = new InflatedBlocks();
+    const dec = kind === 'gzip' ? releasingGunzip() : new ZstdTransform();
+    const bounded = new BoundedCounter(limits, () => inBytes, what, blocks);
     counting.on('error', (e) => dec.destroy(e));
     dec.on('error', (e) => bounded.destroy(e instanceof UserError ? e : new Error(`${what}: ${kind} stream is corrupt or truncated: ${e.message}`)));
     counting.pipe(dec).pipe(bounded);
@@ -114,7 +169,7 @@ export async function openTarStream(blob: Readable, limits: WalkLimits, what: st
   // The consumer attaches its own listener; this one only keeps an error
   // emitted before that from crashing the process (the consumer sees `errored`).
   out.on('error', () => {});
-  return out;
+  return { stream: out, consumedTo: (offset) => blocks?.consumedTo(offset) };
 }
 
 /** Reads at least `n` bytes (or to EOF) and puts them back in front of the stream. */
@@ -139,7 +194,7 @@ async function peek(stream: Readable, n: number): Promise<Buffer> {
     });
     if (ended) break;
   }
-  const head = Buffer.concat(chunks);
+  const head = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   if (head.length) stream.unshift(head);
   return head;
 }

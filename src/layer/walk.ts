@@ -3,10 +3,11 @@
  * to the analyzers, reads only the files one of them wants, and records the
  * layer's structure (whiteouts, symlinks). Nothing is written to disk.
  */
-import type { Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
 import type { Analyzer, AnalyzerOutput, FileInfo } from '../analyzer/types.js';
+import { releaseMemory } from '../util/early-release.js';
 import { errorMessage, LimitError } from '../util/errors.js';
+import type { TarStream } from './decompress.js';
 import type { AnalyzerLayerFacts, FileAnalysis, LayerFacts } from './facts.js';
 import type { WalkLimits } from './limits.js';
 import { basenameOf, dirnameOf, normaliseImagePath } from './path.js';
@@ -30,19 +31,27 @@ export interface WalkOptions {
   layerName: string;
 }
 
-export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<LayerFacts> {
+/** Called with how many bytes of the current entry's data the walk has used. */
+type Progress = (entryBytes: number) => void;
+
+export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<LayerFacts> {
   const { analyzers, limits, layerName } = opts;
   const structure: LayerFacts['structure'] = { whiteouts: [], opaqueDirs: [], symlinks: {}, setidFiles: [], entries: 0, warnings: [] };
   const perAnalyzer = new Map<string, FileAnalysis[]>(analyzers.map((a) => [a.name, []]));
   const keptForHardlinks = new RecentContents(HARDLINK_KEEP_TOTAL_BYTES);
 
   const ex = extract();
-  tar.on('error', (e) => ex.destroy(e));
-  if (tar.errored) ex.destroy(tar.errored);
-  tar.pipe(ex);
+  tar.stream.on('error', (e) => ex.destroy(e));
+  if (tar.stream.errored) ex.destroy(tar.stream.errored);
+  tar.stream.pipe(ex);
 
   for await (const entry of ex) {
     const header: Header = entry.header;
+    // tar-stream notes where the entry's data starts in the tar; the walk reports its way
+    // through the data from there, so the buffers behind it can be released early.
+    const dataStart = (header as { byteOffset?: unknown }).byteOffset;
+    const progress: Progress | undefined = typeof dataStart === 'number' ? (n) => tar.consumedTo(dataStart + n) : undefined;
+    progress?.(0); // the headers before it are parsed: entries without data move the point on too
     structure.entries++;
     if (structure.entries > limits.maxEntriesPerLayer) {
       throw new LimitError(`${layerName}: tar entries`, 'max entries per layer', limits.maxEntriesPerLayer, 'raise --max-entries-per-layer if the image is genuine');
@@ -50,7 +59,7 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
     const norm = normaliseImagePath(header.name);
     if (!norm.ok) {
       structure.warnings.push(`${layerName}: skipped tar entry ${JSON.stringify(header.name.slice(0, 200))}: ${norm.reason}`);
-      await drain(entry);
+      await drain(entry, progress);
       continue;
     }
     const path = norm.path;
@@ -58,17 +67,17 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
     if (base.startsWith(WHITEOUT_PREFIX)) {
       if (base === OPAQUE_MARKER) structure.opaqueDirs.push(dirnameOf(path));
       else structure.whiteouts.push(joinPath(dirnameOf(path), base.slice(WHITEOUT_PREFIX.length)));
-      await drain(entry);
+      await drain(entry, progress);
       continue;
     }
     const mode = (header.mode ?? 0) & 0o7777;
     switch (header.type) {
       case 'symlink':
         structure.symlinks[path] = header.linkname ?? '';
-        await drain(entry);
+        await drain(entry, progress);
         continue;
       case 'link': {
-        await drain(entry);
+        await drain(entry, progress);
         const target = normaliseImagePath(header.linkname ?? '');
         if (!target.ok) continue;
         const content = keptForHardlinks.get(target.path);
@@ -88,7 +97,7 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
         if (mode & 0o6000) structure.setidFiles.push({ path, mode });
         const info: FileInfo = { path, size, mode };
         const wanting = analyzers.filter((a) => safeRequired(a, path, info));
-        if (!wanting.length) { await drain(entry); continue; }
+        if (!wanting.length) { await drain(entry, progress); continue; }
         const fitting = wanting.filter((a) => size <= fileCap(a, limits));
         for (const a of wanting) {
           if (size > a.maxFileSize) {
@@ -97,16 +106,20 @@ export async function walkLayer(tar: Readable, opts: WalkOptions): Promise<Layer
             perAnalyzer.get(a.name)!.push({ path, warnings: [`${layerName}: ${path}: ${size} bytes is more than one file may take of the memory budget (${limits.maxFileBytes}); not analysed (raise --memory-budget)`] });
           }
         }
-        if (!fitting.length) { await drain(entry); continue; }
-        const content = await readAll(entry, size);
-        if (content.length <= HARDLINK_KEEP_FILE_BYTES) keptForHardlinks.add(path, content);
+        if (!fitting.length) { await drain(entry, progress); continue; }
+        const content = await readAll(entry, size, progress);
+        const kept = content.length <= HARDLINK_KEEP_FILE_BYTES;
+        if (kept) keptForHardlinks.add(path, content);
         await analyzeFile(fitting, { ...info, content }, layerName, perAnalyzer);
+        if (!kept) releaseMemory(content.buffer); // readAll's own memory; analyzers keep no view of it
         continue;
       }
       default:
-        await drain(entry);
+        await drain(entry, progress);
     }
   }
+  tar.consumedTo(Number.POSITIVE_INFINITY);
+  keptForHardlinks.clear();
   const analyzerFacts: AnalyzerLayerFacts[] = analyzers.map((a) => ({ analyzer: a.name, files: perAnalyzer.get(a.name)! }));
   return { structure, analyzers: analyzerFacts };
 }
@@ -116,7 +129,7 @@ export function fileCap(a: Analyzer, limits: WalkLimits): number {
   return Math.min(a.maxFileSize, limits.maxFileBytes);
 }
 
-/** The most recently read file contents, bounded in total bytes (a Map iterates oldest first). */
+/** The most recently read file contents, bounded in total bytes (a Map iterates oldest first); those dropped are released. */
 class RecentContents {
   private readonly files = new Map<string, Buffer>();
   private bytes = 0;
@@ -134,9 +147,13 @@ class RecentContents {
 
   get(path: string): Buffer | undefined { return this.files.get(path); }
 
+  clear(): void {
+    for (const path of [...this.files.keys()]) this.remove(path);
+  }
+
   private remove(path: string): void {
     const old = this.files.get(path);
-    if (old) { this.bytes -= old.length; this.files.delete(path); }
+    if (old) { this.bytes -= old.length; this.files.delete(path); releaseMemory(old.buffer); }
   }
 }
 
@@ -171,12 +188,16 @@ async function analyzeFile(
 }
 
 /** Skips an entry's bytes; the tar stream cannot move on before they are consumed. */
-async function drain(entry: AsyncIterable<unknown>): Promise<void> {
-  for await (const _chunk of entry) { /* discard */ }
+async function drain(entry: AsyncIterable<unknown>, progress: Progress | undefined): Promise<void> {
+  let got = 0;
+  for await (const chunk of entry) {
+    got += (chunk as Buffer).length;
+    progress?.(got);
+  }
 }
 
 /** Reads an entry into one buffer of its declared size: chunks are copied in and dropped at once, never held as a list. */
-async function readAll(entry: AsyncIterable<unknown>, size: number): Promise<Buffer> {
+async function readAll(entry: AsyncIterable<unknown>, size: number, progress: Progress | undefined): Promise<Buffer> {
   const out = Buffer.allocUnsafeSlow(size); // its own memory, not a slice of the shared pool that a kept file would pin
   let got = 0;
   for await (const chunk of entry) {
@@ -184,6 +205,7 @@ async function readAll(entry: AsyncIterable<unknown>, size: number): Promise<Buf
     if (got + b.length > size) throw new Error(`entry is longer than its header says (${size} bytes)`);
     b.copy(out, got);
     got += b.length;
+    progress?.(got);
   }
   if (got !== size) throw new Error(`entry is truncated (${got} of ${size} bytes)`);
   return out;

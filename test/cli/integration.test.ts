@@ -20,11 +20,11 @@ test('bin/customs runs as a command through its launcher, and under node', () =>
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const env = { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env['PATH'] ?? ''}` };
   assert.equal(execFileSync(cliPath, ['--version'], { encoding: 'utf8', env }).trim(), version);
-  // sh -x shows what the launcher executes: node with the young-generation flag and the glibc setting.
+  // sh -x shows what the launcher executes: node with the young-generation and gc flags and the glibc setting.
   const trace = execFileSync('sh', ['-x', cliPath, '--version'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
   assert.equal(trace.trim(), version);
   const shown = execFileSync('sh', ['-c', `sh -x "${cliPath}" --version 2>&1 >/dev/null`], { encoding: 'utf8', env });
-  assert.match(shown, /export MALLOC_MMAP_THRESHOLD_=262144\n.*exec node --max-semi-space-size=2 /s);
+  assert.match(shown, /export MALLOC_MMAP_THRESHOLD_=262144\n.*exec node --max-semi-space-size=2 --expose-gc /s);
   assert.equal(execFileSync(process.execPath, [cliPath, '--version'], { encoding: 'utf8' }).trim(), version);
 });
 

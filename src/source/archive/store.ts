@@ -4,11 +4,12 @@
  * JSON; a directory store accepts just `blobs/<alg>/<hex>` and fixed names,
  * so nothing from the image is ever joined freely onto a host path.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../../util/errors.js';
+import { readFileChunks } from '../../util/file-chunks.js';
 import { indexTar, type TarIndexEntry } from './tar-index.js';
 import { bytesMatchDigest } from './verify.js';
 
@@ -39,7 +40,7 @@ export class DirStore implements BlobStore {
     const fh = await open(this.path(name), 'r');
     try { const b = Buffer.alloc(size); await fh.read(b, 0, size, 0); return b; } finally { await fh.close(); }
   }
-  open(name: string): Readable { return createReadStream(this.path(name), { highWaterMark: 1 << 20 }); }
+  open(name: string): Readable { return readFileChunks(this.path(name)); }
 }
 
 export class TarStore implements BlobStore {
@@ -64,7 +65,7 @@ export class TarStore implements BlobStore {
     const e = this.entry(name);
     if (!e) throw new UserError(`${this.what}: ${name} is missing from the archive`);
     if (e.size === 0) return Readable.from([]);
-    return createReadStream(this.file, { start: e.offset, end: e.offset + e.size - 1, highWaterMark: 1 << 20 });
+    return readFileChunks(this.file, e.offset, e.offset + e.size);
   }
 }
 
