@@ -130,7 +130,10 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
   try {
     progress.done();
     let report = buildReport(image, artifact, { artifactType });
-    if (db) report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
+    if (db) {
+      report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
+      db.close(); // the pages of it that matching read into memory leave with it, before the report is built
+    }
     const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;
     if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, secretRules)] };
     if (scanners.includes('misconfig')) {
@@ -146,6 +149,7 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     // Secrets in the config also sit in history lines and layer `created_by` all over the report.
     return { report, redact: scanners.includes('secret') ? configSecretValues(image.config) : [], eosl: artifact.os?.eosl === true };
   } finally {
+    db?.close();
     progress.done();
     await image.close();
   }

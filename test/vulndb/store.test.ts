@@ -48,7 +48,7 @@ function buildDb(records: OsvRecord[]): string {
 test('affected entries keep only the fields the matcher reads, and no GIT ranges', () => {
   const db = new VulnDb(buildDb([record]));
   try {
-    const rows = db.lookup('PyPI', ['some-package']);
+    const rows = [...db.lookup('PyPI', ['some-package'])];
     assert.equal(rows.length, 1);
     assert.deepEqual(rows[0]!.affected, {
       ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2.0' }] }],

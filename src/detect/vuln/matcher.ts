@@ -107,25 +107,31 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
     const comparator = comparatorFor(ecosystem);
     if (!comparator) { warnings.push(`no version ordering for ecosystem ${ecosystem}; its packages were not matched`); continue; }
     const compare = (a: string, b: string): number => comparator.compare(a, b);
-    const byName = new Map<string, Package[]>();
-    for (const p of pkgs) { const n = advisoryName(p); const l = byName.get(n) ?? []; l.push(p); byName.set(n, l); }
-    const rows = db.lookup(ecosystem, [...byName.keys()]);
-    const rowsByName = new Map<string, AffectedRow[]>();
-    for (const r of rows) { const l = rowsByName.get(r.name) ?? []; l.push(r); rowsByName.set(r.name, l); }
-    for (const [name, list] of byName) {
-      const candidates = rowsByName.get(normalisePackageName(ecosystem, name)) ?? [];
-      for (const p of list) {
-        for (const row of candidates) {
-          let m;
-          try { m = matchAffected(p.version, row.affected, comparator); } catch (e) {
-            if (e instanceof InvalidVersionError && !badVersions.has(packageId(p))) {
-              badVersions.add(packageId(p));
-              warnings.push(`${p.name} ${p.version} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
-            }
-            break;
+    // Packages by the name the database stores; rows come in (name, advisory) order, one at a time.
+    const names = new Set<string>();
+    const byStoredName = new Map<string, Package[]>();
+    for (const p of pkgs) {
+      const name = advisoryName(p);
+      names.add(name);
+      const k = normalisePackageName(ecosystem, name);
+      const l = byStoredName.get(k) ?? [];
+      l.push(p);
+      byStoredName.set(k, l);
+    }
+    const unorderable = new Set<Package>();
+    for (const row of db.lookup(ecosystem, [...names])) {
+      for (const p of byStoredName.get(row.name) ?? []) {
+        if (unorderable.has(p)) continue;
+        let m;
+        try { m = matchAffected(p.version, row.affected, comparator); } catch (e) {
+          unorderable.add(p);
+          if (e instanceof InvalidVersionError && !badVersions.has(packageId(p))) {
+            badVersions.add(packageId(p));
+            warnings.push(`${p.name} ${p.version} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
           }
-          if (m) hits.push({ p, row, range: m.range, fixes: m.fixes, compare });
+          continue;
         }
+        if (m) hits.push({ p, row, range: m.range, fixes: m.fixes, compare });
       }
     }
   }
