@@ -2,7 +2,7 @@
  * One scan from the command line: open the image, inventory it, run the
  * detectors asked for, filter, render, and set the exit code.
  */
-import { existsSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { loadIgnoreFile } from '../policy/ignore.js';
 import { applyDecisions } from '../policy/suppress.js';
 import { loadVex } from '../policy/vex.js';
@@ -17,7 +17,7 @@ import { inventoryImage } from '../scanner/inventory.js';
 import { defaultScanOptions, SCANNER_NAMES, type ScannerName, type ScanOptions } from '../scanner/options.js';
 import type { Artifact } from '../artifact/artifact.js';
 import { buildReport } from '../report/build.js';
-import { renderReport } from '../report/format/index.js';
+import { renderReport, type Rendered } from '../report/format/index.js';
 import { applyFindingFilter, countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
 import type { Image } from '../source/image.js';
 import { StderrLogger, type Logger } from '../util/log.js';
@@ -52,14 +52,49 @@ export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
   return new StderrLogger(flags.debug ? 'debug' : 'info', flags.quiet ?? false);
 }
 
-/** Writes the report atomically to a file, or to stdout. */
-export function writeReport(text: string, output: string | undefined): void {
-  if (!output) { process.stdout.write(text); return; }
+/**
+ * Writes the report to stdout or to `output`, in pieces of about 64 KiB as it
+ * is rendered. A file is replaced atomically (written beside it, then renamed
+ * over it); anything else that exists there (/dev/null, a FIFO, a terminal)
+ * is written to, never replaced.
+ */
+export function writeReport(rendered: Rendered, output: string | undefined): void {
+  if (!output) { inPieces(rendered, (text) => { process.stdout.write(text); }); return; }
+  const existing = statSync(output, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) { writeToFile(output, rendered); return; }
   const tmp = join(dirname(output), `.${basename(output)}.tmp-${process.pid}`);
-  writeFileSync(tmp, text);
+  try {
+    writeToFile(tmp, rendered);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   renameSync(tmp, output);
 }
 
+const WRITE_PIECE = 64 * 1024;
+
+function inPieces(rendered: Rendered, write: (text: string) => void): void {
+  if (typeof rendered === 'string') { write(rendered); return; }
+  let pending = '';
+  for (const chunk of rendered) {
+    pending += chunk;
+    if (pending.length >= WRITE_PIECE) { write(pending); pending = ''; }
+  }
+  if (pending) write(pending);
+}
+
+function writeToFile(path: string, rendered: Rendered): void {
+  const fd = openSync(path, 'w');
+  try {
+    inPieces(rendered, (text) => {
+      const bytes = Buffer.from(text);
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
 /** `sbom_validation: required`: both SBOM formats must render and validate against their official schemas. */
 function sbomValidates(report: Report): boolean {
   const opts = { toolName: 'customs', toolVersion: toolVersion() };
@@ -171,7 +206,8 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
     showSuppressed: flags.showSuppressed ?? false,
     template: flags.format === 'template' ? loadTemplate(flags.template) : undefined,
   });
-  writeReport(redact.length ? redactText(rendered, redact) : rendered, flags.output);
+  // Redaction needs the whole text; it applies only when the image config itself holds secrets.
+  writeReport(redact.length ? redactText(typeof rendered === 'string' ? rendered : [...rendered].join(''), redact) : rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
   if (report.gates?.some((g) => !g.pass)) {
     for (const g of report.gates.filter((x) => !x.pass)) logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);

@@ -2,7 +2,7 @@
 import type { Report } from '../model.js';
 import { renderCycloneDx } from './cyclonedx.js';
 import { renderGitlab } from './gitlab.js';
-import { renderJson } from './json.js';
+import { renderJsonChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderOpenVex } from './openvex.js';
 import { renderSarif } from './sarif.js';
@@ -22,10 +22,13 @@ export interface RenderOptions {
   now?: Date;
 }
 
-export function renderReport(report: Report, format: string, opts: RenderOptions): string {
+/** The rendered report: its text, or (for the formats that can) its text in pieces to write as they come. */
+export type Rendered = string | Iterable<string>;
+
+export function renderReport(report: Report, format: string, opts: RenderOptions): Rendered {
   const fo = { toolName: opts.toolName, toolVersion: opts.toolVersion, now: opts.now };
   switch (format) {
-    case 'json': return renderJson(report, { listAllPkgs: opts.listAllPkgs, showSuppressed: opts.showSuppressed });
+    case 'json': return renderJsonChunks(report, { listAllPkgs: opts.listAllPkgs, showSuppressed: opts.showSuppressed });
     case 'table': return renderTableReport(report, { listPackages: opts.listPackages, showSuppressed: opts.showSuppressed });
     case 'cyclonedx': return renderCycloneDx(report, fo);
     case 'spdx-json': return renderSpdxJson(report, fo);

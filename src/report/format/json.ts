@@ -5,6 +5,7 @@
  */
 import type { Package } from '../../artifact/package.js';
 import type { Report, Result, Vulnerability } from '../model.js';
+import { jsonChunks, Streamed } from './json-stream.js';
 
 export interface JsonFormatOptions {
   /** Include `Packages` in every result (Trivy's `--list-all-pkgs`). */
@@ -18,7 +19,7 @@ type Json = Record<string, unknown>;
 function prune(o: Json): Json {
   for (const k of Object.keys(o)) {
     const v = o[k];
-    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) delete o[k];
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (v instanceof Streamed && v.items.length === 0)) delete o[k];
   }
   return o;
 }
@@ -87,8 +88,8 @@ function resultJson(r: Result, opts: JsonFormatOptions): Json {
     Target: r.target,
     Class: r.class,
     Type: r.type,
-    Packages: opts.listAllPkgs ? r.packages?.map(packageJson) : undefined,
-    Vulnerabilities: r.vulnerabilities?.map(vulnerabilityJson),
+    Packages: opts.listAllPkgs && r.packages ? new Streamed(r.packages, packageJson) : undefined,
+    Vulnerabilities: r.vulnerabilities ? new Streamed(r.vulnerabilities, vulnerabilityJson) : undefined,
     Secrets: r.secrets?.map((s) => prune({
       RuleID: s.ruleId, Category: s.category, Severity: s.severity, Title: s.title,
       StartLine: s.startLine, EndLine: s.endLine, Match: s.match, Layer: layerJson(s.layer), Deleted: s.deleted || undefined,
@@ -109,7 +110,8 @@ function resultJson(r: Result, opts: JsonFormatOptions): Json {
   });
 }
 
-export function renderJson(report: Report, opts: JsonFormatOptions): string {
+/** The report as JSON text, written a piece at a time (see json-stream.ts). */
+export function* renderJsonChunks(report: Report, opts: JsonFormatOptions): Generator<string> {
   const md = report.metadata;
   const doc = {
     SchemaVersion: report.schemaVersion,
@@ -124,8 +126,13 @@ export function renderJson(report: Report, opts: JsonFormatOptions): string {
       RepoDigests: md.repoDigests,
       ImageConfig: md.imageConfig,
     }),
-    Results: report.results.map((r) => resultJson(r, opts)),
+    Results: new Streamed(report.results, (r) => resultJson(r, opts)),
     ...(report.gates ? { Gates: report.gates.map((g) => ({ Gate: g.gate, Limit: g.limit, Count: g.count, Pass: g.pass })) } : {}),
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  yield* jsonChunks(doc);
+  yield '\n';
+}
+
+export function renderJson(report: Report, opts: JsonFormatOptions): string {
+  return [...renderJsonChunks(report, opts)].join('');
 }
