@@ -3,7 +3,7 @@
  * trivy-action's and its script uses only flags `customs image` has; the
  * GitLab template asks for the gitlab format; templates render over the
  * JSON report; bin/customs runs both as a command (its sh launcher, with the
- * memory settings) and as `node bin/customs`.
+ * memory settings and the bundle's code cache) and as `node bin/customs`.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -26,6 +26,14 @@ test('bin/customs runs as a command through its launcher, and under node', () =>
   const shown = execFileSync('sh', ['-c', `sh -x "${cliPath}" --version 2>&1 >/dev/null`], { encoding: 'utf8', env });
   assert.match(shown, /export MALLOC_MMAP_THRESHOLD_=262144\n.*exec node --max-semi-space-size=2 --expose-gc /s);
   assert.equal(execFileSync(process.execPath, [cliPath, '--version'], { encoding: 'utf8' }).trim(), version);
+});
+
+test('the build leaves a code cache that V8 accepts under the launcher\'s flags', () => {
+  const bundle = join(repoRoot, 'dist', 'bundle', 'main.cjs');
+  const check = `const vm = require('node:vm'), fs = require('node:fs'), M = require('node:module');
+    const s = new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(bundle)}, 'utf8')), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(bundle.replace(/\.cjs$/, '.cache'))}) });
+    process.stdout.write(String(s.cachedDataRejected));`;
+  assert.equal(execFileSync(process.execPath, ['--max-semi-space-size=2', '--expose-gc', '-e', check], { encoding: 'utf8' }), 'false');
 });
 
 test('action.yml: trivy-action inputs, and only flags customs has', async () => {
