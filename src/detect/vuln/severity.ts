@@ -23,13 +23,30 @@ export function severityOfScore(score: number): Severity {
   return 'UNKNOWN';
 }
 
+type Scored = Pick<CvssScore, 'version' | 'score'>;
+
+/** Vectors recur across findings (one CVE in many packages, common vectors): each is scored once. */
+const scored = new Map<string, Scored | null>();
+const MAX_SCORED = 20_000;
+
 /** Scores one vector; undefined when the calculator rejects it. */
 export function scoreVector(type: string, vector: string, source: string): CvssScore | undefined {
+  const key = `${type}\0${vector}`;
+  let s = scored.get(key);
+  if (s === undefined) {
+    s = calculate(type, vector) ?? null;
+    if (scored.size >= MAX_SCORED) scored.clear();
+    scored.set(key, s);
+  }
+  return s ? { source, version: s.version, vector, score: s.score } : undefined;
+}
+
+function calculate(type: string, vector: string): Scored | undefined {
   try {
-    if (type === 'CVSS_V4' || vector.startsWith('CVSS:4.0/')) return { source, version: '4.0', vector, score: new (cvss()).Cvss4P0(vector).calculateScores().base ?? 0 };
-    if (vector.startsWith('CVSS:3.1/')) return { source, version: '3.1', vector, score: new (cvss()).Cvss3P1(vector).calculateScores().base ?? 0 };
-    if (vector.startsWith('CVSS:3.0/')) return { source, version: '3.0', vector, score: new (cvss()).Cvss3P0(vector).calculateScores().base ?? 0 };
-    if (type === 'CVSS_V2') return { source, version: '2.0', vector, score: new (cvss()).Cvss2(vector).calculateScores().base ?? 0 };
+    if (type === 'CVSS_V4' || vector.startsWith('CVSS:4.0/')) return { version: '4.0', score: new (cvss()).Cvss4P0(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.1/')) return { version: '3.1', score: new (cvss()).Cvss3P1(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.0/')) return { version: '3.0', score: new (cvss()).Cvss3P0(vector).calculateScores().base ?? 0 };
+    if (type === 'CVSS_V2') return { version: '2.0', score: new (cvss()).Cvss2(vector).calculateScores().base ?? 0 };
   } catch { /* not a vector the calculator accepts */ }
   return undefined;
 }
