@@ -95,6 +95,7 @@ function writeToFile(path: string, rendered: Rendered): void {
     closeSync(fd);
   }
 }
+
 /** `sbom_validation: required`: both SBOM formats must render and validate against their official schemas. */
 function sbomValidates(report: Report): boolean {
   const opts = { toolName: 'customs', toolVersion: toolVersion() };
@@ -167,7 +168,7 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     let report = buildReport(image, artifact, { artifactType });
     if (db) {
       report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
-      db.close(); // the pages of it that matching read into memory leave with it, before the report is built
+      db.close(); // its memory-mapped pages leave the process with it, before the report is built
     }
     const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;
     if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, secretRules)] };

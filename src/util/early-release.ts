@@ -8,7 +8,7 @@
  * buffer survives two young-generation collections and moves to the old
  * generation, whose garbage waits for a full collection, and V8 starts one
  * only after tens of MiB of it: the dead buffers were 28 MiB of a scan's
- * peak on a 50 MB layer and 66 MiB on a 940 MB image (measured; bench/).
+ * peak on a 50 MB layer and 66 MiB on a 940 MB image (bench/RESULTS.md).
  *
  * Transferring the memory to a new ArrayBuffer that nothing references
  * leaves the old one empty, and a young-generation collection frees the new
@@ -25,7 +25,8 @@ const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
 /** Heap growth since the last full collection that makes one worth its cost between layers. */
 const GROWTH_WORTH_COLLECTING = 8 * 1024 * 1024;
 
-type Gc = (options?: { type?: 'minor' | 'major' }) => void;
+/** V8's collector as --expose-gc gives it: a full collection, or with `type: 'minor'` a young-generation one. */
+type Gc = (options?: { type: 'minor' }) => void;
 const gc = (globalThis as { gc?: Gc }).gc;
 let releasedSinceCollect = 0;
 let liveAfterCollect = getHeapStatistics().used_heap_size; // the program loaded
