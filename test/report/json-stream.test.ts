@@ -19,7 +19,7 @@ const cases: Record<string, unknown> = {
       Target: t,
       Vulnerabilities: new Streamed([1, 2], (i) => ({ ID: `CVE-${i}`, Lines: ['a\nb', 'ü "q"'], Empty: {}, None: [], Null: null, Skip: undefined })),
       Nested: { deep: { list: [1, [2, [3]]], s: new Streamed(['x'], (x) => [x, undefined]) } },
-    })),
+    }), true),
     Date: new Date(0),
     Fn: () => 1,
     Undef: undefined,

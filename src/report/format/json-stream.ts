@@ -7,21 +7,26 @@
  * 2)` gives for the same tree with every Streamed array expanded.
  */
 
-/** An array whose elements are built from `items` only as they are written. */
+/**
+ * An array whose elements are built from `items` only as they are written.
+ * Its elements are stringified whole, unless `nested` says they hold
+ * Streamed arrays of their own (a result's findings): then they are walked.
+ */
 export class Streamed<T> {
-  constructor(readonly items: readonly T[], readonly build: (item: T) => unknown) {}
+  constructor(readonly items: readonly T[], readonly build: (item: T) => unknown, readonly nested = false) {}
 }
 
 const INDENT = '  ';
 
 export function* jsonChunks(value: unknown, depth = 0): Generator<string> {
   if (value instanceof Streamed) {
-    yield* arrayChunks(value.items.length, (i) => value.build(value.items[i]), depth);
+    const element = value.nested ? jsonChunks : plainChunks;
+    yield* arrayChunks(value.items.length, (i) => value.build(value.items[i]), depth, element);
     return;
   }
   if (value !== null && typeof value === 'object' && holdsStreamed(value)) {
     if (Array.isArray(value)) {
-      yield* arrayChunks(value.length, (i) => value[i] as unknown, depth);
+      yield* arrayChunks(value.length, (i) => value[i] as unknown, depth, jsonChunks);
       return;
     }
     const entries = Object.entries(value).filter(([, v]) => isWritten(v));
@@ -35,16 +40,23 @@ export function* jsonChunks(value: unknown, depth = 0): Generator<string> {
     yield `\n${INDENT.repeat(depth)}}`;
     return;
   }
+  yield* plainChunks(value, depth);
+}
+
+/** A value that holds no Streamed array: JSON.stringify's own text. */
+function* plainChunks(value: unknown, depth: number): Generator<string> {
   yield indented(JSON.stringify(value, null, 2) ?? 'null', depth);
 }
 
-function* arrayChunks(length: number, at: (i: number) => unknown, depth: number): Generator<string> {
+type Writer = (value: unknown, depth: number) => Generator<string>;
+
+function* arrayChunks(length: number, at: (i: number) => unknown, depth: number, element: Writer): Generator<string> {
   if (!length) { yield '[]'; return; }
   const pad = INDENT.repeat(depth + 1);
   for (let i = 0; i < length; i++) {
     yield `${i ? ',\n' : '[\n'}${pad}`;
     const v = at(i);
-    if (isWritten(v)) yield* jsonChunks(v, depth + 1); else yield 'null'; // as JSON.stringify writes them in arrays
+    if (isWritten(v)) yield* element(v, depth + 1); else yield 'null'; // as JSON.stringify writes them in arrays
   }
   yield `\n${INDENT.repeat(depth)}]`;
 }

@@ -126,7 +126,7 @@ export function* renderJsonChunks(report: Report, opts: JsonFormatOptions): Gene
       RepoDigests: md.repoDigests,
       ImageConfig: md.imageConfig,
     }),
-    Results: new Streamed(report.results, (r) => resultJson(r, opts)),
+    Results: new Streamed(report.results, (r) => resultJson(r, opts), true),
     ...(report.gates ? { Gates: report.gates.map((g) => ({ Gate: g.gate, Limit: g.limit, Count: g.count, Pass: g.pass })) } : {}),
   };
   yield* jsonChunks(doc);
