@@ -8,6 +8,21 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// commander requires node:child_process when loaded, for subcommands run as
+// separate executables, which customs has none of; loading it (with net and
+// the stream machinery) is ~6 ms of every start-up. commander's require of it
+// is given a stand-in that loads the real module if ever touched.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: ['dist/src/cli/main.js'],
@@ -20,6 +35,7 @@ await build({
   // The sources are ES modules that find files and lazy dependencies from import.meta.url.
   define: { 'import.meta.url': '__customsBundleUrl' },
   banner: { js: "const __customsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyChildProcessForCommander],
   sourcemap: true,
   logLevel: 'warning',
 });

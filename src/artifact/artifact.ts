@@ -2,7 +2,7 @@
  * The merged artifact: the final filesystem's facts turned into one
  * inventory, every package carrying the layer that introduced it.
  */
-import type { AnalyzerOutput } from '../analyzer/types.js';
+import { ownedPaths, type AnalyzerOutput } from '../analyzer/types.js';
 import type { Image } from '../source/image.js';
 import { introducingLayer, type MergedFact, type MergedLayers } from './merge.js';
 import type { OSInfo } from './os.js';
@@ -45,7 +45,6 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   }
 
   const owner = ownersOfFiles(merged.current, languagePackagePaths(merged.current));
-  const filesOf = filesOfOwners(merged.current);
   const licencesOf = dpkgLicences(merged.current);
 
   let packages: Package[] = [];
@@ -60,8 +59,6 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
         if (OS_PACKAGE_TYPES.has(pkg.type)) {
           pkg.type = detectedOs?.family ?? pkg.type;
           pkg.purl = os.osPackagePurl(pkg, detectedOs);
-          const files = filesOf.get(pkg.name) ?? filesOf.get(`${pkg.name}:${pkg.arch ?? ''}`);
-          if (files && !pkg.installedFiles) pkg.installedFiles = files;
           const lic = licencesOf.get(pkg.name);
           if (lic && !pkg.licenses?.length) pkg.licenses = lic;
         } else {
@@ -109,19 +106,14 @@ function languagePackagePaths(facts: MergedFact[]): Set<string> {
 function ownersOfFiles(facts: MergedFact[], paths: Set<string>): Map<string, string> {
   const owner = new Map<string, string>();
   if (!paths.size) return owner;
-  for (const [pkg, files] of ownedFileLists(facts)) for (const f of files) if (paths.has(f)) owner.set(f, pkg.split(':')[0]!);
-  return owner;
-}
-
-function filesOfOwners(facts: MergedFact[]): Map<string, string[]> {
-  return new Map(ownedFileLists(facts));
-}
-
-function* ownedFileLists(facts: MergedFact[]): Generator<[string, string[]]> {
   for (const f of facts) {
     const owned = f.history.at(-1)?.output?.ownedFiles;
-    if (owned) yield* Object.entries(owned);
+    if (!owned) continue;
+    for (const pkg in owned) {
+      for (const path of ownedPaths(owned[pkg]!)) if (paths.has(path)) owner.set(path, pkg.split(':')[0]!);
+    }
   }
+  return owner;
 }
 
 function dpkgLicences(facts: MergedFact[]): Map<string, string[]> {

@@ -23,6 +23,8 @@ const STALE_TEMP_MS = 10 * 60 * 1000;
 
 export class FileLayerCache implements LayerCache {
   private readonly dir: string;
+  /** Whether this instance stored anything: only then can the cache have outgrown its bound. */
+  private wrote = false;
   constructor(cacheDir: string, private readonly onWarning: (msg: string) => void = () => {}) {
     this.dir = join(cacheDir, 'layers');
   }
@@ -58,9 +60,18 @@ export class FileLayerCache implements LayerCache {
       const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
       writeFileSync(tmp, JSON.stringify({ key, value }));
       renameSync(tmp, file);
+      this.wrote = true;
     } catch (e) {
       this.onWarning(`could not write the layer cache in ${this.dir}: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Prunes after this instance stored something. Listing the cache costs a
+   * stat per entry; a rescan that only read from it leaves it no larger.
+   */
+  pruneIfWritten(maxBytes: number): void {
+    if (this.wrote) this.prune(maxBytes);
   }
 
   /** Deletes least-recently-used entries until the cache holds at most `maxBytes`. */

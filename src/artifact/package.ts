@@ -43,8 +43,6 @@ export interface Package {
   origin: PackageOrigin;
   /** Lockfile entry used only in development. */
   dev?: boolean;
-  /** Image paths of files the package installed, when the metadata lists them. */
-  installedFiles?: string[];
   /** Name of the OS package that owns `filePath`, for language metadata shipped by the distribution. */
   ownedBy?: string;
   /** Names (ids) of direct dependencies, when the metadata gives them. */

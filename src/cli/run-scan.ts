@@ -37,6 +37,7 @@ import { configSecretValues, redactText } from '../analyzer/secret/config.js';
 import { applySecretConfig, loadSecretConfig } from '../analyzer/secret/config-file.js';
 import { builtinRules } from '../analyzer/secret/rules.js';
 import { collectIfGrown } from '../util/early-release.js';
+import { FileLayerCache } from '../artifact/layer-cache.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -167,7 +168,9 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     progress.done();
     let report = buildReport(image, artifact, { artifactType });
     if (db) {
-      report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger });
+      const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined;
+      report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger, cache });
+      if (cache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
       db.close(); // its memory-mapped pages leave the process with it, before the report is built
     }
     const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;

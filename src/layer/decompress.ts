@@ -4,12 +4,14 @@
  * ratio, so a compression bomb ends with an error naming the limit.
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { LimitError, UserError } from '../util/errors.js';
 import { releaseMemory } from '../util/early-release.js';
 import { releaseChunk } from '../util/file-chunks.js';
 import type { WalkLimits } from './limits.js';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const zlib = lazyRequire<typeof import('node:zlib')>('node:zlib');
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -28,7 +30,7 @@ export function detectCompression(head: Buffer): Compression {
 
 /** A gunzip stream that releases each input chunk once inflated (see util/file-chunks.ts). */
 function releasingGunzip(): Transform {
-  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+  const gunzip = zlib().createGunzip({ chunkSize: GUNZIP_CHUNK });
   const inflate = gunzip._transform.bind(gunzip);
   gunzip._transform = (chunk: Buffer, enc: BufferEncoding, cb: TransformCallback): void => {
     // zlib calls back once it has read the whole chunk and dropped its reference to it.

@@ -3,14 +3,17 @@
  * expression, or free text? Uses the SPDX list packaged as spdx-license-ids
  * and the spdx-expression-parse grammar.
  */
-import { createRequire } from 'node:module';
 import parse from 'spdx-expression-parse';
-import correct from 'spdx-correct';
+import { lazyRequire } from '../util/lazy-require.js';
 
-const require = createRequire(import.meta.url);
-const ids = new Set<string>([...(require('spdx-license-ids') as string[]), ...(require('spdx-license-ids/deprecated.json') as string[])]);
+// spdx-correct builds its tables of misspellings when loaded (~7 ms): only scans that meet a licence need them.
+const correct = lazyRequire<typeof import('spdx-correct')>('spdx-correct');
+const currentIds = lazyRequire<string[]>('spdx-license-ids');
+const deprecatedIds = lazyRequire<string[]>('spdx-license-ids/deprecated.json');
+let ids: Set<string> | undefined;
 
 export function isSpdxId(s: string): boolean {
+  ids ??= new Set([...currentIds(), ...deprecatedIds()]);
   return ids.has(s);
 }
 
@@ -28,6 +31,6 @@ export function normaliseLicence(raw: string): string | undefined {
   const s = raw.trim();
   if (!s || s.length > 1000) return undefined;
   if (isSpdxExpression(s)) return s;
-  const fixed = correct(s, { upgrade: true });
+  const fixed = correct()(s, { upgrade: true });
   return fixed && isSpdxExpression(fixed) ? fixed : undefined;
 }

@@ -28,7 +28,7 @@ export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{
     onLayerDone: (_layer, fromCache) => opts.onLayerDone?.(++done, image.layers.length, fromCache),
   });
   if (opts.scanners.includes('secret')) opts.logger.debug(`secret scanner: ${secretStats.files} file(s) read in ${secretStats.ms.toFixed(0)} ms (cached layers excluded)`);
-  if (cache instanceof FileLayerCache && opts.cacheMaxBytes !== undefined) cache.prune(opts.cacheMaxBytes);
+  if (cache instanceof FileLayerCache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
   const merged = mergeLayers(facts);
   const artifact = buildArtifact(image, merged, osSupport, { includeDevDeps: opts.includeDevDeps });
   opts.logger.debug(`inventory: ${artifact.packages.length} packages from ${image.layers.length} layers (${stats.walked} walked, ${stats.cached} from the cache)`);

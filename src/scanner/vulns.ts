@@ -1,12 +1,23 @@
 /** Adds vulnerability findings to the package results of a report. */
 import type { Artifact } from '../artifact/artifact.js';
+import type { LayerCache } from '../artifact/layer-cache.js';
 import { matchVulnerabilities } from '../detect/vuln/matcher.js';
 import type { Report } from '../report/model.js';
 import type { Logger } from '../util/log.js';
 import type { VulnDb } from '../vulndb/store.js';
+import { cachedMatch, findingsKey } from './findings-cache.js';
 
-export function detectVulnerabilities(report: Report, artifact: Artifact, db: VulnDb, opts: { matchOsOwned: boolean; logger: Logger }): Report {
-  const { vulnerabilities, warnings } = matchVulnerabilities(db, artifact.packages, artifact.os, { matchOsOwned: opts.matchOsOwned });
+export interface DetectOptions {
+  matchOsOwned: boolean;
+  logger: Logger;
+  /** Where findings are kept between scans (the layer cache); none with --no-cache. */
+  cache?: LayerCache;
+}
+
+export function detectVulnerabilities(report: Report, artifact: Artifact, db: VulnDb, opts: DetectOptions): Report {
+  const matchOpts = { matchOsOwned: opts.matchOsOwned };
+  const match = () => matchVulnerabilities(db, artifact.packages, artifact.os, matchOpts);
+  const { vulnerabilities, warnings } = opts.cache ? cachedMatch(opts.cache, findingsKey(db.identity(), artifact.packages, artifact.os, matchOpts), match) : match();
   const byPackage = new Map<string, typeof vulnerabilities>();
   for (const v of vulnerabilities) {
     const k = `${v.purl}\0${v.pkgPath ?? ''}`;

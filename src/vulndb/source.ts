@@ -5,11 +5,13 @@
  * random access).
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import { lazyRequire } from '../util/lazy-require.js';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../util/errors.js';
+
+const http = lazyRequire<typeof import('node:http')>('node:http');
+const https = lazyRequire<typeof import('node:https')>('node:https');
 
 export const DEFAULT_SOURCE = 'https://osv-vulnerabilities.storage.googleapis.com';
 const FOLDER = /^[A-Za-z0-9][A-Za-z0-9 .:_+-]{0,63}$/;
@@ -20,7 +22,7 @@ function isUrl(s: string): boolean { return /^https?:\/\//.test(s); }
 
 function fetchToFile(url: string, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const get = url.startsWith('https:') ? https().get : http().get;
     const req = get(url, { timeout: 120_000 }, (res) => {
       if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         res.resume();

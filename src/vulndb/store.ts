@@ -14,6 +14,7 @@
  * Advisory bodies and CVSS rows, read once each and scattered, are read
  * without the map (see VulnDb).
  */
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { OsvAffected, OsvRecord } from './osv.js';
 import { normalisePackageName } from './osv.js';
@@ -130,9 +131,20 @@ const MMAP_BYTES = 256 * 1024 * 1024;
 export class VulnDb {
   private readonly db: Database.Database;
   private mapped = false;
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
     this.map(true);
+  }
+
+  /**
+   * Names this build of the database: its build time and the file's identity
+   * on disk. An update writes a new file and renames it into place, so any
+   * new build changes it; what was derived from one build (cached findings)
+   * is keyed by it.
+   */
+  identity(): string {
+    const st = statSync(this.path);
+    return `${this.builtAt()}\0${st.dev}:${st.ino}\0${st.size}\0${st.mtimeMs}`;
   }
 
   private map(on: boolean): void {
@@ -143,8 +155,16 @@ export class VulnDb {
 
   /** The layout version the file was written with (0 when it does not say): one row, read before anything else. */
   schemaVersion(): number {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-    return Number(row?.value ?? 0);
+    return Number(this.meta('schema_version') ?? 0);
+  }
+
+  /** When the file was built (ISO 8601; empty when it does not say). */
+  builtAt(): string {
+    return this.meta('built_at') ?? '';
+  }
+
+  private meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   status(): DbStatus {

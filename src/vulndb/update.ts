@@ -111,6 +111,11 @@ export function dbStatus(cacheDir: string): DbStatus | undefined {
   try { return db.status(); } finally { db.close(); }
 }
 
+/** The database in `cacheDir` opened read-only, whatever its schema version; undefined when there is none (or it cannot be opened). */
+export function tryOpenDb(cacheDir: string): VulnDb | undefined {
+  try { return new VulnDb(dbPath(cacheDir)); } catch { return undefined; }
+}
+
 export function openDb(cacheDir: string): VulnDb {
   let db: VulnDb;
   try {

@@ -3,7 +3,10 @@
  * one JSON document per entry, each bounded in size; entries with unsafe
  * names are skipped. The caller gets parsed JSON or the reason it failed.
  */
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const yauzl = lazyRequire<typeof import('yauzl')>('yauzl');
 
 export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 export const MAX_ENTRIES = 2_000_000;
@@ -11,7 +14,7 @@ export const MAX_ENTRIES = 2_000_000;
 export type ZipRecord = { entry: string; json: unknown } | { entry: string; error: string };
 
 function openZip(path: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (e, z) => (e ? reject(e) : resolve(z!))));
+  return new Promise((resolve, reject) => yauzl().open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (e, z) => (e ? reject(e) : resolve(z!))));
 }
 
 function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {

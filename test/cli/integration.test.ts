@@ -36,6 +36,18 @@ test('the build leaves a code cache that V8 accepts under the launcher\'s flags'
   assert.equal(execFileSync(process.execPath, ['--max-semi-space-size=2', '--expose-gc', '-e', check], { encoding: 'utf8' }), 'false');
 });
 
+test('starting the CLI loads no module only some runs need (HTTP, zlib, child_process, spdx-correct)', () => {
+  // (net is left out: the probe's stdout is a pipe, a net.Socket.)
+  const probe = `require(${JSON.stringify(join(repoRoot, 'bin', 'load-bundle.cjs'))}).run(['node', 'customs', '--version']).then(() => {
+    const loaded = process.moduleLoadList.filter((m) => /^NativeModule (https?|zlib|child_process|tls)$/.test(m));
+    const spdx = Object.keys(require.cache).filter((f) => f.includes('spdx-correct'));
+    process.stdout.write('\\n' + JSON.stringify({ loaded, spdx }));
+  });`;
+  const out = execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(out[0], (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version, 'the CLI ran');
+  assert.deepEqual(JSON.parse(out.at(-1)!), { loaded: [], spdx: [] });
+});
+
 test('action.yml: trivy-action inputs, and only flags customs has', async () => {
   const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; runs: { steps: { run?: string }[] } };
   for (const k of ['image-ref', 'input', 'format', 'exit-code', 'ignore-unfixed', 'vuln-type', 'severity', 'output']) assert.ok(k in action.inputs, k);

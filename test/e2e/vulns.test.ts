@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -75,6 +75,24 @@ describe('vulnerabilities equal an independent OSV matcher', { concurrency: 1 },
     const got = [...new Set(py.flatMap((r) => r.Vulnerabilities ?? []).map((v) => `${v.PkgName}\t${v.VulnerabilityID}`))].sort();
     assert.ok(expected.length > 0, 'the image has vulnerable Python packages to compare on');
     assert.deepEqual(got, expected);
+  });
+
+  test('a rescan with every layer and the findings cached reports exactly what the first scan did', async () => {
+    if ('skip' in db) return;
+    const cache = join(work, 'rescan-cache');
+    mkdirSync(cache);
+    symlinkSync(join(db.cacheDir, 'db'), join(cache, 'db'));
+    const args = ['image', '--input', imageForms(images.cache, 'polyglot').oci, '-f', 'json', '--list-all-pkgs', '--cache-dir', cache, '--skip-db-update', '--quiet'];
+    const first = await runCli(args);
+    assert.equal(first.code, 0, first.stderr);
+    const cached = readdirSync(join(cache, 'layers'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'))
+      .filter((f) => (JSON.parse(readFileSync(join(cache, 'layers', f), 'utf8')) as { key: string }).key.startsWith('findings'));
+    assert.equal(cached.length, 1, 'the first scan stored its findings');
+    const again = await runCli(args);
+    assert.equal(again.code, 0, again.stderr);
+    const withoutDate = (s: string): unknown => ({ ...(JSON.parse(s) as object), CreatedAt: undefined });
+    assert.deepEqual(withoutDate(again.stdout), withoutDate(first.stdout));
+    assert.ok((JSON.parse(again.stdout) as Report).Results.some((r) => r.Vulnerabilities?.length), 'there were findings to compare');
   });
 
   test('--exit-code 1 --severity CRITICAL,HIGH --ignore-unfixed exits 1 exactly when such a finding remains', async () => {

@@ -70,3 +70,18 @@ test('the cache holds no path from the image, and pruning keeps the newest entri
   assert.ok(total <= 5000 && left.length > 0, `${left.length} entries, ${total} bytes`);
   assert.ok(cache.get('key ../../etc/passwd 19'), 'the most recently used entry survives');
 });
+
+test('a scan prunes only after it stored something: a rescan that only read leaves the cache as it is', () => {
+  const dir = join(work, 'c3');
+  const filler = new FileLayerCache(dir);
+  for (let i = 0; i < 10; i++) filler.put(`k${i}`, { pad: 'x'.repeat(1000) });
+  const count = () => readdirSync(join(dir, 'layers'), { recursive: true }).map(String).filter((f) => f.endsWith('.json')).length;
+  const reader = new FileLayerCache(dir);
+  assert.ok(reader.get('k3'));
+  reader.pruneIfWritten(3000);
+  assert.equal(count(), 10, 'nothing was written, nothing pruned');
+  reader.put('k10', { pad: 'y' });
+  reader.pruneIfWritten(3000);
+  assert.ok(count() <= 3, `${count()} entries left`);
+  assert.ok(reader.get('k10'), 'the newest entry survives');
+});

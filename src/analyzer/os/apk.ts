@@ -4,7 +4,7 @@
  */
 import type { Package } from '../../artifact/package.js';
 import type { Analyzer } from '../types.js';
-import { MiB } from '../types.js';
+import { MiB, ownedFileList } from '../types.js';
 
 const INSTALLED = 'lib/apk/db/installed';
 const MAX_RECORDS = 100_000;
@@ -35,12 +35,12 @@ function parseRecords(text: string, warn: (m: string) => void): ApkRecord[] {
 
 export const apkAnalyzer: Analyzer = {
   name: 'apk',
-  version: 1,
+  version: 2,
   maxFileSize: 128 * MiB,
   required: (path) => path === INSTALLED,
   analyze(file, ctx) {
     const packages: Package[] = [];
-    const ownedFiles: Record<string, string[]> = {};
+    const ownedFiles: Record<string, string> = {};
     for (const r of parseRecords(file.content.toString('utf8'), ctx.warn)) {
       const name = r.fields.get('P');
       const version = r.fields.get('V');
@@ -58,7 +58,7 @@ export const apkAnalyzer: Analyzer = {
       if (maint) pkg.maintainer = maint;
       const deps = r.fields.get('D');
       if (deps) pkg.dependsOn = deps.split(' ').filter((d) => d && !d.startsWith('/') && !d.startsWith('so:') && !d.startsWith('cmd:')).map((d) => d.split(/[<>=~]/)[0]!);
-      if (r.files.length) { pkg.installedFiles = r.files; ownedFiles[name] = r.files; }
+      if (r.files.length) ownedFiles[name] = ownedFileList(r.files);
       packages.push(pkg);
     }
     return { packageSets: [{ type: 'apk', filePath: file.path, packages }], ownedFiles };

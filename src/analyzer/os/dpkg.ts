@@ -6,7 +6,7 @@
  */
 import type { Package } from '../../artifact/package.js';
 import type { AnalyzeContext, Analyzer, AnalyzerOutput } from '../types.js';
-import { MiB } from '../types.js';
+import { MiB, ownedFileList } from '../types.js';
 import { parseControl, type Paragraph } from './control.js';
 
 const STATUS = 'var/lib/dpkg/status';
@@ -85,12 +85,12 @@ function listedPaths(text: string, md5sums: boolean): string[] {
 
 export const dpkgFilesAnalyzer: Analyzer = {
   name: 'dpkg-files',
-  version: 1,
+  version: 2,
   maxFileSize: 32 * MiB,
   required: (path) => INFO_LIST.test(path) || (STATUS_D.test(path) && path.endsWith('.md5sums')),
   analyze(file) {
     const list = INFO_LIST.exec(file.path);
     const owner = list ? list[1]! : /status\.d\/([^/]+)\.md5sums$/.exec(file.path)![1]!;
-    return { ownedFiles: { [owner]: listedPaths(file.content.toString('utf8'), !list) } };
+    return { ownedFiles: { [owner]: ownedFileList(listedPaths(file.content.toString('utf8'), !list)) } };
   },
 };

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import type { Package } from '../../artifact/package.js';
 import type { AnalyzeContext, Analyzer, AnalyzerOutput } from '../types.js';
-import { MiB } from '../types.js';
+import { MiB, ownedFileList } from '../types.js';
 import { readBdbHashValues } from './rpmdb-bdb.js';
 import { fileList, parseRpmHeader, str, TAG } from './rpm-header.js';
 
@@ -35,7 +35,7 @@ function parseSourceRpm(s: string | undefined): { name?: string; version?: strin
   return m ? { name: m[1], version: `${m[2]}-${m[3]}` } : {};
 }
 
-function toPackage(blob: Buffer, filePath: string, ctx: AnalyzeContext, owned: Record<string, string[]>): Package | undefined {
+function toPackage(blob: Buffer, filePath: string, ctx: AnalyzeContext, owned: Record<string, string>): Package | undefined {
   let h;
   try { h = parseRpmHeader(blob); } catch (e) { ctx.warn(`a package header is corrupt (${(e as Error).message}); skipped`); return undefined; }
   const name = str(h, TAG.NAME);
@@ -57,13 +57,13 @@ function toPackage(blob: Buffer, filePath: string, ctx: AnalyzeContext, owned: R
   const vendor = str(h, TAG.VENDOR);
   if (vendor) pkg.maintainer = vendor;
   const files = fileList(h);
-  if (files.length) owned[name] = files;
+  if (files.length) owned[name] = ownedFileList(files);
   return pkg;
 }
 
 export const rpmAnalyzer: Analyzer = {
   name: 'rpm',
-  version: 1,
+  version: 2,
   maxFileSize: 512 * MiB,
   required: (path) => SQLITE_PATHS.has(path) || BDB_PATHS.has(path),
   analyze(file, ctx): AnalyzerOutput | undefined {
@@ -74,7 +74,7 @@ export const rpmAnalyzer: Analyzer = {
       ctx.warn(`not a readable rpm database (${(e as Error).message}); skipped`);
       return undefined;
     }
-    const ownedFiles: Record<string, string[]> = {};
+    const ownedFiles: Record<string, string> = {};
     const packages = blobs.slice(0, MAX_PACKAGES).map((b) => toPackage(b, file.path, ctx, ownedFiles)).filter((p): p is Package => !!p);
     return { packageSets: [{ type: 'rpm', filePath: file.path, packages }], ownedFiles };
   },

@@ -1,4 +1,4 @@
-/** `customs clean`: empties the layer cache (`--scan-cache`) or everything (`--all`). */
+/** `customs clean`: empties the scan cache (`--scan-cache`: layer facts and findings), the database or everything (`--all`). */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -9,7 +9,7 @@ export function registerClean(program: Command): void {
   program
     .command('clean')
     .description('remove cached data')
-    .option('--scan-cache', 'remove per-layer scan results')
+    .option('--scan-cache', 'remove per-layer scan results and cached findings')
     .option('--vuln-db', 'remove the vulnerability database')
     .option('--all', 'remove everything customs keeps')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')

@@ -3,11 +3,13 @@
  * (`CUSTOMS_USERNAME`/`CUSTOMS_PASSWORD`, or Trivy's `TRIVY_*` names),
  * docker's config.json `auths`, then `credHelpers`/`credsStore` helpers.
  */
-import { spawnSync } from 'node:child_process';
+import { lazyRequire } from '../../util/lazy-require.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../util/log.js';
+
+const childProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');
 
 export interface Credentials { username: string; password: string }
 
@@ -36,7 +38,7 @@ function keysFor(host: string): string[] {
 function fromHelper(helper: string, host: string, logger?: Logger): Credentials | undefined {
   if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return undefined;
   const serverUrl = host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
-  const r = spawnSync(`docker-credential-${helper}`, ['get'], { input: serverUrl, encoding: 'utf8', timeout: 15_000 });
+  const r = childProcess().spawnSync(`docker-credential-${helper}`, ['get'], { input: serverUrl, encoding: 'utf8', timeout: 15_000 });
   if (r.error) { logger?.warn(`credential helper docker-credential-${helper} could not run: ${r.error.message}`); return undefined; }
   if (r.status !== 0) return undefined; // "credentials not found" is normal
   try {

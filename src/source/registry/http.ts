@@ -3,8 +3,11 @@
  * a redirect limit, and retries with backoff on 429/5xx honouring
  * `Retry-After`. Bodies are streamed; nothing touches disk.
  */
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { lazyRequire } from '../../util/lazy-require.js';
+
+const http = lazyRequire<typeof import('node:http')>('node:http');
+const https = lazyRequire<typeof import('node:https')>('node:https');
 import { UserError } from '../../util/errors.js';
 
 export interface HttpOptions {
@@ -20,7 +23,7 @@ export const defaultHttpOptions: HttpOptions = { insecureTls: false, timeoutMs: 
 
 function once(url: URL, headers: Record<string, string>, opts: HttpOptions): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
+    const lib = url.protocol === 'https:' ? https() : http();
     const req = lib.request(url, { method: 'GET', headers, rejectUnauthorized: !opts.insecureTls, timeout: opts.timeoutMs }, resolve);
     req.on('timeout', () => req.destroy(new Error(`no response within ${opts.timeoutMs} ms`)));
     req.on('error', reject);

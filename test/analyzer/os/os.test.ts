@@ -7,7 +7,7 @@ import { eolInfo } from '../../../src/analyzer/os/eol.js';
 import { osPackagePurl } from '../../../src/analyzer/os/os-purl.js';
 import { detectFromFile, resolveOS } from '../../../src/analyzer/os/release.js';
 import { rpmAnalyzer } from '../../../src/analyzer/os/rpm.js';
-import type { AnalyzerOutput, Analyzer } from '../../../src/analyzer/types.js';
+import { ownedPaths, type AnalyzerOutput, type Analyzer } from '../../../src/analyzer/types.js';
 import type { Package } from '../../../src/artifact/package.js';
 import { fixture } from '../../support/paths.js';
 
@@ -53,13 +53,13 @@ test('distroless status.d paragraphs and md5sums', async () => {
   assert.equal(p.srcName, 'openssl');
   assert.equal(dpkgStatusAnalyzer.required('var/lib/dpkg/status.d/libssl3.md5sums', { path: '', size: 1, mode: 0 }), false);
   const md5 = await run(dpkgFilesAnalyzer, 'var/lib/dpkg/status.d/libssl3.md5sums', readFileSync(fixture('os', 'distroless', 'libssl3.md5sums')));
-  const files = md5.out!.ownedFiles!['libssl3']!;
+  const files = ownedPaths(md5.out!.ownedFiles!['libssl3']!);
   assert.ok(files.some((f) => /^usr\/lib\/x86_64-linux-gnu\/libssl\.so\.3$/.test(f)), files.join('\n'));
 });
 
 test('dpkg info lists become owned files, without the root entry', async () => {
   const { out } = await run(dpkgFilesAnalyzer, 'var/lib/dpkg/info/libc6:amd64.list', readFileSync(fixture('os', 'dpkg', 'libc6:amd64.list')));
-  const files = out!.ownedFiles!['libc6:amd64']!;
+  const files = ownedPaths(out!.ownedFiles!['libc6:amd64']!);
   assert.ok(files.includes('lib/x86_64-linux-gnu/libc.so.6')); // bookworm's dpkg lists the pre-usrmerge paths
   assert.ok(!files.includes('') && !files.includes('.'));
 });
@@ -73,7 +73,7 @@ test('apk installed database: the same packages as `apk info -v`, with origin, l
   assert.equal(ssl.srcName, 'openssl');
   assert.equal(ssl.arch, 'x86_64');
   assert.deepEqual(ssl.licenses, ['Apache-2.0']);
-  assert.ok(out!.ownedFiles!['busybox']!.includes('bin/busybox'));
+  assert.ok(ownedPaths(out!.ownedFiles!['busybox']!).includes('bin/busybox'));
 });
 
 test('apk: a broken record is skipped with a warning', async () => {
@@ -91,7 +91,7 @@ test('rpm sqlite database: the same packages as `rpm -qa`, opened from memory', 
   const { out, warnings } = await run(rpmAnalyzer, 'var/lib/rpm/rpmdb.sqlite', readFileSync(fixture('os', 'rpm', 'rpmdb.sqlite')));
   assert.deepEqual(warnings, []);
   assert.deepEqual(rpmGot(out), rpmExpected());
-  assert.deepEqual(out!.ownedFiles!['bigdoc']!.sort(), ['usr/bin/bigdoc', 'usr/share/doc/bigdoc/README']);
+  assert.deepEqual(ownedPaths(out!.ownedFiles!['bigdoc']!).sort(), ['usr/bin/bigdoc', 'usr/share/doc/bigdoc/README']);
 });
 
 test('rpm Berkeley DB hash database, including a header on overflow pages', async () => {

@@ -2,7 +2,10 @@
  * Reading jar (zip) archives from memory with bounds against zip bombs:
  * entry count, bytes per entry, total bytes, and compression ratio.
  */
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import { lazyRequire } from '../../../util/lazy-require.js';
+
+const yauzl = lazyRequire<typeof import('yauzl')>('yauzl');
 
 export interface ZipLimits { maxEntries: number; maxEntryBytes: number; maxTotalBytes: number; maxRatio: number }
 export const defaultZipLimits: ZipLimits = { maxEntries: 100_000, maxEntryBytes: 64 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxRatio: 200 };
@@ -12,7 +15,7 @@ export interface ZipEntry { name: string; read(): Promise<Buffer> }
 /** Lists a zip's entries and lets the caller read the ones it wants, all bounded. */
 export async function openZip(buf: Buffer, limits: ZipLimits = defaultZipLimits): Promise<{ entries: ZipEntry[]; close(): void }> {
   const zip = await new Promise<ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (e, z) => (e ? reject(e) : resolve(z!))));
+    yauzl().fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (e, z) => (e ? reject(e) : resolve(z!))));
   const raw: Entry[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('error', reject);
