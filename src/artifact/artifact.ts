@@ -109,8 +109,9 @@ function ownersOfFiles(facts: MergedFact[], paths: Set<string>): Map<string, str
   for (const f of facts) {
     const owned = f.history.at(-1)?.output?.ownedFiles;
     if (!owned) continue;
-    for (const pkg in owned) {
-      for (const path of ownedPaths(owned[pkg]!)) if (paths.has(path)) owner.set(path, pkg.split(':')[0]!);
+    for (const key in owned) {
+      const pkg = key.split(':')[0]!; // dpkg lists of multi-arch packages are named `name:arch`
+      for (const path of ownedPaths(owned[key]!)) if (paths.has(path)) owner.set(path, pkg);
     }
   }
   return owner;

@@ -5,10 +5,10 @@
  * random access).
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { lazyRequire } from '../util/lazy-require.js';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../util/errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
 
 const http = lazyRequire<typeof import('node:http')>('node:http');
 const https = lazyRequire<typeof import('node:https')>('node:https');

@@ -131,6 +131,7 @@ const MMAP_BYTES = 256 * 1024 * 1024;
 export class VulnDb {
   private readonly db: Database.Database;
   private mapped = false;
+  private buildIdentity: string | undefined;
   constructor(private readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
     this.map(true);
@@ -140,11 +141,16 @@ export class VulnDb {
    * Names this build of the database: its build time and the file's identity
    * on disk. An update writes a new file and renames it into place, so any
    * new build changes it; what was derived from one build (cached findings)
-   * is keyed by it.
+   * is keyed by it. The build time is read through this connection: should
+   * an update rename a new file into place after this one was opened, the
+   * pair names neither build, and nothing keyed by it is ever read again.
    */
   identity(): string {
-    const st = statSync(this.path);
-    return `${this.builtAt()}\0${st.dev}:${st.ino}\0${st.size}\0${st.mtimeMs}`;
+    if (this.buildIdentity === undefined) {
+      const st = statSync(this.path);
+      this.buildIdentity = `${this.builtAt()}\0${st.dev}:${st.ino}\0${st.size}\0${st.mtimeMs}`;
+    }
+    return this.buildIdentity;
   }
 
   private map(on: boolean): void {

@@ -106,8 +106,8 @@ function importCveCvss(writer: DbWriter, file: string, logger: Logger): number {
 }
 
 export function dbStatus(cacheDir: string): DbStatus | undefined {
-  let db: VulnDb;
-  try { db = new VulnDb(dbPath(cacheDir)); } catch { return undefined; }
+  const db = tryOpenDb(cacheDir);
+  if (!db) return undefined;
   try { return db.status(); } finally { db.close(); }
 }
 

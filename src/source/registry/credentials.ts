@@ -3,10 +3,10 @@
  * (`CUSTOMS_USERNAME`/`CUSTOMS_PASSWORD`, or Trivy's `TRIVY_*` names),
  * docker's config.json `auths`, then `credHelpers`/`credsStore` helpers.
  */
-import { lazyRequire } from '../../util/lazy-require.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { lazyRequire } from '../../util/lazy-require.js';
 import type { Logger } from '../../util/log.js';
 
 const childProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');

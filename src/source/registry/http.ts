@@ -4,11 +4,11 @@
  * `Retry-After`. Bodies are streamed; nothing touches disk.
  */
 import type { IncomingMessage } from 'node:http';
+import { UserError } from '../../util/errors.js';
 import { lazyRequire } from '../../util/lazy-require.js';
 
 const http = lazyRequire<typeof import('node:http')>('node:http');
 const https = lazyRequire<typeof import('node:https')>('node:https');
-import { UserError } from '../../util/errors.js';
 
 export interface HttpOptions {
   insecureTls: boolean;
