@@ -2,8 +2,8 @@
  * Every analyzer customs runs, registered in one place. Adding an ecosystem
  * means adding its analyzer here; scanners pick the ones they need.
  */
-import type { OsSupport } from '../artifact/artifact.js';
-import type { ScannerName } from '../scanner/options.js';
+import type { OsSupport } from '../model/artifact.js';
+import type { ScannerName } from '../model/scanners.js';
 import { apkAnalyzer } from './os/apk.js';
 import { rpmAnalyzer } from './os/rpm.js';
 import { dpkgCopyrightAnalyzer } from './os/dpkg-copyright.js';

@@ -2,26 +2,11 @@
  * The merged artifact: the final filesystem's facts turned into one
  * inventory, every package carrying the layer that introduced it.
  */
-import { ownedPaths, type AnalyzerOutput } from '../analyzer/types.js';
+import { ownedPaths, type AnalyzerOutput } from '../model/facts.js';
 import type { Image } from '../source/image.js';
-import { introducingLayer, type MergedFact, type MergedLayers } from './merge.js';
-import type { OSInfo } from './os.js';
-import type { LayerRef, Package } from './package.js';
-
-export interface Artifact {
-  os?: OSInfo;
-  packages: Package[];
-  layers: LayerRef[];
-  merged: MergedLayers;
-  warnings: string[];
-}
-
-/** The distribution-specific steps, supplied by the OS analyzers. */
-export interface OsSupport {
-  resolveOS(found: { path: string; os: OSInfo }[]): OSInfo | undefined;
-  osPackagePurl(pkg: Package, os: OSInfo | undefined): string;
-  eolInfo(os: OSInfo, now: Date): { eolDate?: string; eosl: boolean };
-}
+import { introducingLayer } from './merge.js';
+import type { Artifact, MergedFact, MergedLayers, OsSupport } from '../model/artifact.js';
+import type { LayerRef, Package } from '../model/package.js';
 
 export interface ArtifactOptions {
   includeDevDeps: boolean;

@@ -5,33 +5,9 @@
  * never on file bytes. Keeps, for every surviving fact, the run of layers
  * that wrote it, which is what layer attribution needs.
  */
-import type { AnalyzerOutput } from '../analyzer/types.js';
-import type { LayerFacts } from '../layer/facts.js';
+import type { FactVersion, MergedFact, MergedLayers } from '../model/artifact.js';
+import type { AnalyzerOutput, LayerFacts } from '../model/facts.js';
 import { dirnameOf } from '../layer/path.js';
-
-export interface FactVersion {
-  layerIndex: number;
-  output?: AnalyzerOutput;
-}
-
-export interface MergedFact {
-  analyzer: string;
-  path: string;
-  /** The versions of this file's facts, bottom to top, since it last appeared. The last is current. */
-  history: FactVersion[];
-}
-
-export interface MergedLayers {
-  /** Facts of files present in the final filesystem. */
-  current: MergedFact[];
-  /** Facts of files hidden by a later layer (still readable from their own layer). */
-  removed: MergedFact[];
-  /** Symlinks of the final filesystem. */
-  symlinks: Map<string, string>;
-  /** setuid/setgid files of the final filesystem, with the layer that holds them. */
-  setidFiles: { path: string; mode: number; layerIndex: number }[];
-  warnings: string[];
-}
 
 function keyOf(analyzer: string, path: string): string { return `${analyzer}\0${path}`; }
 

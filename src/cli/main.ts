@@ -3,9 +3,8 @@
  * pieces, prints the report on stdout and everything else on stderr.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { peakRssBytes } from '../util/memory.js';
-import { packageFile } from '../util/package-root.js';
+import { toolVersion } from '../util/tool-version.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { registerClean } from './commands/clean.js';
 import { registerScanCommands } from './commands/scan.js';
@@ -14,14 +13,6 @@ import { registerSbom } from './commands/sbom.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConfig } from './commands/config.js';
 
-export function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return '0.0.0';
-  }
-}
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')

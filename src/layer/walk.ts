@@ -4,11 +4,12 @@
  * layer's structure (whiteouts, symlinks). Nothing is written to disk.
  */
 import { extract, type Header } from 'tar-stream';
-import type { Analyzer, AnalyzerOutput, FileInfo } from '../analyzer/types.js';
+import type { Analyzer, FileInfo } from '../analyzer/types.js';
+import type { AnalyzerOutput } from '../model/facts.js';
 import { releaseMemory } from '../util/early-release.js';
 import { errorMessage, LimitError } from '../util/errors.js';
 import type { TarStream } from './decompress.js';
-import type { AnalyzerLayerFacts, FileAnalysis, LayerFacts } from './facts.js';
+import type { AnalyzerLayerFacts, FileAnalysis, LayerFacts } from '../model/facts.js';
 import type { WalkLimits } from './limits.js';
 import { basenameOf, dirnameOf, normaliseImagePath } from './path.js';
 

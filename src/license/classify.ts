@@ -5,7 +5,7 @@
  * table Trivy's licence scanner also uses; severities as Trivy maps them.
  * `--license-forbidden` adds ids to the forbidden set (the "no AGPL" policy).
  */
-import type { Severity } from '../report/model.js';
+import type { Severity } from '../model/report.js';
 import { normaliseLicence } from './spdx.js';
 
 export type LicenceCategory = 'forbidden' | 'restricted' | 'reciprocal' | 'notice' | 'permissive' | 'unencumbered' | 'unknown';

@@ -2,8 +2,8 @@
  * Filters that decide which findings stay in the report: severity list,
  * ignore-unfixed, package types. They act on the report model only.
  */
-import type { Report, Severity, Vulnerability } from '../report/model.js';
-import { SEVERITIES } from '../report/model.js';
+import type { Report, Severity, Vulnerability } from '../model/report.js';
+import { SEVERITIES } from '../model/report.js';
 import { UserError } from '../util/errors.js';
 
 export interface FindingFilter {

@@ -6,7 +6,7 @@
  * A count above its limit fails the gate; every gate is reported with its
  * limit, count and verdict.
  */
-import type { Report, Severity } from '../report/model.js';
+import type { Report, Severity } from '../model/report.js';
 import { UserError } from '../util/errors.js';
 
 export interface Gates {

@@ -4,7 +4,7 @@
  * the rule or statement that did it. Nothing vanishes: expired rules are
  * returned so the caller can list them.
  */
-import type { Report, Result, Suppression, Vulnerability } from '../report/model.js';
+import type { Report, Result, Suppression, Vulnerability } from '../model/report.js';
 import { isExpired, type IgnoreRule } from './ignore.js';
 import { purlMatches, type VexStatement } from './vex.js';
 

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePurl } from '../artifact/purl.js';
+import { parsePurl } from '../model/purl.js';
 import { UserError } from '../util/errors.js';
 
 export interface VexStatement {

@@ -2,10 +2,10 @@
  * Turns the merged artifact into the report model: one result per OS, one
  * per aggregated language type, one per lockfile or binary.
  */
-import type { Artifact } from '../artifact/artifact.js';
-import type { Package } from '../artifact/package.js';
+import type { Artifact } from '../model/artifact.js';
+import type { Package } from '../model/package.js';
 import type { Image } from '../source/image.js';
-import type { Report, Result } from './model.js';
+import type { Report, Result } from '../model/report.js';
 
 /** Installed-metadata types Trivy aggregates into one result per language. */
 const AGGREGATED_TARGETS: Record<string, string> = {

@@ -4,9 +4,9 @@
  * and fixed (keyed by id and package name), with counts per severity.
  * Counts add up: old = removed + changed + unchanged, new = added + changed + unchanged.
  */
-import type { Package } from '../artifact/package.js';
-import type { Report, Severity, Vulnerability } from './model.js';
-import { SEVERITIES } from './model.js';
+import type { Package } from '../model/package.js';
+import type { Report, Severity, Vulnerability } from '../model/report.js';
+import { SEVERITIES } from '../model/report.js';
 
 export interface PackageChange { name: string; ecosystem: string; filePath: string; from?: string; to?: string }
 export interface Comparison {

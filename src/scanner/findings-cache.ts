@@ -8,8 +8,8 @@
  * stale is ever read.
  */
 import { createHash } from 'node:crypto';
-import type { OSInfo } from '../artifact/os.js';
-import type { Package } from '../artifact/package.js';
+import type { OSInfo } from '../model/os.js';
+import type { Package } from '../model/package.js';
 import type { MatchOptions, MatchOutput } from '../detect/vuln/matcher.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
 import { codeIdentity } from '../util/code-identity.js';

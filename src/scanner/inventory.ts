@@ -3,7 +3,8 @@
  * into the artifact. Every scanner works on what this returns.
  */
 import { osSupport, analyzersFor } from '../analyzer/registry.js';
-import { buildArtifact, type Artifact } from '../artifact/artifact.js';
+import { buildArtifact } from '../artifact/artifact.js';
+import { type Artifact } from '../model/artifact.js';
 import { FileLayerCache, noLayerCache } from '../artifact/layer-cache.js';
 import { mergeLayers } from '../artifact/merge.js';
 import type { Image } from '../source/image.js';

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Analyzer } from '../analyzer/types.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
-import type { AnalyzerLayerFacts, LayerFacts, LayerStructure } from '../layer/facts.js';
+import type { AnalyzerLayerFacts, LayerFacts, LayerStructure } from '../model/facts.js';
 import { openTarStream } from '../layer/decompress.js';
 import type { WalkLimits } from '../layer/limits.js';
 import { fileCap, walkLayer } from '../layer/walk.js';

@@ -4,7 +4,7 @@
  * `UNKNOWN` finding — nothing is dropped.
  */
 import { classifyLicence, SEVERITY_OF } from '../license/classify.js';
-import type { LicenseFinding, Report, Result } from '../report/model.js';
+import type { LicenseFinding, Report, Result } from '../model/report.js';
 
 export function licenceResults(report: Report, forbidden: Set<string>): Result[] {
   const out: Result[] = [];

@@ -3,9 +3,8 @@ import type { WalkLimits } from '../layer/limits.js';
 import { defaultWalkLimits } from '../layer/limits.js';
 import type { Logger } from '../util/log.js';
 import { silentLogger } from '../util/log.js';
+import type { ScannerName } from '../model/scanners.js';
 
-export type ScannerName = 'vuln' | 'secret' | 'misconfig' | 'license';
-export const SCANNER_NAMES: readonly ScannerName[] = ['vuln', 'secret', 'misconfig', 'license'];
 
 export interface ScanOptions {
   scanners: ScannerName[];

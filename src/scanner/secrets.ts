@@ -6,11 +6,11 @@
 import type { SecretHit } from '../analyzer/secret/scan-text.js';
 import type { SecretRule } from '../analyzer/secret/rules.js';
 import { scanConfigSecrets } from '../analyzer/secret/config.js';
-import type { Artifact } from '../artifact/artifact.js';
-import type { MergedFact } from '../artifact/merge.js';
-import type { LayerRef } from '../artifact/package.js';
-import type { Result, SecretFinding } from '../report/model.js';
-import type { ImageConfig } from '../source/image.js';
+import type { Artifact } from '../model/artifact.js';
+import type { MergedFact } from '../model/artifact.js';
+import type { LayerRef } from '../model/package.js';
+import type { Result, SecretFinding } from '../model/report.js';
+import type { ImageConfig } from '../model/image-config.js';
 
 /** Hits of the file's last content (for a deleted file: as its own layer still holds it). */
 function hitsOf(fact: MergedFact): { hits: SecretHit[]; layerIndex: number } | undefined {

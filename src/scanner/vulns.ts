@@ -1,8 +1,8 @@
 /** Adds vulnerability findings to the package results of a report. */
-import type { Artifact } from '../artifact/artifact.js';
+import type { Artifact } from '../model/artifact.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
 import { matchVulnerabilities } from '../detect/vuln/matcher.js';
-import type { Report } from '../report/model.js';
+import type { Report } from '../model/report.js';
 import type { Logger } from '../util/log.js';
 import type { VulnDb } from '../vulndb/store.js';
 import { cachedMatch, findingsKey } from './findings-cache.js';

@@ -4,7 +4,7 @@
  * `comment: "FROM <base reference>"`; failing that, the leading layers made
  * by `ADD file:… in /` are the base operating system's root filesystem.
  */
-import type { ImageConfig } from './image.js';
+import type { ImageConfig } from '../model/image-config.js';
 
 const ROOTFS_ADD = /#\(nop\)\s+ADD file:[0-9a-f]+ in \/\s*$/;
 

@@ -5,38 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 
-/** The OCI image configuration, the fields customs reads (others are kept as-is). */
-export interface ImageConfig {
-  architecture?: string;
-  os?: string;
-  variant?: string;
-  created?: string;
-  author?: string;
-  config?: {
-    User?: string;
-    Env?: string[];
-    Cmd?: string[] | null;
-    Entrypoint?: string[] | null;
-    WorkingDir?: string;
-    Labels?: Record<string, string> | null;
-    ExposedPorts?: Record<string, object> | null;
-    Volumes?: Record<string, object> | null;
-    Healthcheck?: { Test?: string[] } | null;
-    StopSignal?: string;
-    [key: string]: unknown;
-  };
-  rootfs?: { type: string; diff_ids: string[] };
-  history?: HistoryEntry[];
-  [key: string]: unknown;
-}
-
-export interface HistoryEntry {
-  created?: string;
-  created_by?: string;
-  author?: string;
-  comment?: string;
-  empty_layer?: boolean;
-}
+import type { ImageConfig } from '../model/image-config.js';
 
 export interface LayerSource {
   /** Position in the image, 0 = base. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AnalyzerOutput } from '../../src/analyzer/types.js';
-import type { Package } from '../../src/artifact/package.js';
+import type { AnalyzerOutput } from '../../src/model/facts.js';
+import type { Package } from '../../src/model/package.js';
 import { introducingLayer, mergeLayers } from '../../src/artifact/merge.js';
-import type { LayerFacts } from '../../src/layer/facts.js';
+import type { LayerFacts } from '../../src/model/facts.js';
 
 function layer(files: Record<string, AnalyzerOutput | undefined>, s: Partial<LayerFacts['structure']> = {}): LayerFacts {
   return {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { renderTemplate } from '../../src/report/format/template.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/report.js';
 import { runCli } from '../support/cli.js';
 import { cliPath, repoRoot } from '../support/paths.js';
 

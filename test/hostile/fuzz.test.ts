@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { analyzersFor } from '../../src/analyzer/registry.js';
-import { parsePurl } from '../../src/artifact/purl.js';
+import { parsePurl } from '../../src/model/purl.js';
 import { matchAffected } from '../../src/detect/vuln/ranges.js';
 import { openTarStream } from '../../src/layer/decompress.js';
 import { defaultWalkLimits } from '../../src/layer/limits.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluateGates, parseGates } from '../../src/policy/gates.js';
-import type { Report, Severity, Vulnerability } from '../../src/report/model.js';
+import type { Report, Severity, Vulnerability } from '../../src/model/report.js';
 
 function reportWith(counts: Partial<Record<Severity, number>>): Report {
   const vulns: Vulnerability[] = [];

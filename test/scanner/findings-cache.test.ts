@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Package } from '../../src/artifact/package.js';
+import type { Package } from '../../src/model/package.js';
 import { FileLayerCache } from '../../src/artifact/layer-cache.js';
 import { matchVulnerabilities, type MatchOutput } from '../../src/detect/vuln/matcher.js';
 import { cachedMatch, findingsKey } from '../../src/scanner/findings-cache.js';

@@ -2,9 +2,10 @@
  * apk's database `lib/apk/db/installed`: records of `X:value` lines separated
  * by blank lines; `F:` names a directory and the `R:` lines after it its files.
  */
-import type { Package } from '../../artifact/package.js';
+import type { Package } from '../../model/package.js';
 import type { Analyzer } from '../types.js';
-import { MiB, ownedFileList } from '../types.js';
+import { MiB } from '../types.js';
+import { ownedFileList } from '../../model/facts.js';
 
 const INSTALLED = 'lib/apk/db/installed';
 const MAX_RECORDS = 100_000;

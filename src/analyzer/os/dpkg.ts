@@ -4,9 +4,11 @@
  * Status field, with `<name>.md5sums` beside it), and `info/*.list`, the
  * files each package installed.
  */
-import type { Package } from '../../artifact/package.js';
-import type { AnalyzeContext, Analyzer, AnalyzerOutput } from '../types.js';
-import { MiB, ownedFileList } from '../types.js';
+import type { Package } from '../../model/package.js';
+import type { AnalyzeContext, Analyzer } from '../types.js';
+import type { AnalyzerOutput } from '../../model/facts.js';
+import { MiB } from '../types.js';
+import { ownedFileList } from '../../model/facts.js';
 import { parseControl, type Paragraph } from './control.js';
 
 const STATUS = 'var/lib/dpkg/status';

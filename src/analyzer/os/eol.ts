@@ -11,7 +11,7 @@
  * - Amazon Linux: https://aws.amazon.com/amazon-linux-2/faqs/ , https://docs.aws.amazon.com/linux/al2023/ug/release-cadence.html
  * - Fedora: https://docs.fedoraproject.org/en-US/releases/eol/
  */
-import type { OSInfo } from '../../artifact/os.js';
+import type { OSInfo } from '../../model/os.js';
 
 type Table = Record<string, string>;
 

@@ -3,9 +3,9 @@
  * only once the layers are merged. Per the purl spec, deb and rpm versions
  * carry the epoch as a qualifier, not in the version.
  */
-import type { OSInfo } from '../../artifact/os.js';
-import type { Package } from '../../artifact/package.js';
-import { buildPurl } from '../../artifact/purl.js';
+import type { OSInfo } from '../../model/os.js';
+import type { Package } from '../../model/package.js';
+import { buildPurl } from '../../model/purl.js';
 
 function splitEpoch(version: string): { epoch?: string; rest: string } {
   const m = /^(\d+):(.+)$/.exec(version);

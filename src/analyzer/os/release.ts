@@ -3,8 +3,9 @@
  * what it knows; `resolveOS` combines the final filesystem's answers, since
  * e.g. Debian's os-release says `12` where debian_version says `12.7`.
  */
-import type { OSInfo } from '../../artifact/os.js';
-import type { Analyzer, AnalyzerOutput } from '../types.js';
+import type { OSInfo } from '../../model/os.js';
+import type { Analyzer } from '../types.js';
+import type { AnalyzerOutput } from '../../model/facts.js';
 
 const RELEASE_FILES = new Set([
   'etc/os-release', 'usr/lib/os-release', 'etc/alpine-release', 'etc/debian_version', 'etc/lsb-release',

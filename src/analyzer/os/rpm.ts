@@ -4,9 +4,11 @@
  * holds one header blob per installed package.
  */
 import Database from 'better-sqlite3';
-import type { Package } from '../../artifact/package.js';
-import type { AnalyzeContext, Analyzer, AnalyzerOutput } from '../types.js';
-import { MiB, ownedFileList } from '../types.js';
+import type { Package } from '../../model/package.js';
+import type { AnalyzeContext, Analyzer } from '../types.js';
+import type { AnalyzerOutput } from '../../model/facts.js';
+import { MiB } from '../types.js';
+import { ownedFileList } from '../../model/facts.js';
 import { readBdbHashValues } from './rpmdb-bdb.js';
 import { fileList, parseRpmHeader, str, TAG } from './rpm-header.js';
 

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Severity } from '../../report/model.js';
-import { SEVERITIES } from '../../report/model.js';
+import type { Severity } from '../../model/report.js';
+import { SEVERITIES } from '../../model/report.js';
 import { UserError } from '../../util/errors.js';
 import type { SecretRule } from './rules.js';
 

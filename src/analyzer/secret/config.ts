@@ -2,7 +2,7 @@
  * Secrets in the image configuration: `Env`, `Cmd`, `Entrypoint`, `Labels`,
  * and the history's `created_by` lines, where build arguments leak.
  */
-import type { ImageConfig } from '../../source/image.js';
+import type { ImageConfig } from '../../model/image-config.js';
 import { builtinRules, type SecretRule } from './rules.js';
 import { compileRules, scanText, type CompiledRules, type SecretHit } from './scan-text.js';
 

@@ -5,7 +5,7 @@
  * Regexes are linear (no nested quantifiers) so a hostile file cannot make
  * them backtrack for long.
  */
-import type { Severity } from '../../report/model.js';
+import type { Severity } from '../../model/report.js';
 
 export interface SecretRule {
   id: string;

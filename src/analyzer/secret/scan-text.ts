@@ -2,7 +2,7 @@
  * Finds secrets in one text. A combined keyword test runs first; only rules
  * whose keyword occurs run their regex. The returned match line is masked.
  */
-import type { Severity } from '../../report/model.js';
+import type { Severity } from '../../model/report.js';
 import { entropy, maskSecret } from './mask.js';
 import type { SecretRule } from './rules.js';
 

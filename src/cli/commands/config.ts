@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { scanConfigPath } from '../../detect/misconfig/config-files.js';
 import { applyFindingFilter, countFindings, parseSeverities } from '../../policy/filter.js';
 import { renderReport } from '../../report/format/index.js';
-import type { Report } from '../../report/model.js';
+import type { Report } from '../../model/report.js';
 import { UserError } from '../../util/errors.js';
-import { toolVersion } from '../main.js';
+import { toolVersion } from '../../util/tool-version.js';
 import { makeLogger, writeReport } from '../run-scan.js';
 
 interface ConfigFlags { format: string; output?: string; severity: string; exitCode: string; quiet?: boolean; debug?: boolean }

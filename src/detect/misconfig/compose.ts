@@ -3,7 +3,7 @@
  * socket mounted, capabilities added, a writable root filesystem, and root
  * (or no) user — the container hardening Compose files most often miss.
  */
-import type { Misconfiguration } from '../../report/model.js';
+import type { Misconfiguration } from '../../model/report.js';
 import { failure, type CheckRule as Rule } from './finding.js';
 import { linesOf, type YamlDoc } from './yaml-doc.js';
 

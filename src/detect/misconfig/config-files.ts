@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { Result } from '../../report/model.js';
+import type { Result } from '../../model/report.js';
 import { checkCompose, isCompose } from './compose.js';
 import { checkDockerfile } from './dockerfile.js';
 import { checkKubernetes } from './kubernetes.js';

@@ -4,7 +4,7 @@
  * hygiene checks. Only the final stage's USER and HEALTHCHECK count.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import type { Misconfiguration } from '../../report/model.js';
+import type { Misconfiguration } from '../../model/report.js';
 import { failure, type CheckRule } from './finding.js';
 import { builtinRules } from '../../analyzer/secret/rules.js';
 import { compileRules, scanText } from '../../analyzer/secret/scan-text.js';

@@ -1,5 +1,5 @@
 /** What every configuration check shares: its rule, and the finding it makes at some lines. */
-import type { Misconfiguration, Severity } from '../../report/model.js';
+import type { Misconfiguration, Severity } from '../../model/report.js';
 import { snippet } from './yaml-doc.js';
 
 export interface CheckRule { id: string; title: string; severity: Severity; resolution: string }

@@ -3,8 +3,8 @@
  * Dockerfile: the CIS Docker Benchmark section 4 items an image reveals.
  * Each check has an id, its CIS number, a severity and a resolution.
  */
-import type { Misconfiguration, Severity } from '../../report/model.js';
-import type { ImageConfig } from '../../source/image.js';
+import type { Misconfiguration, Severity } from '../../model/report.js';
+import type { ImageConfig } from '../../model/image-config.js';
 import { scanConfigSecrets } from '../../analyzer/secret/config.js';
 
 export interface ImageFacts {

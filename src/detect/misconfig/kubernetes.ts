@@ -5,7 +5,7 @@
  * seccomp RuntimeDefault/Localhost, plus a read-only root filesystem, which
  * the seed's SecurityProfile asks for). Each finding carries its lines.
  */
-import type { Misconfiguration } from '../../report/model.js';
+import type { Misconfiguration } from '../../model/report.js';
 import { failure, type CheckRule as Rule } from './finding.js';
 import { linesOf, type YamlDoc } from './yaml-doc.js';
 

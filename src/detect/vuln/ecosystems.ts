@@ -2,8 +2,8 @@
  * Which OSV ecosystem a package's advisories live in. OS packages match
  * their distribution *and release*, by source package name.
  */
-import type { OSInfo } from '../../artifact/os.js';
-import type { Package } from '../../artifact/package.js';
+import type { OSInfo } from '../../model/os.js';
+import type { Package } from '../../model/package.js';
 
 const LANGUAGE: Record<string, string> = {
   npm: 'npm', pypi: 'PyPI', go: 'Go', maven: 'Maven', rubygems: 'RubyGems', cargo: 'crates.io', composer: 'Packagist', nuget: 'NuGet',

@@ -5,10 +5,10 @@
  * match records the advisory and the range that matched. Findings for the
  * same package and the same CVE, from several advisories, become one.
  */
-import type { OSInfo } from '../../artifact/os.js';
-import type { Package } from '../../artifact/package.js';
-import { packageId } from '../../artifact/package.js';
-import type { Vulnerability, VulnStatus } from '../../report/model.js';
+import type { OSInfo } from '../../model/os.js';
+import type { Package } from '../../model/package.js';
+import { packageId } from '../../model/package.js';
+import type { Vulnerability, VulnStatus } from '../../model/report.js';
 import { comparatorFor } from '../../version/index.js';
 import { InvalidVersionError } from '../../version/types.js';
 import { normalisePackageName, type OsvAffected, type OsvRecord } from '../../vulndb/osv.js';

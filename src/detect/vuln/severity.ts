@@ -5,7 +5,7 @@
  * enrichment table. UNKNOWN when nothing says.
  */
 import { createRequire } from 'node:module';
-import type { CvssScore, Severity } from '../../report/model.js';
+import type { CvssScore, Severity } from '../../model/report.js';
 import type { OsvAffected, OsvRecord, OsvSeverity } from '../../vulndb/osv.js';
 
 const require = createRequire(import.meta.url);

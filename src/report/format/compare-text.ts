@@ -1,6 +1,6 @@
 /** `customs compare` output: a table for people, JSON for pipelines. */
 import type { Comparison } from '../compare.js';
-import { SEVERITIES } from '../model.js';
+import { SEVERITIES } from '../../model/report.js';
 import { renderTable } from './text-table.js';
 
 export function renderComparisonJson(c: Comparison): string {

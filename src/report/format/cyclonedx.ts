@@ -4,10 +4,10 @@
  * dependency graph, and vulnerabilities when the report has them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Package } from '../../artifact/package.js';
+import type { Package } from '../../model/package.js';
 import { readFileSync } from 'node:fs';
 import { isSpdxExpression } from '../../license/spdx.js';
-import type { Report, Vulnerability } from '../model.js';
+import type { Report, Vulnerability } from '../../model/report.js';
 import { inventoryOf, type InventoryItem } from './inventory.js';
 import type { FormatOptions } from './options.js';
 import { packageFile } from '../../util/package-root.js';

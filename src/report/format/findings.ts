@@ -2,7 +2,7 @@
  * Every finding of a report flattened into one list with what the CI
  * formats need: a rule id, a location (image path), a severity and text.
  */
-import type { Report, Severity } from '../model.js';
+import type { Report, Severity } from '../../model/report.js';
 
 export interface FlatFinding {
   kind: 'vulnerability' | 'secret' | 'misconfiguration' | 'license';

@@ -4,7 +4,7 @@
  * with stable ids and the advisory identifiers (CVE first).
  */
 import { createHash } from 'node:crypto';
-import type { Report, Severity } from '../model.js';
+import type { Report, Severity } from '../../model/report.js';
 import { flattenFindings } from './findings.js';
 import type { FormatOptions } from './options.js';
 

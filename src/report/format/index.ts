@@ -1,5 +1,5 @@
 /** Picks the renderer for `--format`. Renderers only render the report model. */
-import type { Report } from '../model.js';
+import type { Report } from '../../model/report.js';
 import { renderCycloneDx } from './cyclonedx.js';
 import { renderGitlab } from './gitlab.js';
 import { renderJsonChunks } from './json.js';

@@ -4,8 +4,8 @@
  * paths (nested copies of one npm package).
  */
 import { createHash } from 'node:crypto';
-import type { Package } from '../../artifact/package.js';
-import type { Report } from '../model.js';
+import type { Package } from '../../model/package.js';
+import type { Report } from '../../model/report.js';
 
 export interface InventoryItem {
   pkg: Package;

@@ -3,8 +3,8 @@
  * that parse Trivy's output keep working. customs' extra fields use new names
  * and never change the meaning of Trivy's. Schema: schema/report.schema.json.
  */
-import type { Package } from '../../artifact/package.js';
-import type { Report, Result, Vulnerability } from '../model.js';
+import type { Package } from '../../model/package.js';
+import type { Report, Result, Vulnerability } from '../../model/report.js';
 import { jsonChunks, Streamed } from './json-stream.js';
 
 export interface JsonFormatOptions {

@@ -3,7 +3,7 @@
  * fails with the finding's text (a target without findings is one passing
  * case), so CI test views show what blocks the build.
  */
-import type { Report } from '../model.js';
+import type { Report } from '../../model/report.js';
 import { flattenFindings } from './findings.js';
 import type { FormatOptions } from './options.js';
 

@@ -6,7 +6,7 @@
  * Ignore-file rules are not VEX statements and are not exported.
  */
 import { createHash } from 'node:crypto';
-import type { Report } from '../model.js';
+import type { Report } from '../../model/report.js';
 import type { FormatOptions } from './options.js';
 
 const JUSTIFICATIONS = new Set(['component_not_present', 'vulnerable_code_not_present', 'vulnerable_code_not_in_execute_path', 'vulnerable_code_cannot_be_controlled_by_adversary', 'inline_mitigations_already_exist']);

@@ -6,7 +6,7 @@
  * descriptions) are respected.
  */
 import { createHash } from 'node:crypto';
-import type { Report, Severity } from '../model.js';
+import type { Report, Severity } from '../../model/report.js';
 import { flattenFindings, type FlatFinding } from './findings.js';
 import type { FormatOptions } from './options.js';
 

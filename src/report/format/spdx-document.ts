@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isSpdxExpression, normaliseLicence } from '../../license/spdx.js';
-import type { Report } from '../model.js';
+import type { Report } from '../../model/report.js';
 import { inventoryOf, licenceExpression, shortHash } from './inventory.js';
 import type { FormatOptions } from './options.js';
 

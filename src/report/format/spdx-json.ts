@@ -1,5 +1,5 @@
 /** `--format spdx-json`: SPDX 2.3 JSON. */
-import type { Report } from '../model.js';
+import type { Report } from '../../model/report.js';
 import type { FormatOptions } from './options.js';
 import { buildSpdxDocument } from './spdx-document.js';
 

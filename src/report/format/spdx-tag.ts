@@ -3,7 +3,7 @@
  * `<text>…</text>`; the JSON enum spelling OPERATING_SYSTEM is written with
  * a hyphen here, as the tag-value grammar wants.
  */
-import type { Report } from '../model.js';
+import type { Report } from '../../model/report.js';
 import type { FormatOptions } from './options.js';
 import { buildSpdxDocument } from './spdx-document.js';
 

@@ -3,8 +3,8 @@
  * by severity with the fix column; the package list when asked for
  * (`--list-all-pkgs`) or when no finding scanner ran.
  */
-import type { Report, Result, Severity } from '../model.js';
-import { SEVERITIES } from '../model.js';
+import type { Report, Result, Severity } from '../../model/report.js';
+import { SEVERITIES } from '../../model/report.js';
 import { renderTable } from './text-table.js';
 
 export interface TableFormatOptions {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Report } from '../model.js';
+import type { Report } from '../../model/report.js';
 import { UserError } from '../../util/errors.js';
 import { renderJson } from './json.js';
 

@@ -5,7 +5,8 @@
  * its Layers pointing at `blobs/sha256/<hex>`.
  */
 import { createHash } from 'node:crypto';
-import type { Image, ImageConfig, LayerSource } from '../image.js';
+import type { Image, LayerSource } from '../image.js';
+import type { ImageConfig } from '../../model/image-config.js';
 import { createdByPerLayer } from '../image.js';
 import { UserError } from '../../util/errors.js';
 import { MAX_METADATA_BYTES, readJson, type BlobStore } from './store.js';

@@ -2,7 +2,8 @@
  * OCI image layouts (a directory, or the same as a tar): index.json →
  * (nested indexes, by tag and platform) → manifest → config → layers.
  */
-import { createdByPerLayer, type Image, type ImageConfig, type LayerSource } from '../image.js';
+import { createdByPerLayer, type Image, type LayerSource } from '../image.js';
+import { type ImageConfig } from '../../model/image-config.js';
 import { UserError } from '../../util/errors.js';
 import { parsePlatform, platformMatches, platformString, type Platform } from './platform.js';
 import { readJson, type BlobStore } from './store.js';

@@ -3,7 +3,8 @@
  * layers, every blob verified against its digest as it streams.
  */
 import { createHash } from 'node:crypto';
-import { createdByPerLayer, type Image, type ImageConfig, type LayerSource } from '../image.js';
+import { createdByPerLayer, type Image, type LayerSource } from '../image.js';
+import { type ImageConfig } from '../../model/image-config.js';
 import { UserError } from '../../util/errors.js';
 import { parsePlatform, platformMatches, platformString, type Platform } from '../archive/platform.js';
 import { bytesMatchDigest, DigestVerifier, isDigest } from '../archive/verify.js';

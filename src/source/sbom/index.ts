@@ -1,6 +1,6 @@
 /** An SBOM as a scan input: an empty image (no layers) and the inventory the document declares. */
 import { eolInfo } from '../../analyzer/os/eol.js';
-import type { Artifact } from '../../artifact/artifact.js';
+import type { Artifact } from '../../model/artifact.js';
 import type { Image } from '../image.js';
 import { readSbom, type SbomLimits } from './read.js';
 

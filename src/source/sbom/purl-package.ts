@@ -2,9 +2,9 @@
  * A package from a purl, as SBOMs describe them: ecosystem, name, version,
  * and the OS from the `distro` qualifier when there is one.
  */
-import type { OSInfo } from '../../artifact/os.js';
-import type { Ecosystem, Package } from '../../artifact/package.js';
-import { parsePurl, type PurlParts } from '../../artifact/purl.js';
+import type { OSInfo } from '../../model/os.js';
+import type { Ecosystem, Package } from '../../model/package.js';
+import { parsePurl, type PurlParts } from '../../model/purl.js';
 
 const ECOSYSTEM: Record<string, { ecosystem: Ecosystem; type: string }> = {
   deb: { ecosystem: 'deb', type: 'dpkg' }, apk: { ecosystem: 'apk', type: 'apk' }, rpm: { ecosystem: 'rpm', type: 'rpm' },

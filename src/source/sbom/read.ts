@@ -5,9 +5,9 @@
  * OS ownership, so an SBOM customs wrote scans like the image it came from.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { OSInfo } from '../../artifact/os.js';
-import type { Package } from '../../artifact/package.js';
-import { parsePurl } from '../../artifact/purl.js';
+import type { OSInfo } from '../../model/os.js';
+import type { Package } from '../../model/package.js';
+import { parsePurl } from '../../model/purl.js';
 import { LimitError, UserError } from '../../util/errors.js';
 import { cycloneDxXmlToJson } from './cyclonedx-xml.js';
 import { osOfDistro, packageFromPurl, type SbomExtras } from './purl-package.js';

@@ -11,7 +11,7 @@ import { pythonRequirementsAnalyzer } from '../../../src/analyzer/lang/python/re
 import { gemfileLockAnalyzer } from '../../../src/analyzer/lang/ruby/gemfile-lock.js';
 import { gemspecAnalyzer } from '../../../src/analyzer/lang/ruby/gemspec.js';
 import type { Analyzer } from '../../../src/analyzer/types.js';
-import type { Package } from '../../../src/artifact/package.js';
+import type { Package } from '../../../src/model/package.js';
 import { fixture } from '../../support/paths.js';
 
 async function run(a: Analyzer, path: string, content: Buffer, mode = 0o644): Promise<{ pkgs: Package[]; warnings: string[] }> {

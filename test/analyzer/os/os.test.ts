@@ -7,8 +7,9 @@ import { eolInfo } from '../../../src/analyzer/os/eol.js';
 import { osPackagePurl } from '../../../src/analyzer/os/os-purl.js';
 import { detectFromFile, resolveOS } from '../../../src/analyzer/os/release.js';
 import { rpmAnalyzer } from '../../../src/analyzer/os/rpm.js';
-import { ownedPaths, type AnalyzerOutput, type Analyzer } from '../../../src/analyzer/types.js';
-import type { Package } from '../../../src/artifact/package.js';
+import { type Analyzer } from '../../../src/analyzer/types.js';
+import { ownedPaths, type AnalyzerOutput } from '../../../src/model/facts.js';
+import type { Package } from '../../../src/model/package.js';
 import { fixture } from '../../support/paths.js';
 
 async function run(a: Analyzer, path: string, content: Buffer): Promise<{ out: AnalyzerOutput | undefined; warnings: string[] }> {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scanConfigPath } from '../../../src/detect/misconfig/config-files.js';
-import type { Misconfiguration } from '../../../src/report/model.js';
+import type { Misconfiguration } from '../../../src/model/report.js';
 import { runCli } from '../../support/cli.js';
 import { fixture } from '../../support/paths.js';
 

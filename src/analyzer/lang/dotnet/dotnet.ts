@@ -5,8 +5,8 @@
  * `packages.config` (`<package id version developmentDependency>`).
  */
 import { createRequire } from 'node:module';
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 
 const require = createRequire(import.meta.url);

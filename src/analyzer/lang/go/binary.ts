@@ -3,8 +3,8 @@
  * applied) and the Go toolchain as the `stdlib` pseudo-module, so toolchain
  * advisories match. Nothing from the binary is executed.
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
 import { MiB } from '../../types.js';
 import { isElf, parseModinfo, readBuildInfo } from './buildinfo.js';

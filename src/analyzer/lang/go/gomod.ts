@@ -4,8 +4,8 @@
  * binary was built with, so the artifact keeps these only when the image
  * has no Go binary.
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
 
 function stripComment(line: string): { text: string; indirect: boolean } {

@@ -5,8 +5,8 @@
  * `BOOT-INF/lib`, `WEB-INF/lib`) are read to a depth limit, each reported
  * with its path inside the outer one (`app.jar!/BOOT-INF/lib/x.jar`).
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 import { MiB } from '../../types.js';
 import { openZip } from './zip.js';

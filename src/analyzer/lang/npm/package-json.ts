@@ -4,8 +4,8 @@
  * path), plus Debian's node modules in `usr/share/nodejs`. Files deeper in a
  * package (`node_modules/x/lib/package.json`) are not packages.
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
 import { npmLicences } from './licence.js';
 

@@ -3,7 +3,7 @@
  * `dependencies` tree and v2/v3's flat `packages` map keyed by install path.
  * Lockfiles inside `node_modules` belong to dependencies and are ignored.
  */
-import type { Package } from '../../../artifact/package.js';
+import type { Package } from '../../../model/package.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 import { npmLicences } from './licence.js';
 import { npmPurl, validNpmName } from './package-json.js';

@@ -5,7 +5,7 @@
  * production roots).
  */
 import { parse as parseYaml } from 'yaml';
-import type { Package } from '../../../artifact/package.js';
+import type { Package } from '../../../model/package.js';
 import type { Analyzer } from '../../types.js';
 import { npmPurl, validNpmName } from './package-json.js';
 

@@ -5,7 +5,7 @@
  * records no dev flag, so no entry is marked dev.
  */
 import { parse as parseYaml } from 'yaml';
-import type { Package } from '../../../artifact/package.js';
+import type { Package } from '../../../model/package.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 import { npmPurl, validNpmName } from './package-json.js';
 

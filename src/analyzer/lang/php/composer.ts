@@ -3,8 +3,8 @@
  * array, v2 `{packages, dev-package-names}`) and `composer.lock`
  * (`packages`, `packages-dev`).
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 
 interface ComposerPackage { name?: unknown; version?: unknown; license?: unknown }

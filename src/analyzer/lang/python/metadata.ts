@@ -3,8 +3,8 @@
  * and single-file `*.egg-info`, in site-packages, dist-packages and venvs.
  * Core-metadata headers (RFC 822 style) up to the first blank line.
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
 
 const METADATA = /(?:^|\/)[^/]+\.dist-info\/METADATA$|(?:^|\/)[^/]+\.egg-info\/PKG-INFO$|(?:^|\/)[^/]+\.egg-info$/;

@@ -4,7 +4,7 @@
  * `==X`; an entry without one (a VCS or path dependency) has no version to
  * match and is skipped.
  */
-import type { Package } from '../../../artifact/package.js';
+import type { Package } from '../../../model/package.js';
 import type { Analyzer } from '../../types.js';
 import { pypiPurl } from './metadata.js';
 

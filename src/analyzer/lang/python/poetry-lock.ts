@@ -4,7 +4,7 @@
  * record groups only in pyproject.toml, so their entries carry no dev flag.
  */
 import { parse as parseToml } from 'smol-toml';
-import type { Package } from '../../../artifact/package.js';
+import type { Package } from '../../../model/package.js';
 import type { Analyzer } from '../../types.js';
 import { pypiPurl } from './metadata.js';
 

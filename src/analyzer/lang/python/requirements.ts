@@ -2,7 +2,7 @@
  * `requirements*.txt`: only exact pins (`name==version`) say what is
  * installed; ranges are reported as unpinned in a warning, never guessed.
  */
-import type { Package } from '../../../artifact/package.js';
+import type { Package } from '../../../model/package.js';
 import type { Analyzer } from '../../types.js';
 import { pypiPurl } from './metadata.js';
 

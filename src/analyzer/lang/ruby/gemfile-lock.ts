@@ -3,8 +3,8 @@
  * (`    name (version[-platform])`, four spaces); deeper lines are their
  * dependencies. A lockfile from a newer Bundler is read the same way.
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
 
 const LOCK = /(?:^|\/)Gemfile\.lock$/;

@@ -3,8 +3,8 @@
  * for Ruby's default gems). These are Ruby source; they are read with
  * bounded patterns for the name/version/licence assignments, never run.
  */
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
 
 const GEMSPEC = /(?:^|\/)specifications\/(?:default\/)?[^/]+\.gemspec$/;

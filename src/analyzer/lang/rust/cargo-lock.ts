@@ -4,8 +4,8 @@
  * crates. Read with a TOML parser, bounded by the file-size cap.
  */
 import { parse as parseToml } from 'smol-toml';
-import type { Package } from '../../../artifact/package.js';
-import { buildPurl } from '../../../artifact/purl.js';
+import type { Package } from '../../../model/package.js';
+import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
 
 interface CargoPackage { name?: unknown; version?: unknown; source?: unknown; dependencies?: unknown }

@@ -3,9 +3,9 @@
  * only render it. Field meanings follow Trivy's JSON report (SchemaVersion 2)
  * so the `json` format can keep Trivy's layout one to one.
  */
-import type { OSInfo } from '../artifact/os.js';
-import type { LayerRef, Package } from '../artifact/package.js';
-import type { ImageConfig } from '../source/image.js';
+import type { OSInfo } from './os.js';
+import type { LayerRef, Package } from './package.js';
+import type { ImageConfig } from './image-config.js';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
