@@ -1,31 +1,11 @@
 /**
- * The bounds a scan runs under, from flags (or the config file): layer
- * size, compression ratio, tar entries, SBOM size and components, and a
- * deadline for the whole scan. Every bound's error names its flag.
+ * The CLI's deadline for a whole scan. The library stops at its own
+ * deadline where it can (between layers, while reading one); this ends the
+ * process too when work that cannot be interrupted outlives `--timeout`.
  */
-import { DEFAULT_MEMORY_BUDGET, defaultWalkLimits, fileBytesForBudget, type WalkLimits } from '../layer/limits.js';
-import { defaultSbomLimits, type SbomLimits } from '../source/sbom/read.js';
 import type { Logger } from '../util/log.js';
-import { parseDuration, positiveInt } from './flag-values.js';
+import { parseDuration } from './flag-values.js';
 import type { ScanFlags } from './scan-flags.js';
-
-export function walkLimits(flags: ScanFlags, parallel: number): WalkLimits {
-  const budget = positiveInt(flags.memoryBudget, '--memory-budget') ?? DEFAULT_MEMORY_BUDGET;
-  return {
-    ...defaultWalkLimits,
-    maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size') ?? defaultWalkLimits.maxLayerBytes,
-    maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio') ?? defaultWalkLimits.maxCompressionRatio,
-    maxEntriesPerLayer: positiveInt(flags.maxEntriesPerLayer, '--max-entries-per-layer') ?? defaultWalkLimits.maxEntriesPerLayer,
-    maxFileBytes: fileBytesForBudget(budget, parallel),
-  };
-}
-
-export function sbomLimits(flags: ScanFlags): SbomLimits {
-  return {
-    maxBytes: positiveInt(flags.maxSbomSize, '--max-sbom-size') ?? defaultSbomLimits.maxBytes,
-    maxComponents: positiveInt(flags.maxSbomComponents, '--max-sbom-components') ?? defaultSbomLimits.maxComponents,
-  };
-}
 
 /**
  * Ends the process when the scan outlives `--timeout`. A hard exit is safe:

@@ -1,44 +1,24 @@
 /**
- * One scan from the command line: open the image, inventory it, run the
- * detectors asked for, filter, render, and set the exit code.
+ * One scan from the command line: flags and environment become a typed
+ * request (parsed once, here at the edge), the library scans, and the CLI
+ * renders the report and sets the exit code.
  */
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { loadIgnoreFile } from '../policy/ignore.js';
-import { applyDecisions } from '../policy/suppress.js';
-import { loadVex } from '../policy/vex.js';
-import type { Report } from '../model/report.js';
-import { evaluateGates } from '../policy/gates.js';
-import { cycloneDxValidator, spdxValidator } from '../report/validate.js';
-import { renderCycloneDx } from '../report/format/cyclonedx.js';
-import { renderSpdxJson } from '../report/format/spdx-json.js';
-import { loadTemplate } from '../report/format/template.js';
-import { dirname, join, basename } from 'node:path';
-import { inventoryImage } from '../scanner/inventory.js';
-import { defaultScanOptions, type ScanOptions } from '../scanner/options.js';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ScanRequest, ScanTarget } from '../api/request.js';
+import { render } from '../api/render.js';
+import { scanReport, type ScanOutcome } from '../api/scan.js';
 import { SCANNER_NAMES, type ScannerName } from '../model/scanners.js';
-import type { Artifact } from '../model/artifact.js';
-import { buildReport } from '../report/build.js';
-import { renderReport, type Rendered } from '../report/format/index.js';
-import { applyFindingFilter, countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
-import type { Image } from '../source/image.js';
-import { StderrLogger, type Logger } from '../util/log.js';
-import { UserError } from '../util/errors.js';
-import { resolveCacheDir } from './cache-dir.js';
-import { createProgress } from './progress.js';
-import { positiveInt } from './flag-values.js';
-import { armScanTimeout, walkLimits } from './limits.js';
-import type { ScanFlags } from './scan-flags.js';
-import { toolVersion } from '../util/tool-version.js';
-import { detectVulnerabilities } from '../scanner/vulns.js';
-import { ensureVulnDb } from './db-ready.js';
-import { secretResults } from '../scanner/secrets.js';
-import { licenceResults } from '../scanner/licenses.js';
-import { checkImageConfig } from '../detect/misconfig/image-config.js';
-import { configSecretValues, redactText } from '../analyzer/secret/config.js';
-import { applySecretConfig, loadSecretConfig } from '../analyzer/secret/config-file.js';
-import { builtinRules } from '../analyzer/secret/rules.js';
+import { countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
+import type { Rendered } from '../report/format/index.js';
+import { loadTemplate } from '../report/format/template.js';
 import { collectIfGrown } from '../util/early-release.js';
-import { FileLayerCache } from '../artifact/layer-cache.js';
+import { UserError } from '../util/errors.js';
+import { StderrLogger, type Logger } from '../util/log.js';
+import { parseDuration, positiveInt } from './flag-values.js';
+import { armScanTimeout } from './limits.js';
+import { createProgress, type Progress } from './progress.js';
+import type { ScanFlags } from './scan-flags.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -54,6 +34,43 @@ export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
   return new StderrLogger(flags.debug ? 'debug' : 'info', flags.quiet ?? false);
 }
 
+/** The library request the flags describe. Every flag value is checked here, before any slow work. */
+export function requestFromFlags(target: ScanTarget, flags: ScanFlags, logger: Logger, progress: Progress): ScanRequest {
+  const parallel = Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2);
+  return {
+    ...target,
+    scanners: parseScanners(flags.scanners),
+    severities: [...parseSeverities(flags.severity)],
+    ignoreUnfixed: flags.ignoreUnfixed ?? false,
+    pkgTypes: [...parsePkgTypes(flags.vulnType ?? flags.pkgTypes)],
+    includeDevDeps: flags.includeDevDeps ?? false,
+    matchOsOwned: flags.matchOsOwned ?? false,
+    ignoreFile: flags.ignorefile,
+    vex: flags.vex,
+    secretConfig: flags.secretConfig,
+    secretSkipBase: flags.secretSkipBase ?? false,
+    licenseForbidden: (flags.licenseForbidden ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    securityGates: flags.securityGates,
+    cacheDir: flags.cacheDir,
+    layerCache: flags.cache,
+    cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
+    dbSources: flags.dbSource,
+    skipDbUpdate: (flags.skipDbUpdate ?? false) || (flags.offlineScan ?? false),
+    parallel,
+    limits: {
+      maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size'),
+      maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio'),
+      maxEntriesPerLayer: positiveInt(flags.maxEntriesPerLayer, '--max-entries-per-layer'),
+      memoryBudgetBytes: positiveInt(flags.memoryBudget, '--memory-budget'),
+      maxSbomBytes: positiveInt(flags.maxSbomSize, '--max-sbom-size'),
+      maxSbomComponents: positiveInt(flags.maxSbomComponents, '--max-sbom-components'),
+    },
+    timeoutMs: parseDuration(flags.timeout ?? '10m', '--timeout'),
+    logger,
+    onProgress: (p) => progress.update(p.message),
+  };
+}
+
 /**
  * Writes the report to stdout or to `output`, in pieces of about 64 KiB as it
  * is rendered. A file is replaced atomically (written beside it, then renamed
@@ -61,9 +78,17 @@ export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
  * is written to, never replaced.
  */
 export function writeReport(rendered: Rendered, output: string | undefined): void {
-  if (!output) { inPieces(rendered, (text) => { process.stdout.write(text); }); return; }
+  if (!output) {
+    inPieces(rendered, (text) => {
+      process.stdout.write(text);
+    });
+    return;
+  }
   const existing = statSync(output, { throwIfNoEntry: false });
-  if (existing && !existing.isFile()) { writeToFile(output, rendered); return; }
+  if (existing && !existing.isFile()) {
+    writeToFile(output, rendered);
+    return;
+  }
   const tmp = join(dirname(output), `.${basename(output)}.tmp-${process.pid}`);
   try {
     writeToFile(tmp, rendered);
@@ -77,11 +102,17 @@ export function writeReport(rendered: Rendered, output: string | undefined): voi
 const WRITE_PIECE = 64 * 1024;
 
 function inPieces(rendered: Rendered, write: (text: string) => void): void {
-  if (typeof rendered === 'string') { write(rendered); return; }
+  if (typeof rendered === 'string') {
+    write(rendered);
+    return;
+  }
   let pending = '';
   for (const chunk of rendered) {
     pending += chunk;
-    if (pending.length >= WRITE_PIECE) { write(pending); pending = ''; }
+    if (pending.length >= WRITE_PIECE) {
+      write(pending);
+      pending = '';
+    }
   }
   if (pending) write(pending);
 }
@@ -91,128 +122,42 @@ function writeToFile(path: string, rendered: Rendered): void {
   try {
     inPieces(rendered, (text) => {
       const bytes = Buffer.from(text);
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
     });
   } finally {
     closeSync(fd);
   }
 }
 
-/** `sbom_validation: required`: both SBOM formats must render and validate against their official schemas. */
-function sbomValidates(report: Report): boolean {
-  const opts = { toolName: 'customs', toolVersion: toolVersion() };
-  try {
-    return cycloneDxValidator()(JSON.parse(renderCycloneDx(report, opts))) && spdxValidator()(JSON.parse(renderSpdxJson(report, opts)));
-  } catch {
-    return false;
-  }
-}
-
-/** The ignore file named, or the first of the usual names present in the working dir. */
-function ignoreFileOf(flag: string | undefined): string | undefined {
-  if (flag) return flag;
-  return ['.customsignore', '.trivyignore', '.trivyignore.yaml'].find((f) => existsSync(f));
-}
-
-function applyTeamDecisions(report: Report, flags: ScanFlags, logger: Logger): Report {
-  const file = ignoreFileOf(flags.ignorefile);
-  const ignore = file ? loadIgnoreFile(file) : [];
-  const vex = (flags.vex ?? []).flatMap((v) => loadVex(v));
-  if (!ignore.length && !vex.length) return report;
-  const { report: decided, expired } = applyDecisions(report, { ignore, vex, now: new Date() });
-  for (const r of expired) logger.warn(`ignore rule ${r.id} (${r.origin}) expired on ${r.expiresAt}; it no longer applies`);
-  return decided;
-}
-
-/** What a scan runs on: an opened image and its inventory (from layers or from an SBOM). */
-export type Collect = (logger: Logger, opts: ScanOptions) => Promise<{ image: Image; artifact: Artifact }>;
-
-/** The collector for images and filesystems: open, then walk the layers. */
-export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
-  return async (logger, opts) => {
-    const image = await open(logger);
-    try {
-      return { image, artifact: (await inventoryImage(image, opts)).artifact };
-    } catch (e) {
-      await image.close();
-      throw e;
-    }
-  };
-}
-
-export interface ScanOutcome { report: Report; redact: string[]; eosl: boolean }
-
-/** Everything up to the report: open, inventory, detect, decide, filter, gate. */
-export async function scanToReport(collect: Collect, flags: ScanFlags, artifactType: Report['artifactType'], logger: Logger): Promise<ScanOutcome> {
-  const scanners = parseScanners(flags.scanners);
-  const severities = parseSeverities(flags.severity);
-  const pkgTypes = parsePkgTypes(flags.vulnType ?? flags.pkgTypes);
-  const cacheDir = resolveCacheDir(flags.cacheDir);
+/** Scans with the library, the CLI's deadline armed as a backstop for work a signal cannot interrupt. */
+export async function scanFromFlags(target: ScanTarget, flags: ScanFlags, logger: Logger): Promise<ScanOutcome> {
   const progress = createProgress(!flags.quiet);
-  const db = scanners.includes('vuln') ? await ensureVulnDb(cacheDir, flags, logger, progress) : undefined;
-  const parallel = Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2);
-  const opts = defaultScanOptions({
-    scanners,
-    cacheDir: flags.cache ? cacheDir : undefined,
-    cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
-    parallel,
-    includeDevDeps: flags.includeDevDeps ?? false,
-    secretConfig: flags.secretConfig ? loadSecretConfig(flags.secretConfig) : undefined,
-    secretSkipBase: flags.secretSkipBase ?? false,
-    limits: walkLimits(flags, parallel),
-    logger,
-    onLayerDone: (done, total) => { collectIfGrown(); progress.update(`analysing layers ${done}/${total}`); },
-  });
-  const { image, artifact } = await collect(logger, opts);
-  collectIfGrown();
+  const request = requestFromFlags(target, flags, logger, progress);
+  const disarm = armScanTimeout(flags, logger);
   try {
-    progress.done();
-    let report = buildReport(image, artifact, { artifactType });
-    if (db) {
-      const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined;
-      report = detectVulnerabilities(report, artifact, db, { matchOsOwned: flags.matchOsOwned ?? false, logger, cache });
-      if (cache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
-      db.close(); // its memory-mapped pages leave the process with it, before the report is built
-    }
-    const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;
-    if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, secretRules)] };
-    if (scanners.includes('misconfig')) {
-      const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
-      report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };
-    }
-    if (scanners.includes('license')) report = { ...report, results: [...report.results, ...licenceResults(report, new Set((flags.licenseForbidden ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)))] };
-    for (const w of report.warnings) logger.warn(w);
-    if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
-    report = applyTeamDecisions(report, flags, logger);
-    report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
-    if (flags.securityGates) report = { ...report, gates: evaluateGates(flags.securityGates, report, flags.securityGates.sbomValidation ? sbomValidates(report) : undefined) };
-    // Secrets in the config also sit in history lines and layer `created_by` all over the report.
-    return { report, redact: scanners.includes('secret') ? configSecretValues(image.config) : [], eosl: artifact.os?.eosl === true };
+    return await scanReport(request);
   } finally {
-    db?.close();
     progress.done();
-    await image.close();
+    disarm();
   }
 }
 
-export async function runScan(collect: Collect, flags: ScanFlags, artifactType: Report['artifactType']): Promise<void> {
+export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<void> {
   const logger = makeLogger(flags);
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
   const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
-  const disarm = armScanTimeout(flags, logger);
-  let outcome: ScanOutcome;
-  try { outcome = await scanToReport(collect, flags, artifactType, logger); } finally { disarm(); }
-  const { report, redact, eosl } = outcome;
+  const template = flags.format === 'template' ? loadTemplate(flags.template) : undefined;
+  const outcome = await scanFromFlags(target, flags, logger);
+  const { report, eosl } = outcome;
   collectIfGrown();
-  const rendered = renderReport(report, flags.format, {
-    toolName: 'customs', toolVersion: toolVersion(),
-    listAllPkgs: flags.listAllPkgs ?? false,
-    listPackages: (flags.listAllPkgs ?? false) || parseScanners(flags.scanners).length === 0,
+  const listAllPkgs = flags.listAllPkgs ?? false;
+  const rendered = render(outcome, flags.format, {
+    listAllPkgs,
+    listPackages: listAllPkgs || parseScanners(flags.scanners).length === 0,
     showSuppressed: flags.showSuppressed ?? false,
-    template: flags.format === 'template' ? loadTemplate(flags.template) : undefined,
+    template,
   });
-  // Redaction needs the whole text; it applies only when the image config itself holds secrets.
-  writeReport(redact.length ? redactText(typeof rendered === 'string' ? rendered : [...rendered].join(''), redact) : rendered, flags.output);
+  writeReport(rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
   if (report.gates?.some((g) => !g.pass)) {
     for (const g of report.gates.filter((x) => !x.pass)) logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);

@@ -3,11 +3,10 @@
  * pipelines can switch by changing the binary.
  */
 import { Command, Option } from 'commander';
+import { FORMATS, type FormatName } from '../api/render.js';
 import type { Gates } from '../policy/gates.js';
 import { applyConfigFile } from './config-file.js';
 
-export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit', 'openvex', 'template'] as const;
-export type FormatName = (typeof FORMATS)[number];
 
 export interface ScanFlags {
   format: FormatName;

@@ -26,6 +26,7 @@ export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{
     limits: opts.limits,
     parallel: opts.parallel,
     logger: opts.logger,
+    signal: opts.signal,
     onLayerDone: (_layer, fromCache) => opts.onLayerDone?.(++done, image.layers.length, fromCache),
   });
   if (opts.scanners.includes('secret')) opts.logger.debug(`secret scanner: ${secretStats.files} file(s) read in ${secretStats.ms.toFixed(0)} ms (cached layers excluded)`);

@@ -25,6 +25,7 @@ export interface LayerScanOptions {
   limits: WalkLimits;
   parallel: number;
   logger: Logger;
+  signal?: AbortSignal;
   onLayerDone?: (layer: LayerSource, fromCache: boolean) => void;
 }
 
@@ -36,6 +37,7 @@ export async function collectLayerFacts(image: Image, opts: LayerScanOptions): P
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < image.layers.length) {
+      opts.signal?.throwIfAborted();
       const layer = image.layers[next++]!;
       const analyzers = opts.skip ? opts.analyzers.filter((a) => !opts.skip!(layer, a)) : opts.analyzers;
       const { value, fromCache } = await factsForLayer(image, layer, { ...opts, analyzers });
@@ -76,10 +78,12 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
   let blob: Readable | undefined;
   try {
     blob = await layer.open();
+    stopOnAbort(blob, opts.signal);
     const tar = await openTarStream(blob, opts.limits, layerName);
     walked = await walkLayer(tar, { analyzers: missing, limits: opts.limits, layerName });
   } catch (e) {
     if (e instanceof UserError) throw e;
+    opts.signal?.throwIfAborted();
     // A tar that breaks is often a blob that was altered: say so when its digest confirms it.
     const verdict = blob ? await finishReading(blob) : undefined;
     if (verdict instanceof UserError) throw verdict;
@@ -97,6 +101,15 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
     value: { structure: walked.structure, analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name) ?? byName.get(a.name)!) },
     fromCache: false,
   };
+}
+
+/** A cancelled scan stops reading the layer: the walk then fails with the stream's error. */
+function stopOnAbort(blob: Readable, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  const stop = (): void => { blob.destroy(signal.reason instanceof Error ? signal.reason : new Error('the scan was cancelled')); };
+  if (signal.aborted) { stop(); return; }
+  signal.addEventListener('abort', stop, { once: true });
+  blob.once('close', () => signal.removeEventListener('abort', stop));
 }
 
 /** Reads what is left of a blob so its digest check runs; resolves with the error it ends in, if any. */

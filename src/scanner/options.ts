@@ -21,6 +21,8 @@ export interface ScanOptions {
   secretConfig?: import('../analyzer/secret/config-file.js').SecretConfig;
   /** `--secret-skip-base`: no secret scanning in the base image's layers. */
   secretSkipBase?: boolean;
+  /** Cancels the scan: checked between layers, and a layer being read stops reading. */
+  signal?: AbortSignal;
   /** Called as layers finish, for progress display. */
   onLayerDone?: (done: number, total: number, fromCache: boolean) => void;
 }

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../util/errors.js';
-import { resolveCacheDir } from '../cache-dir.js';
+import { resolveCacheDir } from '../../api/environment.js';
 
 export function registerClean(program: Command): void {
   program

@@ -8,24 +8,21 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compareReports } from '../../report/compare.js';
 import { renderComparisonJson, renderComparisonTable } from '../../report/format/compare-text.js';
-import { openImageSource } from '../../source/open.js';
-import { openSbom } from '../../source/sbom/index.js';
+import type { ScanTarget } from '../../api/request.js';
 import { UserError } from '../../util/errors.js';
-import { sbomLimits } from '../limits.js';
-import { fromImage, makeLogger, scanToReport, writeReport, type Collect } from '../run-scan.js';
+import { makeLogger, scanFromFlags, writeReport } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
+type CompareFlags = ScanFlags & { platform?: string; insecure?: boolean };
+
 /** An SBOM file, else a local image (archive or OCI dir), else a registry reference. */
-function collectorFor(target: string, flags: ScanFlags & { platform?: string; insecure?: boolean }): { collect: Collect; type: 'sbom' | 'container_image' } {
+function targetOf(target: string, flags: CompareFlags): ScanTarget {
   if (existsSync(target) && statSync(target).isFile()) {
     const head = readFileSync(target, { encoding: 'utf8' }).slice(0, 4096);
-    if (/"bomFormat"\s*:\s*"CycloneDX"|"spdxVersion"|^SPDXVersion:/m.test(head)) return { collect: async () => openSbom(target, sbomLimits(flags)), type: 'sbom' };
+    if (/"bomFormat"\s*:\s*"CycloneDX"|"spdxVersion"|^SPDXVersion:/m.test(head)) return { sbom: target };
   }
   const local = existsSync(target.replace(/^(docker-archive|oci-archive|oci):/, '').replace(/:[^/:]+$/, '')) || /^(docker-archive|oci-archive|oci):/.test(target);
-  return {
-    collect: fromImage((logger) => openImageSource({ ...(local ? { input: target } : { ref: target }), platform: flags.platform, insecure: flags.insecure, logger })),
-    type: 'container_image',
-  };
+  return { ...(local ? { input: target } : { image: target }), platform: flags.platform, registry: { insecure: flags.insecure } };
 }
 
 export function registerCompare(program: Command): void {
@@ -35,13 +32,11 @@ export function registerCompare(program: Command): void {
     .argument('<new>', 'image reference, local image path, or SBOM file')
     .option('--platform <os/arch[/variant]>', 'platform to pick from multi-platform images')
     .option('--insecure', 'allow plain HTTP and self-signed TLS registries');
-  addScanFlags(cmd).action(async (oldT: string, newT: string, flags: ScanFlags & { platform?: string; insecure?: boolean }) => {
+  addScanFlags(cmd).action(async (oldT: string, newT: string, flags: CompareFlags) => {
     if (!['table', 'json'].includes(flags.format)) throw new UserError(`compare: format ${flags.format} is not available`, 'use --format table or json');
     const logger = makeLogger(flags);
-    const scanFlags = { ...flags, listAllPkgs: true };
-    const o = collectorFor(oldT, flags), n = collectorFor(newT, flags);
-    const oldR = (await scanToReport(o.collect, scanFlags, o.type, logger)).report;
-    const newR = (await scanToReport(n.collect, scanFlags, n.type, logger)).report;
+    const oldR = (await scanFromFlags(targetOf(oldT, flags), flags, logger)).report;
+    const newR = (await scanFromFlags(targetOf(newT, flags), flags, logger)).report;
     const c = compareReports(oldR, newR);
     writeReport(flags.format === 'json' ? renderComparisonJson(c) : renderComparisonTable(c), flags.output);
     const exitCode = Number(flags.exitCode);

@@ -1,9 +1,8 @@
 /** `customs config PATH`: Kubernetes manifests and Compose files checked for insecure settings. */
 import type { Command } from 'commander';
-import { scanConfigPath } from '../../detect/misconfig/config-files.js';
-import { applyFindingFilter, countFindings, parseSeverities } from '../../policy/filter.js';
+import { scanConfig } from '../../api/config.js';
+import { countFindings, parseSeverities } from '../../policy/filter.js';
 import { renderReport } from '../../report/format/index.js';
-import type { Report } from '../../model/report.js';
 import { UserError } from '../../util/errors.js';
 import { toolVersion } from '../../util/tool-version.js';
 import { makeLogger, writeReport } from '../run-scan.js';
@@ -21,12 +20,7 @@ export function registerConfig(program: Command): void {
     .option('-q, --quiet', 'no informational messages')
     .action((path: string, flags: ConfigFlags) => {
       if (!['table', 'json', 'sarif', 'junit'].includes(flags.format)) throw new UserError(`config: format ${flags.format} is not available`, 'use table, json, sarif or junit');
-      const logger = makeLogger(flags);
-      let scanned;
-      try { scanned = scanConfigPath(path); } catch (e) { throw new UserError(`${path}: cannot read (${(e as Error).message})`); }
-      for (const w of scanned.warnings) logger.warn(w);
-      let report: Report = { schemaVersion: 2, createdAt: new Date().toISOString(), artifactName: path, artifactType: 'filesystem', metadata: { diffIds: [], repoTags: [], repoDigests: [] }, results: scanned.results, warnings: scanned.warnings };
-      report = applyFindingFilter(report, { severities: parseSeverities(flags.severity), ignoreUnfixed: false, pkgTypes: new Set(['os', 'library']) });
+      const report = scanConfig({ path, severities: [...parseSeverities(flags.severity)], logger: makeLogger(flags) });
       writeReport(renderReport(report, flags.format, { toolName: 'customs', toolVersion: toolVersion(), listAllPkgs: false, listPackages: false }), flags.output);
       const code = Number(flags.exitCode);
       if (code && countFindings(report) > 0) process.exitCode = code;

@@ -4,8 +4,7 @@ import { exportDb, importDb } from '../../vulndb/transfer.js';
 import { dbStatus, updateDb } from '../../vulndb/update.js';
 import type { DbStatus } from '../../vulndb/store.js';
 import { UserError } from '../../util/errors.js';
-import { resolveCacheDir } from '../cache-dir.js';
-import { configuredSources } from '../db-ready.js';
+import { configuredSources, resolveCacheDir } from '../../api/environment.js';
 import { createProgress } from '../progress.js';
 import { StderrLogger } from '../../util/log.js';
 

@@ -1,7 +1,5 @@
 /** `customs sbom FILE`: scan what a CycloneDX or SPDX document declares. */
 import type { Command } from 'commander';
-import { openSbom } from '../../source/sbom/index.js';
-import { sbomLimits } from '../limits.js';
 import { runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
@@ -10,6 +8,6 @@ export function registerSbom(program: Command): void {
     .description('scan an SBOM (CycloneDX JSON, SPDX JSON or tag-value) for vulnerabilities')
     .argument('<file>', 'the SBOM document');
   addScanFlags(cmd).action(async (file: string, flags: ScanFlags) => {
-    await runScan(async () => openSbom(file, sbomLimits(flags)), flags, 'sbom');
+    await runScan({ sbom: file }, flags);
   });
 }

@@ -1,9 +1,7 @@
 /** `customs image` and `customs rootfs`: the scanning commands. */
 import type { Command } from 'commander';
-import { openImageSource } from '../../source/open.js';
-import { openRootfs } from '../../source/rootfs.js';
 import { UserError } from '../../util/errors.js';
-import { fromImage, runScan } from '../run-scan.js';
+import { runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 import { parseDuration } from '../flag-values.js';
 
@@ -36,15 +34,14 @@ export function registerScanCommands(program: Command): void {
   addScanFlags(image).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
     if (!ref && !flags.input) throw new UserError('image: name an image reference or --input PATH');
     if (ref && flags.input) throw new UserError('image: give either an image reference or --input, not both');
-    await runScan(
-      fromImage((logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout'), logger })),
-      { ...flags, scanners: effectiveScanners(cmd, flags) }, 'container_image');
+    const registry = { username: flags.username, password: flags.password, insecure: flags.insecure, timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout') };
+    await runScan({ ...(ref ? { image: ref } : { input: flags.input }), platform: flags.platform, registry }, { ...flags, scanners: effectiveScanners(cmd, flags) });
   });
 
   const rootfs = program.command('rootfs')
     .description('scan an unpacked root filesystem')
     .argument('<dir>', 'directory holding the filesystem');
   addScanFlags(rootfs).action(async (dir: string, flags: ScanFlags, cmd: Command) => {
-    await runScan(fromImage(() => openRootfs(dir)), { ...flags, scanners: effectiveScanners(cmd, flags) }, 'filesystem');
+    await runScan({ rootfs: dir }, { ...flags, scanners: effectiveScanners(cmd, flags) });
   });
 }

@@ -1,0 +1,39 @@
+/** The database commands as functions: build, status, export, import. Cache dir and sources default as for scans. */
+import type { DbStatus } from '../vulndb/store.js';
+import { exportDb, importDb } from '../vulndb/transfer.js';
+import { dbStatus, updateDb } from '../vulndb/update.js';
+import { silentLogger, type Logger } from '../util/log.js';
+import { configuredSources, resolveCacheDir } from './environment.js';
+
+export interface DatabaseUpdateRequest {
+  cacheDir?: string;
+  /** OSV export locations (default: CUSTOMS_DB_SOURCE, else osv.dev). */
+  sources?: string[];
+  /** Only these ecosystem folders. */
+  ecosystems?: string[];
+  logger?: Logger;
+  onProgress?: (p: { ecosystem: string; records: number }) => void;
+}
+
+export async function updateDatabase(req: DatabaseUpdateRequest = {}): Promise<DbStatus> {
+  return updateDb({
+    cacheDir: resolveCacheDir(req.cacheDir),
+    sources: configuredSources(req.sources),
+    ecosystems: req.ecosystems,
+    logger: req.logger ?? silentLogger,
+    onProgress: req.onProgress,
+  });
+}
+
+/** The database's status, or undefined when there is none. */
+export function databaseStatus(cacheDir?: string): DbStatus | undefined {
+  return dbStatus(resolveCacheDir(cacheDir));
+}
+
+export async function exportDatabase(file: string, cacheDir?: string): Promise<void> {
+  await exportDb(resolveCacheDir(cacheDir), file);
+}
+
+export async function importDatabase(file: string, cacheDir?: string): Promise<DbStatus> {
+  return importDb(resolveCacheDir(cacheDir), file);
+}

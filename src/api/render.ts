@@ -1,0 +1,44 @@
+/**
+ * A finished scan as text in any report format, with the image config's
+ * secret values masked; and as the object `--format json` writes, for
+ * programs that call the library.
+ */
+import { redactText } from '../analyzer/secret/config.js';
+import { renderReport, type Rendered } from '../report/format/index.js';
+import type { JsonReport } from '../report/format/json-layout.js';
+import { toolVersion } from '../util/tool-version.js';
+import type { ScanOutcome } from './scan.js';
+
+export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit', 'openvex', 'template'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export interface RenderRequest {
+  /** Every package in json/table output, not only vulnerable ones. */
+  listAllPkgs?: boolean;
+  /** Package tables in the table format (default: with listAllPkgs, or when no scanner ran). */
+  listPackages?: boolean;
+  /** The findings ignore rules and VEX took out. */
+  showSuppressed?: boolean;
+  /** Template text for the `template` format. */
+  template?: string;
+}
+
+export function render(outcome: ScanOutcome, format: FormatName, req: RenderRequest = {}): Rendered {
+  const rendered = renderReport(outcome.report, format, {
+    toolName: 'customs',
+    toolVersion: toolVersion(),
+    listAllPkgs: req.listAllPkgs ?? false,
+    listPackages: req.listPackages ?? req.listAllPkgs ?? false,
+    showSuppressed: req.showSuppressed ?? false,
+    template: req.template,
+  });
+  if (!outcome.redact.length) return rendered;
+  // Redaction needs the whole text; it applies only when the image config itself holds secrets.
+  return redactText(typeof rendered === 'string' ? rendered : [...rendered].join(''), outcome.redact);
+}
+
+/** The report in `--format json`'s layout (Trivy's SchemaVersion 2), as an object. */
+export function toJsonReport(outcome: ScanOutcome, req: Pick<RenderRequest, 'listAllPkgs' | 'showSuppressed'> = {}): JsonReport {
+  const rendered = render(outcome, 'json', req);
+  return JSON.parse(typeof rendered === 'string' ? rendered : [...rendered].join('')) as JsonReport;
+}

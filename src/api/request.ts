@@ -1,0 +1,91 @@
+/**
+ * What a caller of the library asks for: one typed request per scan, with
+ * every value already parsed. The CLI turns flags and environment into a
+ * request at its edge; the server and tests build one directly.
+ */
+import type { Gates } from '../policy/gates.js';
+import type { ScannerName } from '../model/scanners.js';
+import type { Severity } from '../model/report.js';
+import type { Logger } from '../util/log.js';
+
+/** What to scan: exactly one of these. */
+export interface ScanTarget {
+  /** A registry reference (`alpine:3.20`, `registry:5000/app@sha256:…`). */
+  image?: string;
+  /** A local image: `docker save` tar, OCI archive or OCI layout dir (`docker-archive:`, `oci-archive:`, `oci:` prefixes). */
+  input?: string;
+  /** An unpacked root filesystem. */
+  rootfs?: string;
+  /** A CycloneDX or SPDX document. */
+  sbom?: string;
+  /** The platform to pick from a multi-platform image (default `linux/amd64`). */
+  platform?: string;
+  registry?: RegistryOptions;
+}
+
+export interface RegistryOptions {
+  username?: string;
+  password?: string;
+  /** Plain HTTP and self-signed TLS allowed. */
+  insecure?: boolean;
+  /** One registry request's time limit (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** Bounds on hostile input; each defaults to the value in README's Limits table. */
+export interface ScanLimits {
+  maxLayerBytes?: number;
+  maxCompressionRatio?: number;
+  maxEntriesPerLayer?: number;
+  /** Memory for file contents: one file read takes at most budget / (2 × parallel). */
+  memoryBudgetBytes?: number;
+  maxSbomBytes?: number;
+  maxSbomComponents?: number;
+}
+
+/** Progress of the slow steps, for a display; the core never writes to a terminal itself. */
+export interface ScanProgress {
+  stage: 'database' | 'layers';
+  message: string;
+}
+
+export interface ScanRequest extends ScanTarget {
+  /** Default `['vuln']`; `[]` for the inventory alone. */
+  scanners?: ScannerName[];
+  /** Severities kept in the report (default all). */
+  severities?: Severity[];
+  ignoreUnfixed?: boolean;
+  /** Package kinds matched (default both). */
+  pkgTypes?: ('os' | 'library')[];
+  includeDevDeps?: boolean;
+  matchOsOwned?: boolean;
+  /** Ignore-rule file; undefined looks for .customsignore, .trivyignore, .trivyignore.yaml in the working dir; false for none. */
+  ignoreFile?: string | false;
+  /** OpenVEX / CycloneDX VEX files or directories. */
+  vex?: string[];
+  /** Secret rules to add, disable or allow (YAML file). */
+  secretConfig?: string;
+  secretSkipBase?: boolean;
+  /** SPDX ids classified forbidden. */
+  licenseForbidden?: string[];
+  securityGates?: Gates;
+  /** Where the database and layer cache live (default: CUSTOMS_CACHE_DIR, else ~/.cache/customs). */
+  cacheDir?: string;
+  /** Read and write per-layer results and findings (default true). */
+  layerCache?: boolean;
+  /** Prune the layer cache beyond this size after a scan that wrote to it (default 2 GiB). */
+  cacheMaxBytes?: number;
+  /** OSV export locations (default: CUSTOMS_DB_SOURCE, else osv.dev). */
+  dbSources?: string[];
+  /** Never build or refresh the database. */
+  skipDbUpdate?: boolean;
+  /** Layers analysed at once (default 2). */
+  parallel?: number;
+  limits?: ScanLimits;
+  /** Give up after this long (default 10 minutes; 0 for never). */
+  timeoutMs?: number;
+  /** Cancels the scan. */
+  signal?: AbortSignal;
+  logger?: Logger;
+  onProgress?: (p: ScanProgress) => void;
+}

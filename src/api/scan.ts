@@ -1,0 +1,212 @@
+/**
+ * One scan, start to finish, as the library runs it: open the target,
+ * inventory it, run the detectors asked for, apply the team's decisions,
+ * filter and gate. The CLI, the server and other programs all call this.
+ */
+import { existsSync } from 'node:fs';
+import { applySecretConfig, loadSecretConfig } from '../analyzer/secret/config-file.js';
+import { configSecretValues } from '../analyzer/secret/config.js';
+import { builtinRules } from '../analyzer/secret/rules.js';
+import { FileLayerCache } from '../artifact/layer-cache.js';
+import { checkImageConfig } from '../detect/misconfig/image-config.js';
+import { DEFAULT_MEMORY_BUDGET, defaultWalkLimits, fileBytesForBudget, type WalkLimits } from '../layer/limits.js';
+import type { Artifact } from '../model/artifact.js';
+import type { Report, Severity } from '../model/report.js';
+import { SEVERITIES } from '../model/report.js';
+import { applyFindingFilter } from '../policy/filter.js';
+import { evaluateGates } from '../policy/gates.js';
+import { loadIgnoreFile } from '../policy/ignore.js';
+import { applyDecisions } from '../policy/suppress.js';
+import { loadVex } from '../policy/vex.js';
+import { buildReport } from '../report/build.js';
+import { renderCycloneDx } from '../report/format/cyclonedx.js';
+import { renderSpdxJson } from '../report/format/spdx-json.js';
+import { cycloneDxValidator, spdxValidator } from '../report/validate.js';
+import { inventoryImage } from '../scanner/inventory.js';
+import { licenceResults } from '../scanner/licenses.js';
+import { defaultScanOptions, type ScanOptions } from '../scanner/options.js';
+import { secretResults } from '../scanner/secrets.js';
+import { detectVulnerabilities } from '../scanner/vulns.js';
+import type { Image } from '../source/image.js';
+import { openImageSource } from '../source/open.js';
+import { openRootfs } from '../source/rootfs.js';
+import { defaultSbomLimits } from '../source/sbom/read.js';
+import { openSbom } from '../source/sbom/index.js';
+import { collectIfGrown } from '../util/early-release.js';
+import { UserError } from '../util/errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
+import { toolVersion } from '../util/tool-version.js';
+import { ensureVulnDb } from './database.js';
+import { resolveCacheDir } from './environment.js';
+import type { ScanRequest, ScanTarget } from './request.js';
+
+/** A finished scan: the report model, and what renderers must mask and callers may act on. */
+export interface ScanOutcome {
+  report: Report;
+  /** Secret values from the image config, masked in any rendered text. */
+  redact: string[];
+  /** The OS release is past its end of life. */
+  eosl: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** Opens what the request names, with its inventory (from layers or from an SBOM). */
+export type Collect = (logger: Logger, opts: ScanOptions) => Promise<{ image: Image; artifact: Artifact }>;
+
+/** The collector for images and filesystems: open, then walk the layers. */
+export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
+  return async (logger, opts) => {
+    const image = await open(logger);
+    try {
+      return { image, artifact: (await inventoryImage(image, opts)).artifact };
+    } catch (e) {
+      await image.close();
+      throw e;
+    }
+  };
+}
+
+function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] } {
+  const named = (['image', 'input', 'rootfs', 'sbom'] as const).filter((k) => req[k] !== undefined);
+  if (named.length !== 1) throw new UserError(`a scan names exactly one of image, input, rootfs or sbom${named.length ? `, not ${named.join(' and ')}` : ''}`);
+  if (req.sbom !== undefined) {
+    const file = req.sbom;
+    return {
+      type: 'sbom',
+      collect: (r) => () =>
+        Promise.resolve(openSbom(file, { maxBytes: r.limits?.maxSbomBytes ?? defaultSbomLimits.maxBytes, maxComponents: r.limits?.maxSbomComponents ?? defaultSbomLimits.maxComponents })),
+    };
+  }
+  if (req.rootfs !== undefined) {
+    const dir = req.rootfs;
+    return { type: 'filesystem', collect: () => fromImage(() => openRootfs(dir)) };
+  }
+  return {
+    type: 'container_image',
+    collect: (r) =>
+      fromImage((logger) =>
+        openImageSource({ ref: r.image, input: r.input, platform: r.platform, username: r.registry?.username, password: r.registry?.password, insecure: r.registry?.insecure, timeoutMs: r.registry?.timeoutMs, logger }),
+      ),
+  };
+}
+
+function walkLimitsOf(req: ScanRequest, parallel: number): WalkLimits {
+  const l = req.limits ?? {};
+  return {
+    ...defaultWalkLimits,
+    maxLayerBytes: l.maxLayerBytes ?? defaultWalkLimits.maxLayerBytes,
+    maxCompressionRatio: l.maxCompressionRatio ?? defaultWalkLimits.maxCompressionRatio,
+    maxEntriesPerLayer: l.maxEntriesPerLayer ?? defaultWalkLimits.maxEntriesPerLayer,
+    maxFileBytes: fileBytesForBudget(l.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET, parallel),
+  };
+}
+
+/** `sbom_validation: required`: both SBOM formats must render and validate against their official schemas. */
+function sbomValidates(report: Report): boolean {
+  const opts = { toolName: 'customs', toolVersion: toolVersion() };
+  try {
+    return cycloneDxValidator()(JSON.parse(renderCycloneDx(report, opts))) && spdxValidator()(JSON.parse(renderSpdxJson(report, opts)));
+  } catch {
+    return false;
+  }
+}
+
+/** The ignore file named, or the first of the usual names present in the working dir. */
+function ignoreFileOf(file: string | false | undefined): string | undefined {
+  if (file === false) return undefined;
+  if (file) return file;
+  return ['.customsignore', '.trivyignore', '.trivyignore.yaml'].find((f) => existsSync(f));
+}
+
+function applyTeamDecisions(report: Report, req: ScanRequest, logger: Logger): Report {
+  const file = ignoreFileOf(req.ignoreFile);
+  const ignore = file ? loadIgnoreFile(file) : [];
+  const vex = (req.vex ?? []).flatMap((v) => loadVex(v));
+  if (!ignore.length && !vex.length) return report;
+  const { report: decided, expired } = applyDecisions(report, { ignore, vex, now: new Date() });
+  for (const r of expired) logger.warn(`ignore rule ${r.id} (${r.origin}) expired on ${r.expiresAt}; it no longer applies`);
+  return decided;
+}
+
+/** The request's signal, ended also by its timeout. */
+function deadlineOf(req: ScanRequest): AbortSignal | undefined {
+  const ms = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signals = [req.signal, ms > 0 ? AbortSignal.timeout(ms) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  return signals.length ? AbortSignal.any(signals) : undefined;
+}
+
+/** Everything up to the report model: open, inventory, detect, decide, filter, gate. */
+export async function scanReport(req: ScanRequest): Promise<ScanOutcome> {
+  return scanWith(targetOf(req), req);
+}
+
+/** As scanReport, with the target already turned into a collector (for callers that detect the kind themselves). */
+export async function scanWith(target: { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] }, req: ScanRequest): Promise<ScanOutcome> {
+  const logger = req.logger ?? silentLogger;
+  const scanners = req.scanners ?? ['vuln'];
+  const signal = deadlineOf(req);
+  signal?.throwIfAborted();
+  const cacheDir = resolveCacheDir(req.cacheDir);
+  const db = scanners.includes('vuln')
+    ? await ensureVulnDb({ cacheDir, sources: req.dbSources, skipUpdate: req.skipDbUpdate, logger, onProgress: req.onProgress })
+    : undefined;
+  try {
+    const parallel = Math.max(1, req.parallel ?? 2);
+    const opts = defaultScanOptions({
+      scanners,
+      cacheDir: req.layerCache === false ? undefined : cacheDir,
+      cacheMaxBytes: req.cacheMaxBytes ?? 2 * 1024 ** 3,
+      parallel,
+      includeDevDeps: req.includeDevDeps ?? false,
+      secretConfig: req.secretConfig ? loadSecretConfig(req.secretConfig) : undefined,
+      secretSkipBase: req.secretSkipBase ?? false,
+      limits: walkLimitsOf(req, parallel),
+      logger,
+      signal,
+      onLayerDone: (done, total) => {
+        collectIfGrown();
+        req.onProgress?.({ stage: 'layers', message: `analysing layers ${done}/${total}` });
+      },
+    });
+    const { image, artifact } = await target.collect(req)(logger, opts);
+    collectIfGrown();
+    try {
+      signal?.throwIfAborted();
+      let report = buildReport(image, artifact, { artifactType: target.type });
+      if (db) {
+        const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined;
+        report = detectVulnerabilities(report, artifact, db, { matchOsOwned: req.matchOsOwned ?? false, logger, cache });
+        if (cache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
+        db.close(); // its memory-mapped pages leave the process with it, before the report is built
+      }
+      const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;
+      if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, secretRules)] };
+      if (scanners.includes('misconfig')) {
+        const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
+        report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };
+      }
+      if (scanners.includes('license')) {
+        const forbidden = new Set((req.licenseForbidden ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean));
+        report = { ...report, results: [...report.results, ...licenceResults(report, forbidden)] };
+      }
+      for (const w of report.warnings) logger.warn(w);
+      const os = artifact.os;
+      if (os?.eosl) logger.warn(`${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
+      report = applyTeamDecisions(report, req, logger);
+      report = applyFindingFilter(report, {
+        severities: new Set<Severity>(req.severities ?? SEVERITIES),
+        ignoreUnfixed: req.ignoreUnfixed ?? false,
+        pkgTypes: new Set(req.pkgTypes ?? ['os', 'library']),
+      });
+      const gates = req.securityGates;
+      if (gates) report = { ...report, gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined) };
+      // Secrets in the config also sit in history lines and layer `created_by` all over the report.
+      return { report, redact: scanners.includes('secret') ? configSecretValues(image.config) : [], eosl: os?.eosl === true };
+    } finally {
+      await image.close();
+    }
+  } finally {
+    db?.close();
+  }
+}
