@@ -1,0 +1,62 @@
+/**
+ * The layering of src/, enforced in `npm test`: a folder imports only from
+ * folders below it, and nothing imports in a cycle. Bottom to top: the shared
+ * model, utilities, version and licence logic, analyzers, the layer walk,
+ * sources, the artifact, the vulnerability database, detection, reports,
+ * policy, the scan pipeline, the library API (api/ and index.ts), and the CLI on top.
+ */
+const layers = [
+  ['model'],
+  ['util'],
+  ['version', 'license'],
+  ['analyzer'],
+  ['layer'],
+  ['source'],
+  ['artifact'],
+  ['vulndb'],
+  ['detect'],
+  ['report'],
+  ['policy'],
+  ['scanner'],
+  ['api'],
+  ['index.ts'],
+  ['cli'],
+];
+
+const path = (folder) => (folder.endsWith('.ts') ? `^src/${folder.replace('.', '\\.')}$` : `^src/${folder}/`);
+const upward = layers.slice(0, -1).flatMap((group, level) =>
+  group.map((folder) => ({
+    name: `no-upward-from-${folder.replace('.ts', '')}`,
+    comment: `${folder} may import only from the layers below it (see .dependency-cruiser.cjs)`,
+    severity: 'error',
+    from: { path: path(folder) },
+    to: { path: layers.slice(level + 1).flat().map(path) },
+  })),
+);
+
+module.exports = {
+  forbidden: [
+    ...upward,
+    {
+      name: 'no-peer-imports',
+      comment: 'folders on the same layer do not import each other',
+      severity: 'error',
+      from: { path: '^src/(version)/' },
+      to: { path: '^src/license/' },
+    },
+    { name: 'no-circular', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
+    {
+      name: 'no-unresolvable',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
