@@ -1,7 +1,7 @@
 /**
  * The layering of src/, enforced in `npm test`: a folder imports only from
  * folders below it, and nothing imports in a cycle. Bottom to top: the shared
- * model, utilities, version and licence logic, analyzers, the layer walk,
+ * model, utilities, version and licence logic, the ecosystem table, analyzers, the layer walk,
  * sources, the artifact, the vulnerability database, detection, reports,
  * policy, the scan pipeline, the library API (api/ and index.ts), and the CLI on top.
  */
@@ -9,6 +9,7 @@ const layers = [
   ['model'],
   ['util'],
   ['version', 'license'],
+  ['ecosystem'],
   ['analyzer'],
   ['layer'],
   ['source'],

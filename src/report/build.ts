@@ -2,6 +2,7 @@
  * Turns the merged artifact into the report model: one result per OS, one
  * per aggregated language type, one per lockfile or binary.
  */
+import { isOsEcosystem } from '../ecosystem/ecosystems.js';
 import type { Artifact } from '../model/artifact.js';
 import type { Package } from '../model/package.js';
 import type { Image } from '../source/image.js';
@@ -23,7 +24,7 @@ export interface BuildReportOptions {
 
 export function buildReport(image: Image, artifact: Artifact, opts: BuildReportOptions): Report {
   const results: Result[] = [];
-  const osPkgs = artifact.packages.filter((p) => ['deb', 'apk', 'rpm'].includes(p.ecosystem));
+  const osPkgs = artifact.packages.filter((p) => isOsEcosystem(p.ecosystem));
   if (artifact.os || osPkgs.length) {
     const os = artifact.os;
     const target = os ? `${image.name} (${os.family} ${os.name})` : image.name;
@@ -31,7 +32,7 @@ export function buildReport(image: Image, artifact: Artifact, opts: BuildReportO
   }
   const groups = new Map<string, Result>();
   for (const p of artifact.packages) {
-    if (['deb', 'apk', 'rpm'].includes(p.ecosystem)) continue;
+    if (isOsEcosystem(p.ecosystem)) continue;
     const target = AGGREGATED_TARGETS[p.type] ?? p.filePath.split('!')[0]!;
     const key = `${p.type}\0${target}`;
     let r = groups.get(key);

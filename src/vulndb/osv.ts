@@ -54,10 +54,3 @@ export function invalidReason(r: unknown): string | undefined {
   return undefined;
 }
 
-/** PEP 503 name normalisation (PyPI names match case- and separator-insensitively). */
-export function normalisePackageName(ecosystem: string, name: string): string {
-  const base = ecosystem.split(':')[0];
-  if (base === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
-  if (base === 'Packagist' || base === 'NuGet') return name.toLowerCase();
-  return name;
-}

@@ -17,7 +17,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { OsvAffected, OsvRecord } from './osv.js';
-import { normalisePackageName } from './osv.js';
+import { normalisePackageName } from '../ecosystem/ecosystems.js';
 
 export const SCHEMA_VERSION = 2;
 

@@ -2,12 +2,9 @@
  * Which OSV ecosystem a package's advisories live in. OS packages match
  * their distribution *and release*, by source package name.
  */
+import { isOsEcosystem, languageOsvEcosystem } from '../../ecosystem/ecosystems.js';
 import type { OSInfo } from '../../model/os.js';
 import type { Package } from '../../model/package.js';
-
-const LANGUAGE: Record<string, string> = {
-  npm: 'npm', pypi: 'PyPI', go: 'Go', maven: 'Maven', rubygems: 'RubyGems', cargo: 'crates.io', composer: 'Packagist', nuget: 'NuGet',
-};
 
 /** OSV ecosystem names to query for OS packages of this OS (`Debian:12`, `Alpine:v3.20`, `Ubuntu:22.04:LTS`…). */
 export function osEcosystems(os: OSInfo | undefined, available: (prefix: string) => string[]): string[] {
@@ -35,11 +32,11 @@ export function osEcosystems(os: OSInfo | undefined, available: (prefix: string)
 }
 
 export function isOsPackage(p: Package): boolean {
-  return p.ecosystem === 'deb' || p.ecosystem === 'apk' || p.ecosystem === 'rpm';
+  return isOsEcosystem(p.ecosystem);
 }
 
 export function languageEcosystem(p: Package): string | undefined {
-  return LANGUAGE[p.ecosystem];
+  return languageOsvEcosystem(p.ecosystem);
 }
 
 /** The name advisories use: the source package for OS packages. */

@@ -9,9 +9,9 @@ import type { OSInfo } from '../../model/os.js';
 import type { Package } from '../../model/package.js';
 import { packageId } from '../../model/package.js';
 import type { Vulnerability, VulnStatus } from '../../model/report.js';
-import { comparatorFor } from '../../version/index.js';
+import { comparatorFor, normalisePackageName, vendorOf } from '../../ecosystem/ecosystems.js';
 import { InvalidVersionError } from '../../version/types.js';
-import { normalisePackageName, type OsvAffected, type OsvRecord } from '../../vulndb/osv.js';
+import type { OsvAffected, OsvRecord } from '../../vulndb/osv.js';
 import type { AffectedRow, VulnDb } from '../../vulndb/store.js';
 import { advisoryName, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
 import { matchAffected } from './ranges.js';
@@ -21,11 +21,6 @@ export interface MatchOptions { matchOsOwned: boolean }
 export interface MatchOutput { vulnerabilities: Vulnerability[]; warnings: string[] }
 
 const CVE = /^CVE-\d{4}-\d{4,}$/;
-
-function vendorOf(ecosystem: string): string {
-  const base = ecosystem.split(':')[0]!;
-  return ({ Debian: 'debian', Ubuntu: 'ubuntu', Alpine: 'alpine', PyPI: 'osv-pypi', Go: 'go-vulndb', RubyGems: 'rubysec', Packagist: 'friendsofphp', 'crates.io': 'rustsec', npm: 'nswg' } as Record<string, string>)[base] ?? base.toLowerCase();
-}
 
 /** Distribution data that says a fix will not come (see ../shared/osv/README.md: urgency and tracker status). */
 function unfixedStatus(a: OsvAffected): VulnStatus {
@@ -96,11 +91,14 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
   // Group packages by the ecosystems to query.
   const groups = new Map<string, Package[]>();
   const osEcos = osEcosystems(os, (prefix) => db.ecosystemsLike(prefix));
+  const unmatchable = new Map<string, number>();
   for (const p of packages) {
     if (p.ownedBy && !opts.matchOsOwned) continue;
     const ecos = isOsPackage(p) ? osEcos : [languageEcosystem(p)].filter((e): e is string => !!e);
+    if (!ecos.length) unmatchable.set(p.ecosystem, (unmatchable.get(p.ecosystem) ?? 0) + 1);
     for (const e of ecos) { const g = groups.get(e) ?? []; g.push(p); groups.set(e, g); }
   }
+  for (const [eco, n] of unmatchable) warnings.push(`${n} ${eco} package(s) not matched: ${os ? `no advisories are known for ${os.family} ${os.name}` : 'the OS release is unknown'}`);
   const hits: RangeHit[] = [];
   const badVersions = new Set<string>();
   for (const [ecosystem, pkgs] of groups) {

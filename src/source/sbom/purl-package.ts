@@ -3,15 +3,9 @@
  * and the OS from the `distro` qualifier when there is one.
  */
 import type { OSInfo } from '../../model/os.js';
-import type { Ecosystem, Package } from '../../model/package.js';
+import { ECOSYSTEMS, ecosystemOfPurlType } from '../../ecosystem/ecosystems.js';
+import type { Package } from '../../model/package.js';
 import { parsePurl, type PurlParts } from '../../model/purl.js';
-
-const ECOSYSTEM: Record<string, { ecosystem: Ecosystem; type: string }> = {
-  deb: { ecosystem: 'deb', type: 'dpkg' }, apk: { ecosystem: 'apk', type: 'apk' }, rpm: { ecosystem: 'rpm', type: 'rpm' },
-  npm: { ecosystem: 'npm', type: 'node-pkg' }, pypi: { ecosystem: 'pypi', type: 'python-pkg' }, golang: { ecosystem: 'go', type: 'gobinary' },
-  maven: { ecosystem: 'maven', type: 'jar' }, gem: { ecosystem: 'rubygems', type: 'gemspec' }, cargo: { ecosystem: 'cargo', type: 'cargo' },
-  composer: { ecosystem: 'composer', type: 'composer' }, nuget: { ecosystem: 'nuget', type: 'nuget' },
-};
 
 export interface SbomExtras { name?: string; srcName?: string; srcVersion?: string; ownedBy?: string; filePath?: string; type?: string; origin?: string; arch?: string; licenses?: string[] }
 
@@ -37,8 +31,8 @@ export function osOfDistro(distro: string | undefined, namespace: string | undef
 export function packageFromPurl(purl: string, extras: SbomExtras, filePath: string): Package | undefined {
   const p = parsePurl(purl);
   if (!p || !p.version) return undefined;
-  const eco = ECOSYSTEM[p.type];
-  if (!eco) return undefined;
+  const ecosystem = ecosystemOfPurlType(p.type);
+  if (!ecosystem) return undefined;
   let version = p.version;
   const epoch = p.qualifiers?.['epoch'];
   if ((p.type === 'deb' || p.type === 'rpm') && epoch && epoch !== '0') version = `${epoch}:${version}`;
@@ -48,7 +42,7 @@ export function packageFromPurl(purl: string, extras: SbomExtras, filePath: stri
   const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
   const name = extras.name && fold(extras.name) === fold(nameOf(p)) ? extras.name : nameOf(p);
   const pkg: Package = {
-    name, version, purl, ecosystem: eco.ecosystem, type: extras.type ?? eco.type,
+    name, version, purl, ecosystem, type: extras.type ?? ECOSYSTEMS[ecosystem].sbomResultType,
     filePath: extras.filePath ?? filePath, origin: extras.origin === 'lockfile' ? 'lockfile' : 'installed',
   };
   const arch = extras.arch ?? p.qualifiers?.['arch'];
