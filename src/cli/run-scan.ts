@@ -33,9 +33,10 @@ import { ensureVulnDb } from './db-ready.js';
 import { secretResults } from '../scanner/secrets.js';
 import { licenceResults } from '../scanner/licenses.js';
 import { checkImageConfig } from '../detect/misconfig/image-config.js';
-import { configSecretValues, redactText } from '../analyzer/secret/config.js';
-import { applySecretConfig, loadSecretConfig } from '../analyzer/secret/config-file.js';
-import { builtinRules } from '../analyzer/secret/rules.js';
+import { findConfigSecrets, redactText } from '../analyzer/secret/config.js';
+import { loadSecretConfig } from '../analyzer/secret/config-file.js';
+import { SecretMatcher } from '../analyzer/secret/matcher.js';
+import { pathSecretValues, redactReport } from '../analyzer/secret/redact-report.js';
 import { collectIfGrown } from '../util/early-release.js';
 import { FileLayerCache } from '../artifact/layer-cache.js';
 
@@ -162,6 +163,8 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     logger,
     onLayerDone: (done, total) => { collectIfGrown(); progress.update(`analysing layers ${done}/${total}`); },
   });
+  const matcher = new SecretMatcher(opts.secretConfig);
+  let redact: string[] = [];
   const { image, artifact } = await collect(logger, opts);
   collectIfGrown();
   try {
@@ -173,21 +176,25 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
       if (cache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
       db.close(); // its memory-mapped pages leave the process with it, before the report is built
     }
-    const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;
-    if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, secretRules)] };
+    // The config's secrets are found whichever scanners run: the config is in every report.
+    const configSecrets = await findConfigSecrets(image.config, matcher);
+    if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, configSecrets)] };
     if (scanners.includes('misconfig')) {
       const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
       report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };
     }
     if (scanners.includes('license')) report = { ...report, results: [...report.results, ...licenceResults(report, new Set((flags.licenseForbidden ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)))] };
+    const inPaths = await pathSecretValues(report, matcher);
+    redact = [...new Set([...configSecrets.values, ...inPaths.values])].sort((a, b) => b.length - a.length);
+    report = redactReport({ ...report, warnings: [...report.warnings, ...configSecrets.warnings, ...inPaths.warnings] }, redact);
     for (const w of report.warnings) logger.warn(w);
     if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
     report = applyTeamDecisions(report, flags, logger);
     report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
     if (flags.securityGates) report = { ...report, gates: evaluateGates(flags.securityGates, report, flags.securityGates.sbomValidation ? sbomValidates(report) : undefined) };
-    // Secrets in the config also sit in history lines and layer `created_by` all over the report.
-    return { report, redact: scanners.includes('secret') ? configSecretValues(image.config) : [], eosl: artifact.os?.eosl === true };
+    return { report, redact, eosl: artifact.os?.eosl === true };
   } finally {
+    matcher.close();
     db?.close();
     progress.done();
     await image.close();
@@ -210,7 +217,8 @@ export async function runScan(collect: Collect, flags: ScanFlags, artifactType: 
     showSuppressed: flags.showSuppressed ?? false,
     template: flags.format === 'template' ? loadTemplate(flags.template) : undefined,
   });
-  // Redaction needs the whole text; it applies only when the image config itself holds secrets.
+  // The model is already masked; the rendered text is masked again in case a format wrote a value in a form
+  // of its own. This needs the whole text, so it applies only when there are values to mask.
   writeReport(redact.length ? redactText(typeof rendered === 'string' ? rendered : [...rendered].join(''), redact) : rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
   if (report.gates?.some((g) => !g.pass)) {
