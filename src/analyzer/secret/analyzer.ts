@@ -48,7 +48,7 @@ export interface SecretStats { files: number; ms: number }
  */
 export function makeSecretAnalyzer(config?: SecretConfig, stats?: SecretStats): Analyzer {
   const matcher = new SecretMatcher(config);
-  const allowPaths = [...ALLOWED_SECRET_PATHS, ...(config?.allowPaths ?? [])];
+  // The config's allow-rule paths are user regexes: checked in the matcher's worker, after the file is read.
   const done = (t0: number): void => { if (stats) { stats.files++; stats.ms += performance.now() - t0; } };
   const output = (hits: SecretHit[]): AnalyzerOutput | undefined => (hits.length ? { extra: { secrets: hits } } : undefined);
   return {
@@ -57,7 +57,7 @@ export function makeSecretAnalyzer(config?: SecretConfig, stats?: SecretStats): 
     maxFileSize: 5 * MiB,
     required(path, info) {
       if (info.size === 0 || info.size > this.maxFileSize) return false;
-      return !allowPaths.some((re) => re.test(path));
+      return !ALLOWED_SECRET_PATHS.some((re) => re.test(path));
     },
     analyze(file, ctx) {
       const t0 = performance.now();
@@ -66,7 +66,7 @@ export function makeSecretAnalyzer(config?: SecretConfig, stats?: SecretStats): 
       if (!matcher.hasUserRules) {
         try { return output(hitsOf(text, matcher.findBuiltin(text))); } finally { done(t0); }
       }
-      return matcher.find(text).then((found) => {
+      return matcher.find(text, file.path).then((found) => {
         done(t0);
         if ('timedOut' in found) { ctx.warn(timedOutWarning(found.timedOut)); return undefined; }
         return output(hitsOf(text, found));

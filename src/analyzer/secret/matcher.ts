@@ -19,9 +19,11 @@ export class SecretMatcher {
   constructor(config?: SecretConfig, budgetMs = USER_RULE_BUDGET_MS) {
     this.builtin = compileRules(config ? builtinRules.filter((r) => !config.disabled.has(r.id)) : builtinRules);
     this.userRules = new Map((config?.extraRules ?? []).map((r) => [r.id, r]));
-    const allow = (config?.allowMatches ?? []).map((a) => ({ source: a.source, flags: a.flags }));
-    this.runner = this.userRules.size || allow.length
-      ? new UserRuleRunner([...this.userRules.values()].map((r) => ({ id: r.id, source: r.regex!.source, flags: r.regex!.flags, keywords: r.keywords })), allow, budgetMs)
+    const pattern = (a: RegExp): { source: string; flags: string } => ({ source: a.source, flags: a.flags });
+    const allow = (config?.allowMatches ?? []).map(pattern);
+    const allowPaths = (config?.allowPaths ?? []).map(pattern);
+    this.runner = this.userRules.size || allow.length || allowPaths.length
+      ? new UserRuleRunner([...this.userRules.values()].map((r) => ({ id: r.id, source: r.regex!.source, flags: r.regex!.flags, keywords: r.keywords })), allow, allowPaths, budgetMs)
       : undefined;
   }
 
@@ -31,11 +33,13 @@ export class SecretMatcher {
   /** Built-in rules only, synchronously (they are linear). */
   findBuiltin(text: string): SecretSpan[] { return findSecrets(text, this.builtin); }
 
-  async find(text: string): Promise<MatchResult> {
+  /** `path`: the file's image path, checked against the allow-rule paths (in the worker: they are user regexes too). */
+  async find(text: string, path?: string): Promise<MatchResult> {
     const spans = findSecrets(text, this.builtin);
-    if (!this.runner || !this.runner.wants(text.toLowerCase(), spans.length)) return spans;
-    const r = await this.runner.scan(text, spans.map((s) => s.secret));
+    if (!this.runner || !this.runner.wants(text.toLowerCase(), spans.length, path)) return spans;
+    const r = await this.runner.scan(text, spans.map((s) => s.secret), path);
     if ('timedOut' in r) return r;
+    if (r.pathAllowed) return [];
     return [
       ...spans.filter((_, i) => !r.allowed[i]),
       ...r.spans.map((s) => ({ rule: this.userRules.get(s.ruleId)!, start: s.start, end: s.end, secret: s.secret })),

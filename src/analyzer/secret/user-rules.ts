@@ -1,5 +1,6 @@
 /**
- * User-supplied regexes (`--secret-config` rules and allow-rules) run in a
+ * User-supplied regexes (`--secret-config` rules and allow-rules, paths and
+ * values) run in a
  * worker thread with a time budget per text. A regex cannot be interrupted
  * in the thread that runs it, and no timer fires meanwhile, so a rule that
  * backtracks for hours would hold the scan past `--timeout`; in a worker,
@@ -18,7 +19,8 @@ export interface UserRuleSpec { id: string; source: string; flags: string; keywo
 export interface UserPattern { source: string; flags: string }
 
 export type UserScan =
-  | { spans: (RawSecret & { ruleId: string })[]; allowed: boolean[] }
+  /** `pathAllowed`: an allow-rule path matched, nothing was scanned. */
+  | { spans: (RawSecret & { ruleId: string })[]; allowed: boolean[]; pathAllowed?: boolean }
   /** The rule (or `allow-rules`) that was running when the budget ran out. */
   | { timedOut: string };
 
@@ -28,8 +30,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 const plus = (flags, more) => [...new Set(flags + more)].join('');
 const rules = workerData.rules.map((r) => ({ id: r.id, keywords: r.keywords, re: new RegExp(r.source, plus(r.flags, 'gd')) }));
 const allow = workerData.allow.map((a) => new RegExp(a.source, a.flags.replace(/[gy]/g, '')));
+const allowPaths = workerData.allowPaths.map((a) => new RegExp(a.source, a.flags.replace(/[gy]/g, '')));
 const isAllowed = (s) => allow.some((a) => a.test(s));
-parentPort.on('message', ({ text, candidates }) => {
+parentPort.on('message', ({ text, candidates, path }) => {
+  if (path !== undefined && allowPaths.length) {
+    parentPort.postMessage({ running: 'allow-rules' });
+    if (allowPaths.some((a) => a.test(path))) { parentPort.postMessage({ spans: [], allowed: [], pathAllowed: true }); return; }
+  }
   const lower = text.toLowerCase();
   const spans = [];
   for (const r of rules) {
@@ -60,27 +67,27 @@ export class UserRuleRunner {
   private worker: Worker | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly rules: UserRuleSpec[], private readonly allow: UserPattern[], private readonly budgetMs = USER_RULE_BUDGET_MS) {}
+  constructor(private readonly rules: UserRuleSpec[], private readonly allow: UserPattern[], private readonly allowPaths: UserPattern[] = [], private readonly budgetMs = USER_RULE_BUDGET_MS) {}
 
-  /** Whether `text` needs the worker at all: a user rule's keyword occurs, or candidates await the allow-rules. */
-  wants(lower: string, candidates: number): boolean {
-    return (candidates > 0 && this.allow.length > 0) || this.rules.some((r) => r.keywords.some((k) => lower.includes(k)));
+  /** Whether `text` needs the worker at all: a user rule's keyword occurs, candidates await the allow-rules, or its path awaits allow-rule paths. */
+  wants(lower: string, candidates: number, path?: string): boolean {
+    return (path !== undefined && this.allowPaths.length > 0) || (candidates > 0 && this.allow.length > 0) || this.rules.some((r) => r.keywords.some((k) => lower.includes(k)));
   }
 
-  /** The user rules' candidates in `text` (allow-rules applied), and which `candidates` the allow-rules clear. */
-  scan(text: string, candidates: string[]): Promise<UserScan> {
-    const run = this.queue.then(() => this.run(text, candidates));
+  /** The user rules' candidates in `text` (allow-rules applied), and which `candidates` the allow-rules clear; nothing when `path` is allow-listed. */
+  scan(text: string, candidates: string[], path?: string): Promise<UserScan> {
+    const run = this.queue.then(() => this.run(text, candidates, path));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   private spawn(): Worker {
-    const w = new Worker(WORKER_CODE, { eval: true, workerData: { rules: this.rules, allow: this.allow, maxSpans: MAX_SPANS_PER_RULE } });
+    const w = new Worker(WORKER_CODE, { eval: true, workerData: { rules: this.rules, allow: this.allow, allowPaths: this.allowPaths, maxSpans: MAX_SPANS_PER_RULE } });
     w.unref(); // an idle worker never keeps the process alive
     return w;
   }
 
-  private run(text: string, candidates: string[]): Promise<UserScan> {
+  private run(text: string, candidates: string[], path: string | undefined): Promise<UserScan> {
     const w = (this.worker ??= this.spawn());
     w.ref();
     return new Promise<UserScan>((resolve, reject) => {
@@ -101,7 +108,7 @@ export class UserRuleRunner {
       }, this.budgetMs);
       w.on('message', onMessage);
       w.on('error', onError);
-      w.postMessage({ text, candidates });
+      w.postMessage({ text, candidates, path });
     });
   }
 

@@ -191,3 +191,15 @@ test('secrets in file names are masked in every string of the report', async () 
   assert.ok(!text.includes(GHP) && !text.includes(AKID), text);
   assert.match(text, /\/srv\/\*{40}\.txt/);
 });
+
+test('allow-rule paths are user regexes too: checked in the worker, under the budget', async () => {
+  const config = withSecretConfig('allow-rules:\n  - path: "^srv/certs/"\n  - path: "^(x+x+)+y"\n', loadSecretConfig);
+  const matcher = new SecretMatcher(config, 500);
+  try {
+    assert.deepEqual(await matcher.find(`t=${GHP}`, 'srv/certs/a.pem'), []);
+    assert.equal(((await matcher.find(`t=${GHP}`, 'srv/app/.env')) as unknown[]).length, 1);
+    assert.deepEqual(await matcher.find(`t=${GHP}`, `${'x'.repeat(40)}`), { timedOut: 'allow-rules' });
+  } finally {
+    matcher.close();
+  }
+});

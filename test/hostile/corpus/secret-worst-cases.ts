@@ -44,7 +44,7 @@ export const SECRET_WORST_CASES: Record<string, Record<string, Maker>> = {
   'stripe-secret-key': { 'prefix repeated': (n) => rep('sk_live_', n), 'prefix then long run': (n) => run('sk_test_', 'a', n) },
   'google-api-key': { 'prefix repeated': (n) => rep('AIza', n), 'prefix then long run': (n) => run('AIza', '-', n) },
   'gcp-service-account': {
-    'keys repeated, value never closed': (n) => '"service_account"' + rep(`"type"${' '.repeat(5)}:${' '.repeat(5)}"service_account`, n),
+    'keys repeated': (n) => '"service_account"' + rep(`"type"${' '.repeat(5)}:${' '.repeat(5)}"service_account`, n),
     'key then whitespace': (n) => run('"service_account" "type"', ' ', n),
   },
   'azure-storage-account-key': { 'prefix repeated': (n) => rep('AccountKey=', n), 'prefix then long run': (n) => run('AccountKey=', 'A', n) },
