@@ -44,7 +44,7 @@ export function redactReport(report: Report, values: string[]): Report {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return maskValues(v, sorted);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null)) {
       const o: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) o[maskValues(k, sorted)] = walk(x);
       return o;
