@@ -33,7 +33,8 @@ export function render(outcome: ScanOutcome, format: FormatName, req: RenderRequ
     template: req.template,
   });
   if (!outcome.redact.length) return rendered;
-  // Redaction needs the whole text; it applies only when the image config itself holds secrets.
+  // The model is already masked; the rendered text is masked again in case a format wrote a value in a form
+  // of its own. This needs the whole text, so it applies only when there are values to mask.
   return redactText(typeof rendered === 'string' ? rendered : [...rendered].join(''), outcome.redact);
 }
 

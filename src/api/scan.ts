@@ -4,9 +4,10 @@
  * filter and gate. The CLI, the server and other programs all call this.
  */
 import { existsSync } from 'node:fs';
-import { applySecretConfig, loadSecretConfig } from '../analyzer/secret/config-file.js';
-import { configSecretValues } from '../analyzer/secret/config.js';
-import { builtinRules } from '../analyzer/secret/rules.js';
+import { loadSecretConfig } from '../analyzer/secret/config-file.js';
+import { findConfigSecrets } from '../analyzer/secret/config.js';
+import { SecretMatcher } from '../analyzer/secret/matcher.js';
+import { pathSecretValues, redactReport } from '../analyzer/secret/redact-report.js';
 import { FileLayerCache } from '../artifact/layer-cache.js';
 import { checkImageConfig } from '../detect/misconfig/image-config.js';
 import { DEFAULT_MEMORY_BUDGET, defaultWalkLimits, fileBytesForBudget, type WalkLimits } from '../layer/limits.js';
@@ -43,7 +44,7 @@ import type { ScanRequest, ScanTarget } from './request.js';
 /** A finished scan: the report model, and what renderers must mask and callers may act on. */
 export interface ScanOutcome {
   report: Report;
-  /** Secret values from the image config, masked in any rendered text. */
+  /** Secret values from the image config and paths: already masked in the report, and masked again in rendered text. */
   redact: string[];
   /** The OS release is past its end of life. */
   eosl: boolean;
@@ -169,6 +170,7 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
         req.onProgress?.({ stage: 'layers', message: `analysing layers ${done}/${total}` });
       },
     });
+    const matcher = new SecretMatcher(opts.secretConfig);
     const { image, artifact } = await target.collect(req)(logger, opts);
     collectIfGrown();
     try {
@@ -180,8 +182,9 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
         if (cache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
         db.close(); // its memory-mapped pages leave the process with it, before the report is built
       }
-      const secretRules = opts.secretConfig ? applySecretConfig(builtinRules, opts.secretConfig) : undefined;
-      if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, secretRules)] };
+      // The config's secrets are found whichever scanners run: the config is in every report.
+      const configSecrets = await findConfigSecrets(image.config, matcher);
+      if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, configSecrets)] };
       if (scanners.includes('misconfig')) {
         const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
         report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };
@@ -190,6 +193,9 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
         const forbidden = new Set((req.licenseForbidden ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean));
         report = { ...report, results: [...report.results, ...licenceResults(report, forbidden)] };
       }
+      const inPaths = await pathSecretValues(report, matcher);
+      const redact = [...new Set([...configSecrets.values, ...inPaths.values])].sort((a, b) => b.length - a.length);
+      report = redactReport({ ...report, warnings: [...report.warnings, ...configSecrets.warnings, ...inPaths.warnings] }, redact);
       for (const w of report.warnings) logger.warn(w);
       const os = artifact.os;
       if (os?.eosl) logger.warn(`${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
@@ -201,9 +207,9 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
       });
       const gates = req.securityGates;
       if (gates) report = { ...report, gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined) };
-      // Secrets in the config also sit in history lines and layer `created_by` all over the report.
-      return { report, redact: scanners.includes('secret') ? configSecretValues(image.config) : [], eosl: os?.eosl === true };
+      return { report, redact, eosl: os?.eosl === true };
     } finally {
+      matcher.close();
       await image.close();
     }
   } finally {

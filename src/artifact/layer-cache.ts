@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/private-dir.js';
 
 export interface LayerCache {
   get<T>(key: string): T | undefined;
@@ -25,7 +26,8 @@ export class FileLayerCache implements LayerCache {
   private readonly dir: string;
   /** Whether this instance stored anything: only then can the cache have outgrown its bound. */
   private wrote = false;
-  constructor(cacheDir: string, private readonly onWarning: (msg: string) => void = () => {}) {
+  private madePrivate = false;
+  constructor(private readonly cacheDir: string, private readonly onWarning: (msg: string) => void = () => {}) {
     this.dir = join(cacheDir, 'layers');
   }
 
@@ -56,9 +58,10 @@ export class FileLayerCache implements LayerCache {
     const file = this.fileFor(key);
     const dir = join(file, '..');
     try {
-      mkdirSync(dir, { recursive: true });
+      if (!this.madePrivate) { ensurePrivateDir(this.dir, this.cacheDir); this.madePrivate = true; }
+      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-      writeFileSync(tmp, JSON.stringify({ key, value }));
+      writeFileSync(tmp, JSON.stringify({ key, value }), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
       renameSync(tmp, file);
       this.wrote = true;
     } catch (e) {

@@ -4,8 +4,7 @@
  * from the layer that holds them), and from the image configuration.
  */
 import type { SecretHit } from '../analyzer/secret/scan-text.js';
-import type { SecretRule } from '../analyzer/secret/rules.js';
-import { scanConfigSecrets } from '../analyzer/secret/config.js';
+import type { ConfigSecrets } from '../analyzer/secret/config.js';
 import type { Artifact } from '../model/artifact.js';
 import type { MergedFact } from '../model/artifact.js';
 import type { LayerRef } from '../model/package.js';
@@ -34,7 +33,8 @@ function layerOfHistory(config: ImageConfig, layers: LayerRef[], historyIndex: n
   return layers[n];
 }
 
-export function secretResults(artifact: Artifact, config: ImageConfig, rules?: SecretRule[]): Result[] {
+/** `configSecrets`: the config's secrets by the scan's rule set (findConfigSecrets). */
+export function secretResults(artifact: Artifact, config: ImageConfig, configSecrets: ConfigSecrets): Result[] {
   const results: Result[] = [];
   const add = (facts: MergedFact[], deleted: boolean): void => {
     for (const fact of facts) {
@@ -49,7 +49,7 @@ export function secretResults(artifact: Artifact, config: ImageConfig, rules?: S
   };
   add(artifact.merged.current, false);
   add(artifact.merged.removed, true);
-  const configHits = scanConfigSecrets(config, undefined, rules);
+  const configHits = configSecrets.hits;
   if (configHits.length) {
     results.push({
       target: 'image config', class: 'secret', type: '',

@@ -3,7 +3,8 @@
  * import is checked (schema version, integrity) on a temporary copy before
  * it is renamed over the current database.
  */
-import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import { ensurePrivateDir } from '../util/private-dir.js';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../util/errors.js';
@@ -25,7 +26,7 @@ export async function exportDb(cacheDir: string, file: string): Promise<void> {
 }
 
 export async function importDb(cacheDir: string, file: string): Promise<DbStatus> {
-  mkdirSync(dbDir(cacheDir), { recursive: true });
+  ensurePrivateDir(dbDir(cacheDir));
   const tmp = join(dbDir(cacheDir), `customs.db.tmp-${process.pid}`);
   try {
     copyFileSync(file, tmp);

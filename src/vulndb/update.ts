@@ -3,7 +3,8 @@
  * the current one, then renames it over the old one. A killed update leaves
  * the old database untouched; leftovers are removed by the next update.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { ensurePrivateDir } from '../util/private-dir.js';
 import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { UserError } from '../util/errors.js';
@@ -46,7 +47,7 @@ function removeStale(dir: string): void {
 
 export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
   const dir = dbDir(opts.cacheDir);
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   removeStale(dir);
   const tmp = join(dir, `${DB_FILE}.tmp-${process.pid}`);
   const downloads = join(dir, `download-${process.pid}`);

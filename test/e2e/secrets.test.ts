@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { ensureImages, imageForms } from '../support/images.js';
+import { ensureDb } from '../support/db.js';
 
 const images = ensureImages(['polyglot', 'node-app', 'debian-bookworm']);
 
@@ -98,6 +99,37 @@ describe('secret configuration', { concurrency: 1 }, () => {
       const e = await run(['--secret-config', bad]);
       assert.equal(e.code, 1);
       assert.match(e.stderr, /bad\.yaml: \/rules\/0\/regex: invalid regex/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('secrets with the secret scanner off (issue 16 item 4)', { concurrency: 1 }, () => {
+  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  test('polyglot, --scanners vuln -f json: no planted value in the output, the --debug log or the cache', async () => {
+    const { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const db = ensureDb();
+    if ('skip' in db) return;
+    const dir = mkdtempSync(join(tmpdir(), 'customs-vuln-mask-'));
+    try {
+      const cache = join(dir, 'cache');
+      mkdirSync(cache);
+      symlinkSync(join(db.cacheDir, 'db'), join(cache, 'db'));
+      const r = await runCli(['image', '--input', imageForms(images.cache, 'polyglot').dockerArchive, '--scanners', 'vuln', '-f', 'json', '--cache-dir', cache, '--skip-db-update', '--debug']);
+      assert.equal(r.code, 0, r.stderr);
+      const values = planted('polyglot').map((p) => (p.path === 'config:Env' ? p.value.slice(p.value.indexOf('=') + 1) : p.value)).filter((v) => !v.startsWith('-----BEGIN'));
+      assert.ok(values.length >= 4, 'polyglot plants secrets to look for');
+      const env = (JSON.parse(r.stdout) as { Metadata: { ImageConfig: { config: { Env: string[] } } } }).Metadata.ImageConfig.config.Env;
+      assert.ok(env.some((e) => /^DB_PASSWORD=\*+$/.test(e)), `the config copy keeps the variable, masked: ${env.join(' ')}`);
+      for (const v of values) {
+        assert.ok(!r.stdout.includes(v), `${v.slice(0, 8)}… appears in clear in the report`);
+        assert.ok(!r.stderr.includes(v), `${v.slice(0, 8)}… appears in clear in the --debug log`);
+      }
+      const files = readdirSync(join(cache, 'layers'), { recursive: true }).map((f) => join(cache, 'layers', String(f))).filter((f) => statSync(f).isFile());
+      assert.ok(files.length > 0, 'the scan wrote its cache');
+      for (const f of files) for (const v of values) assert.ok(!readFileSync(f, 'latin1').includes(v), `${v.slice(0, 8)}… in cache file ${f}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,10 +4,11 @@
  * credentials, masked. Binary files are skipped by a NUL-byte check.
  */
 import type { Analyzer } from '../types.js';
+import type { AnalyzerOutput } from '../../model/facts.js';
 import { MiB } from '../types.js';
-import { builtinRules, type SecretRule } from './rules.js';
-import { applySecretConfig, type SecretConfig } from './config-file.js';
-import { compileRules, scanText, type SecretHit } from './scan-text.js';
+import type { SecretConfig } from './config-file.js';
+import { SecretMatcher, timedOutWarning } from './matcher.js';
+import { hitsOf, type SecretHit } from './scan-text.js';
 
 /**
  * Paths where credentials are almost always examples or vendored code: the
@@ -43,32 +44,34 @@ export interface SecretStats { files: number; ms: number }
  * The secret analyzer for a rule set (built-in rules, or as changed by a
  * `--secret-config` file). Its name carries the config's hash, so layer
  * results cached under one configuration are never reused under another.
+ * User regexes run in a worker with a time budget; a file whose budget runs
+ * out is skipped with a warning naming the rule.
  */
 export function makeSecretAnalyzer(config?: SecretConfig, stats?: SecretStats): Analyzer {
-  // Allow-rule regexes see the clear value, like each rule's own `allow`.
-  const allowAlso = (r: SecretRule): SecretRule => (config?.allowMatches.length
-    ? { ...r, allow: new RegExp([r.allow?.source, ...config.allowMatches.map((a) => a.source)].filter(Boolean).map((x) => `(?:${x})`).join('|')) }
-    : r);
-  const rules = (config ? applySecretConfig(builtinRules, config) : builtinRules).map(allowAlso);
-  const compiled = compileRules(rules);
-  const allowPaths = [...ALLOWED_SECRET_PATHS, ...(config?.allowPaths ?? [])];
+  const matcher = new SecretMatcher(config);
+  // The config's allow-rule paths are user regexes: checked in the matcher's worker, after the file is read.
+  const done = (t0: number): void => { if (stats) { stats.files++; stats.ms += performance.now() - t0; } };
+  const output = (hits: SecretHit[]): AnalyzerOutput | undefined => (hits.length ? { extra: { secrets: hits } } : undefined);
   return {
     name: config ? `secret:${config.hash}` : 'secret',
-    version: 1,
+    version: 2,
     maxFileSize: 5 * MiB,
     required(path, info) {
       if (info.size === 0 || info.size > this.maxFileSize) return false;
-      return !allowPaths.some((re) => re.test(path));
+      return !ALLOWED_SECRET_PATHS.some((re) => re.test(path));
     },
-    analyze(file) {
+    analyze(file, ctx) {
       const t0 = performance.now();
-      try {
-        if (isBinary(file.content)) return undefined;
-        const hits: SecretHit[] = scanText(file.content.toString('utf8'), compiled);
-        return hits.length ? { extra: { secrets: hits } } : undefined;
-      } finally {
-        if (stats) { stats.files++; stats.ms += performance.now() - t0; }
+      if (isBinary(file.content)) { done(t0); return undefined; }
+      const text = file.content.toString('utf8');
+      if (!matcher.hasUserRules) {
+        try { return output(hitsOf(text, matcher.findBuiltin(text))); } finally { done(t0); }
       }
+      return matcher.find(text, file.path).then((found) => {
+        done(t0);
+        if ('timedOut' in found) { ctx.warn(timedOutWarning(found.timedOut)); return undefined; }
+        return output(hitsOf(text, found));
+      });
     },
   };
 }

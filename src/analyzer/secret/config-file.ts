@@ -3,8 +3,9 @@
  * `rules` to add (`id`, `category`, `title`, `severity`, `regex` with a
  * `secret` group or the whole match, `keywords`), `disable-rules` (ids),
  * `allow-rules` (`path` and/or `regex` patterns whose hits are not secrets).
- * User regexes run per file like the built-in ones; a bad one is an error
- * naming the rule.
+ * User regexes (rules, allow-rule paths and values) run in a worker with a
+ * time budget per file (user-rules.ts); an invalid one is an error naming
+ * the rule.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -3,8 +3,10 @@
  * and the history's `created_by` lines, where build arguments leak.
  */
 import type { ImageConfig } from '../../model/image-config.js';
-import { builtinRules, type SecretRule } from './rules.js';
-import { compileRules, scanText, type CompiledRules, type SecretHit } from './scan-text.js';
+import type { SecretMatcher } from './matcher.js';
+import { timedOutWarning } from './matcher.js';
+import { builtinRules } from './rules.js';
+import { compileRules, findSecrets, hitsOf, type SecretHit, type SecretSpan } from './scan-text.js';
 
 const compiled = compileRules(builtinRules);
 
@@ -15,11 +17,6 @@ export interface ConfigSecretHit extends SecretHit {
   historyIndex?: number;
 }
 
-function scanLines(where: string, lines: string[], historyIndex?: number, onSecret?: (clear: string) => void, rules: CompiledRules = compiled): ConfigSecretHit[] {
-  if (!lines.length) return [];
-  return scanText(lines.join('\n'), rules, onSecret).map((h) => ({ ...h, where, ...(historyIndex !== undefined ? { historyIndex } : {}) }));
-}
-
 /** `KEY=value` env entries whose key names a secret, even when the value looks plain. */
 function envAssignments(env: string[]): string[] {
   return env.map((e) => {
@@ -28,26 +25,47 @@ function envAssignments(env: string[]): string[] {
   });
 }
 
-/** `rules`: the scan's rule set when a --secret-config changed it; the built-in rules otherwise. */
-export function scanConfigSecrets(config: ImageConfig, onSecret?: (clear: string) => void, rules?: SecretRule[]): ConfigSecretHit[] {
-  const set = rules ? compileRules(rules) : compiled;
+/** The texts of the config that secrets hide in, each scanned as one text. */
+function configTexts(config: ImageConfig): { where: string; text: string; historyIndex?: number }[] {
   const c = config.config ?? {};
-  const hits: ConfigSecretHit[] = [];
-  hits.push(...scanLines('config:Env', envAssignments(c.Env ?? []), undefined, onSecret, set));
-  hits.push(...scanLines('config:Cmd', [(c.Cmd ?? []).join(' ')].filter(Boolean), undefined, onSecret, set));
-  hits.push(...scanLines('config:Entrypoint', [(c.Entrypoint ?? []).join(' ')].filter(Boolean), undefined, onSecret, set));
-  hits.push(...scanLines('config:Labels', Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}="${v}"`), undefined, onSecret, set));
-  (config.history ?? []).forEach((h, i) => {
-    if (h.created_by) hits.push(...scanLines(`config:history[${i}]`, [h.created_by], i, onSecret, set));
-  });
-  return hits;
+  const texts = [
+    { where: 'config:Env', text: envAssignments(c.Env ?? []).join('\n') },
+    { where: 'config:Cmd', text: (c.Cmd ?? []).join(' ') },
+    { where: 'config:Entrypoint', text: (c.Entrypoint ?? []).join(' ') },
+    { where: 'config:Labels', text: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n') },
+    ...(config.history ?? []).map((h, i) => ({ where: `config:history[${i}]`, text: h.created_by ?? '', historyIndex: i })),
+  ];
+  return texts.filter((t) => t.text);
 }
 
-/** The clear values of the secrets in the config, for redaction; never put into a report. */
-export function configSecretValues(config: ImageConfig): string[] {
+function hitsAt(t: { where: string; text: string; historyIndex?: number }, spans: SecretSpan[]): ConfigSecretHit[] {
+  return hitsOf(t.text, spans).map((h) => ({ ...h, where: t.where, ...(t.historyIndex !== undefined ? { historyIndex: t.historyIndex } : {}) }));
+}
+
+/** Secrets in the config by the built-in rules (the image-config check: no user regex on this path). */
+export function scanConfigSecrets(config: ImageConfig): ConfigSecretHit[] {
+  return configTexts(config).flatMap((t) => hitsAt(t, findSecrets(t.text, compiled)));
+}
+
+export interface ConfigSecrets {
+  hits: ConfigSecretHit[];
+  /** Clear values, longest first, for redaction; never put into a report. */
+  values: string[];
+  warnings: string[];
+}
+
+/** Secrets in the config by the scan's rule set (user rules in their worker). */
+export async function findConfigSecrets(config: ImageConfig, matcher: SecretMatcher): Promise<ConfigSecrets> {
+  const out: ConfigSecrets = { hits: [], values: [], warnings: [] };
   const clear = new Set<string>();
-  scanConfigSecrets(config, (s) => clear.add(s));
-  return [...clear].sort((a, b) => b.length - a.length);
+  for (const t of configTexts(config)) {
+    const found = await matcher.find(t.text);
+    if ('timedOut' in found) { out.warnings.push(`image config ${t.where.slice('config:'.length)}: ${timedOutWarning(found.timedOut)}`); continue; }
+    for (const s of found) clear.add(s.secret);
+    out.hits.push(...hitsAt(t, found));
+  }
+  out.values = [...clear].sort((a, b) => b.length - a.length);
+  return out;
 }
 
 /**

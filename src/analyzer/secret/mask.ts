@@ -1,8 +1,3 @@
-/** Secrets never leave customs in clear: every output shows them masked. */
-export function maskSecret(line: string, start: number, end: number): string {
-  return line.slice(0, start) + '*'.repeat(Math.max(0, end - start)) + line.slice(end);
-}
-
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
   if (!s.length) return 0;

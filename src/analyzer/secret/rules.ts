@@ -2,10 +2,15 @@
  * Built-in secret rules: the credentials teams really leak. Each rule has
  * keywords (a cheap case-insensitive prefilter run on the raw bytes before
  * any regex) and a regex whose `secret` group is the part to mask.
- * Regexes are linear (no nested quantifiers) so a hostile file cannot make
- * them backtrack for long.
+ * Every rule runs in time linear in the text (test/hostile/secret-rules-
+ * linear.test.ts feeds each its worst case): regexes have no two quantifiers
+ * that can take the same characters unboundedly, and a shape a regex cannot
+ * say without them (a PEM block: BEGIN, body, END) is found with indexOf.
  */
 import type { Severity } from '../../model/report.js';
+import { findPrivateKeys } from './pem.js';
+import type { RawSecret } from './raw-secret.js';
+
 
 export interface SecretRule {
   id: string;
@@ -14,8 +19,10 @@ export interface SecretRule {
   severity: Severity;
   /** Lower-case; a file is searched only when it contains one. */
   keywords: string[];
-  /** Must contain a named group `secret`. Global flag is added by the scanner. */
-  regex: RegExp;
+  /** Must contain a named group `secret`. Global flag is added by the scanner. Exactly one of `regex` and `find`. */
+  regex?: RegExp;
+  /** For shapes no linear regex can say: every candidate in the text, in order. */
+  find?: (text: string) => Iterable<RawSecret>;
   /** Minimum Shannon entropy (bits/char) of the secret, to skip placeholders. */
   minEntropy?: number;
   /** Values that are examples or placeholders, never real. */
@@ -109,7 +116,8 @@ export const builtinRules: SecretRule[] = [
   {
     id: 'private-key', category: 'AsymmetricPrivateKey', title: 'Asymmetric Private Key', severity: 'HIGH',
     keywords: ['private key'],
-    regex: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----\s*?(?<secret>[A-Za-z0-9+/=\s:,-]{64,}?)\s*-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/,
+    // Was one regex whose body and whitespace quantifiers overlapped: 10,000 spaces after a BEGIN line took minutes.
+    find: findPrivateKeys,
   },
   {
     id: 'jwt-token', category: 'JWT', title: 'JSON Web Token', severity: 'MEDIUM',
@@ -125,7 +133,10 @@ export const builtinRules: SecretRule[] = [
     id: 'generic-password', category: 'Credentials', title: 'Password assignment', severity: 'HIGH',
     keywords: ['password', 'passwd'],
     // The value is a literal, not code: no sigils, calls or brackets (`$pwd=cwd()`, `my @passwd = getpw…`).
-    regex: new RegExp(`(?<![A-Za-z0-9$@%])[A-Za-z0-9_.-]{0,40}(?:password|passwd)${q}\\s{0,5}[:=]\\s{0,5}${q}(?<secret>[^\\s"'\`,;$@%&(){}\\[\\]<>]{8,128})(?![(\\w])`, 'i'),
+    // The key's prefix (`db_`, `app.`) is checked by a lookbehind after the keyword, so only a keyword
+    // starts the work: a leading `[A-Za-z0-9_.-]{0,40}` (or a leading lookbehind) cost 40 steps at every
+    // character of a long run.
+    regex: new RegExp(`(?:password|passwd)(?<=(?:^|[^A-Za-z0-9$@%])[A-Za-z0-9_.-]{0,40}(?:password|passwd))${q}\\s{0,5}[:=]\\s{0,5}${q}(?<secret>[^\\s"'\`,;$@%&(){}\\[\\]<>]{8,128})(?![(\\w])`, 'i'),
     minEntropy: 3,
     allow: /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\(?[a-z_]+\)?s?|\{\{.*\}\}|<[^>]*>|\*+|x+|(?:your|my|the)?_?password_?(?:here)?|changeme|null|none|true|false|undefined|required|os\.environ.*|process\.env.*|getenv.*)$/i,
   },

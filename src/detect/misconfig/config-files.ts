@@ -2,6 +2,7 @@
  * `customs config PATH`: finds Dockerfiles, Kubernetes manifests and Compose files in a
  * directory (or takes one file) and checks them. Bounded: files, depth and
  * size; unparsable YAML is a warning for that file, never the end of the scan.
+ * Secret values in a file are masked in its findings' snippets and messages.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -10,6 +11,7 @@ import { checkCompose, isCompose } from './compose.js';
 import { checkDockerfile } from './dockerfile.js';
 import { checkKubernetes } from './kubernetes.js';
 import { parseYamlDocs } from './yaml-doc.js';
+import { dockerfileSecretValues, maskFindings, yamlSecretValues } from './mask-secrets.js';
 
 const MAX_FILES = 20_000;
 const MAX_DEPTH = 24;
@@ -42,9 +44,11 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
     if (statSync(file).size > MAX_BYTES) { warnings.push(`${target}: larger than ${MAX_BYTES} bytes; skipped`); continue; }
     const text = readFileSync(file, 'utf8');
     if (isDockerfile(file.split('/').pop()!)) {
-      results.push({ target, class: 'config', type: 'dockerfile', misconfigurations: checkDockerfile(text, { hasDockerignore: existsSync(join(dirname(file), '.dockerignore')) }) });
+      const found = checkDockerfile(text, { hasDockerignore: existsSync(join(dirname(file), '.dockerignore')) });
+      results.push({ target, class: 'config', type: 'dockerfile', misconfigurations: maskFindings(found, text, dockerfileSecretValues(text)) });
       continue;
     }
+    const fileResults = results.length;
     const { docs, errors } = parseYamlDocs(text);
     for (const e of errors) warnings.push(`${target}: not valid YAML (${e}); the rest of the file is checked`);
     for (const d of docs) {
@@ -55,6 +59,9 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
         if (prev) prev.misconfigurations!.push(...k8s); else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
       }
     }
+    // Snippets show whole containers and services, env values among them.
+    const values = yamlSecretValues(docs.map((d) => d.value));
+    for (const r of results.slice(fileResults)) r.misconfigurations = maskFindings(r.misconfigurations ?? [], text, values);
   }
   return { results, warnings };
 }

@@ -8,6 +8,7 @@ import type { Misconfiguration } from '../../model/report.js';
 import { failure, type CheckRule } from './finding.js';
 import { builtinRules } from '../../analyzer/secret/rules.js';
 import { compileRules, scanText } from '../../analyzer/secret/scan-text.js';
+import { SECRET_NAME } from './mask-secrets.js';
 
 interface Rule extends CheckRule { cis?: string }
 const R: Record<string, Rule> = {
@@ -23,7 +24,6 @@ const R: Record<string, Rule> = {
   copyAll: { id: 'CUS-DF-010', title: 'COPY . without .dockerignore', severity: 'LOW', resolution: 'Add a .dockerignore, or COPY only what the image needs.' },
 };
 const compiled = compileRules(builtinRules);
-const SECRET_NAME = /(?:passw(?:or)?d|secret|token|api[_-]?key|private[_-]?key|credential)/i;
 
 export function checkDockerfile(text: string, opts: { hasDockerignore: boolean }): Misconfiguration[] {
   const df = DockerfileParser.parse(text);

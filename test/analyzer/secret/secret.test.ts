@@ -5,6 +5,14 @@ import { secretAnalyzer } from '../../../src/analyzer/secret/analyzer.js';
 import { scanConfigSecrets } from '../../../src/analyzer/secret/config.js';
 import { builtinRules } from '../../../src/analyzer/secret/rules.js';
 import { compileRules, scanText } from '../../../src/analyzer/secret/scan-text.js';
+import { makeSecretAnalyzer } from '../../../src/analyzer/secret/analyzer.js';
+import { loadSecretConfig } from '../../../src/analyzer/secret/config-file.js';
+import { SecretMatcher } from '../../../src/analyzer/secret/matcher.js';
+import { pathSecretValues, redactReport } from '../../../src/analyzer/secret/redact-report.js';
+import type { Report } from '../../../src/model/report.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Token-shaped values are derived at run time, so no secret-looking literal sits in the repository.
 const b32 = (label: string, n: number) => {
@@ -102,4 +110,96 @@ test('regex work stays bounded on hostile input', () => {
   const t0 = process.hrtime.bigint();
   scanText(evil, compiled);
   assert.ok(Number(process.hrtime.bigint() - t0) / 1e9 < 5, 'scan took too long');
+});
+
+test('two secrets on one line: every finding masks both, and each is its own finding', () => {
+  const hits = scanText(`export AWS_ACCESS_KEY_ID=${AKID} GITHUB_TOKEN=${GHP} DB_PASSWORD=Tr0ub4dor-and-3x`, compiled);
+  assert.deepEqual(hits.map((h) => h.ruleId).sort(), ['aws-access-key-id', 'generic-password', 'github-pat']);
+  for (const h of hits) for (const v of [AKID, GHP, 'Tr0ub4dor-and-3x']) assert.ok(!h.match.includes(v), `${h.ruleId} shows ${v.slice(0, 6)}…: ${h.match}`);
+});
+
+test('a generic password overlapping a specific rule\'s secret is one finding, masked', () => {
+  const hits = scanText('DB_PASSWORD=postgres://app:Zq8-wP3r-Kx1-long@db/app', compiled);
+  assert.deepEqual(hits.map((h) => h.ruleId), ['connection-string-password']);
+  assert.ok(!hits[0]!.match.includes('Zq8-wP3r-Kx1-long'));
+});
+
+test('a long line is shown as a window around its secret, masked', () => {
+  const hits = scanText(`${'x '.repeat(5000)}token=${GHP} ${'y '.repeat(5000)}`, compiled);
+  assert.equal(hits.length, 1);
+  assert.ok(hits[0]!.match.length <= 202 && hits[0]!.match.startsWith('…') && hits[0]!.match.endsWith('…'));
+  assert.match(hits[0]!.match, /token=\*{40}/);
+});
+
+function withSecretConfig<T>(yaml: string, f: (file: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'customs-secret-config-'));
+  try {
+    writeFileSync(join(dir, 'secret.yaml'), yaml);
+    return f(join(dir, 'secret.yaml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a user rule that backtracks is stopped by its budget, naming the rule; the others still run', async () => {
+  const config = withSecretConfig('rules:\n  - id: evil\n    regex: "(a+)+$"\n  - id: fine\n    regex: "corp_[0-9]{8}"\n', loadSecretConfig);
+  const matcher = new SecretMatcher(config, 500);
+  try {
+    const t0 = performance.now();
+    const stuck = await matcher.find(`${'a'.repeat(40)}!`);
+    assert.deepEqual(stuck, { timedOut: 'evil' });
+    assert.ok(performance.now() - t0 < 5000);
+    const ok = await matcher.find(`id corp_12345678 and ${GHP}`);
+    assert.ok(Array.isArray(ok));
+    assert.deepEqual(ok.map((s) => s.rule.id).sort(), ['fine', 'github-pat']);
+  } finally {
+    matcher.close();
+  }
+});
+
+test('the analyzer skips a file whose user rule runs out of time, with a warning naming the rule', async () => {
+  const config = withSecretConfig('rules:\n  - id: evil-rule\n    regex: "(x+x+)+y"\n', loadSecretConfig);
+  const analyzer = makeSecretAnalyzer(config);
+  const warnings: string[] = [];
+  const out = await analyzer.analyze({ path: 'srv/x.txt', size: 40, mode: 0o644, content: Buffer.from(`${'x'.repeat(60)}\n${GHP}`) }, { warn: (m) => warnings.push(m) });
+  assert.equal(out, undefined);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /secret rule "evil-rule".*did not finish/);
+});
+
+test('user allow-rules apply to built-in hits, in the worker', async () => {
+  const config = withSecretConfig(`allow-rules:\n  - regex: "^ghp_${GHP.slice(4, 10)}"\n`, loadSecretConfig);
+  const matcher = new SecretMatcher(config);
+  try {
+    assert.deepEqual(await matcher.find(`t=${GHP}`), []);
+    assert.equal(((await matcher.find(`t=${AKID}`)) as unknown[]).length, 1);
+  } finally {
+    matcher.close();
+  }
+});
+
+test('secrets in file names are masked in every string of the report', async () => {
+  const report = {
+    schemaVersion: 2, createdAt: '', artifactName: 'x', artifactType: 'container_image', metadata: { diffIds: [], repoTags: [], repoDigests: [] },
+    results: [{ target: `/srv/${GHP}.txt`, class: 'secret', type: '' }, { target: 'app/package-lock.json', class: 'lang-pkgs', type: 'npm', packages: [{ filePath: `app/${AKID}/package.json` }] }],
+    warnings: [`srv/${GHP}.txt: unreadable`],
+  } as unknown as Report;
+  const matcher = new SecretMatcher();
+  const { values } = await pathSecretValues(report, matcher);
+  assert.deepEqual(values.sort(), [AKID, GHP].sort());
+  const text = JSON.stringify(redactReport(report, values));
+  assert.ok(!text.includes(GHP) && !text.includes(AKID), text);
+  assert.match(text, /\/srv\/\*{40}\.txt/);
+});
+
+test('allow-rule paths are user regexes too: checked in the worker, under the budget', async () => {
+  const config = withSecretConfig('allow-rules:\n  - path: "^srv/certs/"\n  - path: "^(x+x+)+y"\n', loadSecretConfig);
+  const matcher = new SecretMatcher(config, 500);
+  try {
+    assert.deepEqual(await matcher.find(`t=${GHP}`, 'srv/certs/a.pem'), []);
+    assert.equal(((await matcher.find(`t=${GHP}`, 'srv/app/.env')) as unknown[]).length, 1);
+    assert.deepEqual(await matcher.find(`t=${GHP}`, `${'x'.repeat(40)}`), { timedOut: 'allow-rules' });
+  } finally {
+    matcher.close();
+  }
 });

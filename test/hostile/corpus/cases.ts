@@ -12,6 +12,7 @@ import { alpineRoot, ALPINE_PACKAGES, DEBIAN_OS_RELEASE, dpkgParagraph } from '.
 import { gzipLayer, plainLayer, writeDockerArchive, writeOciLayout, type ImageSpec, type LayerBlob } from './image-writer.js';
 import { rawTar, tarEntry, type RawTarEntry } from './tar-writer.js';
 import { makeZip } from './zip-writer.js';
+import { SECRET_WORST_CASES } from './secret-worst-cases.js';
 
 /** The parts of customs' JSON report a case looks at. */
 export interface JsonReport {
@@ -333,6 +334,19 @@ export const cases: Case[] = [
     name: 'osv-100k-ranges', what: 'one OSV record with 100,000 range events',
     input: { kind: 'osv', zips: () => ({ Alpine: makeZip([{ name: 'HUGE-1.json', deflate: true, data: osvRecord('HUGE-1', 'musl', Array.from({ length: 100_000 }, (_, i) => (i % 2 ? { fixed: `1.${i}` } : { introduced: `1.${i}` }))) }, { name: 'GOOD-1.json', data: osvRecord('GOOD-1', 'musl', [{ introduced: '0' }, { fixed: '1.2.5-r1' }]) }]) }) },
     expect: { exit: 0, stderr: [/HUGE-1\.json: .*more than \d+ range events; skipped/], status: (st) => equal(st.ecosystems['Alpine']?.records, 1, 'Alpine records') },
+  },
+  {
+    // Issue 22: one 20 KB file held `--scanners secret --timeout 10s` past 120 s (the private-key regex backtracked).
+    name: 'secret-rule-worst-cases', what: 'the private-key attacks at 1 MiB each and every other built-in secret rule\'s worst case, under --timeout 10s',
+    input: {
+      kind: 'image', forms: ['oci'], spec: async () => ({
+        layers: [layerOf(Object.entries(SECRET_WORST_CASES).flatMap(([rule, cases]) => Object.entries(cases)
+          .filter((_, i) => rule === 'private-key' || i === 0)
+          .map(([name, make], i) => ({ name: `srv/${rule}/${i}-${name.replace(/[^a-z0-9]+/gi, '-')}.txt`, body: make(rule === 'private-key' ? MiB : MiB / 4) }))))],
+      }),
+    },
+    args: ['--timeout', '10s'],
+    expect: { exit: 0, report: (r) => equal(Array.isArray(r.Results), true, 'a report') },
   },
   {
     name: 'osv-invalid-versions', what: 'OSV records whose versions are not versions',
