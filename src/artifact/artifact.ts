@@ -7,6 +7,7 @@ import type { Image } from '../source/image.js';
 import { introducingLayer, type MergedFact, type MergedLayers } from './merge.js';
 import type { OSInfo } from './os.js';
 import type { LayerRef, Package } from './package.js';
+import { resolveInImage } from './symlinks.js';
 
 export interface Artifact {
   os?: OSInfo;
@@ -45,7 +46,7 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   }
 
   const owner = ownersOfFiles(merged.current, languagePackagePaths(merged.current));
-  const licencesOf = dpkgLicences(merged.current);
+  const licencesOf = dpkgLicences(merged);
 
   let packages: Package[] = [];
   for (const fact of merged.current) {
@@ -117,11 +118,24 @@ function ownersOfFiles(facts: MergedFact[], paths: Set<string>): Map<string, str
   return owner;
 }
 
-function dpkgLicences(facts: MergedFact[]): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const f of facts) {
+/**
+ * Debian package name → licences of its copyright file. A package whose doc
+ * directory (or copyright file) is a symlink in the image reads the file it
+ * leads to: `usr/share/doc/libgcc-s1 -> gcc-12-base` gets gcc-12-base's.
+ */
+function dpkgLicences(merged: MergedLayers): { get(pkg: string): string[] | undefined } {
+  const byPath = new Map<string, string[]>();
+  for (const f of merged.current) {
     const lic = f.history.at(-1)?.output?.extra?.['dpkgLicenses'] as Record<string, string[]> | undefined;
-    if (lic) for (const [pkg, names] of Object.entries(lic)) m.set(pkg, names);
+    if (lic) for (const names of Object.values(lic)) byPath.set(f.path, names);
   }
-  return m;
+  return {
+    get(pkg) {
+      const path = `usr/share/doc/${pkg}/copyright`;
+      const direct = byPath.get(path);
+      if (direct || !merged.symlinks.size) return direct;
+      const resolved = resolveInImage(path, merged.symlinks);
+      return resolved === undefined ? undefined : byPath.get(resolved);
+    },
+  };
 }

@@ -4,6 +4,7 @@
  */
 import type { Artifact } from '../artifact/artifact.js';
 import type { Package } from '../artifact/package.js';
+import { markUnknownLicences } from '../license/unknown.js';
 import type { Image } from '../source/image.js';
 import type { Report, Result } from './model.js';
 
@@ -23,6 +24,7 @@ export interface BuildReportOptions {
 
 export function buildReport(image: Image, artifact: Artifact, opts: BuildReportOptions): Report {
   const results: Result[] = [];
+  markUnknownLicences(artifact.packages);
   const osPkgs = artifact.packages.filter((p) => ['deb', 'apk', 'rpm'].includes(p.ecosystem));
   if (artifact.os || osPkgs.length) {
     const os = artifact.os;

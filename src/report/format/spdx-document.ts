@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isSpdxExpression, normaliseLicence } from '../../license/spdx.js';
+import { isUnknownLicence } from '../../license/unknown.js';
 import type { Report } from '../model.js';
 import { inventoryOf, licenceExpression, shortHash } from './inventory.js';
 import type { FormatOptions } from './options.js';
@@ -45,6 +46,7 @@ function spdxId(kind: string, ...parts: string[]): string {
 export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocument {
   const extracted = new Map<string, string>();
   const licence = (raw: string[] | undefined): string => {
+    if (isUnknownLicence(raw)) return 'NOASSERTION'; // SPDX's word for "the metadata states none"
     const expr = licenceExpression(raw);
     if (!expr) return 'NOASSERTION';
     const spdx = normaliseLicence(expr);
