@@ -65,6 +65,9 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
         } else {
           const own = owner.get(pkg.filePath.split('!')[0]!);
           if (own) pkg.ownedBy = own;
+          // A file an OS package installed is under that package's copyright file when its own metadata names no licence
+          // (Debian's jars: the pom inherits <licenses> from a parent pom that is not in the archive).
+          if (own && !pkg.licenses?.length) { const lic = licencesOf.get(own); if (lic) pkg.licenses = lic; }
         }
         packages.push(pkg);
       }

@@ -54,7 +54,7 @@ function familyId(family: Family, version: string): string | undefined {
 }
 
 /** A phrase (tokens) and what it names: a family whose version follows, a fixed id, or a rule needing context. */
-type Rule = { phrase: string[]; family: FamilyName } | { phrase: string[]; ids: string[] } | { phrase: string[]; special: 'bsd-text' | 'isc-text' };
+type Rule = { phrase: string[]; family: FamilyName } | { phrase: string[]; ids: string[] } | { phrase: string[]; special: 'bsd-text' | 'isc-text' | 'hpnd-text' };
 
 const w = (s: string): string[] => s.split(' ');
 const RULES: Rule[] = [
@@ -67,6 +67,7 @@ const RULES: Rule[] = [
   ...['mozilla public license', 'mpl'].map((p) => ({ phrase: w(p), family: 'mpl' as const })),
   ...['eclipse public license', 'epl'].map((p) => ({ phrase: w(p), family: 'epl' as const })),
   { phrase: w('artistic license'), family: 'artistic' },
+  { phrase: w('artistic license 1.0 perl'), ids: ['Artistic-1.0-Perl'] },
   { phrase: w('same terms as perl itself'), ids: ['Artistic-1.0-Perl', 'GPL-1.0-or-later'] },
   ...['mit license', 'expat license', 'mit x11'].map((p) => ({ phrase: w(p), ids: ['MIT'] })),
   { phrase: w('permission is hereby granted free of charge to any person obtaining a copy'), ids: ['MIT'] },
@@ -74,10 +75,14 @@ const RULES: Rule[] = [
   ...['bsd 2 clause', '2 clause bsd', 'two clause bsd', 'simplified bsd license', 'freebsd license'].map((p) => ({ phrase: w(p), ids: ['BSD-2-Clause'] })),
   ...['bsd 4 clause', '4 clause bsd', 'four clause bsd', 'original bsd license'].map((p) => ({ phrase: w(p), ids: ['BSD-4-Clause'] })),
   ...['bsd 0 clause', '0 clause bsd', 'zero clause bsd'].map((p) => ({ phrase: w(p), ids: ['0BSD'] })),
-  { phrase: w('redistribution and use in source and binary forms with or without modification are permitted'), special: 'bsd-text' },
+  // "…binary forms, with or without modification, are permitted"; some insert "of the software as well as documentation".
+  { phrase: w('redistribution and use in source and binary forms'), special: 'bsd-text' },
   { phrase: w('isc license'), ids: ['ISC'] },
   { phrase: w('permission to use copy modify and or distribute this software for any purpose with or without fee is hereby granted'), special: 'isc-text' },
   { phrase: w('permission to use copy modify and distribute this software for any purpose with or without fee is hereby granted'), special: 'isc-text' },
+  // X.Org's and fontconfig's grant; the Open Group's adds the clause on its name.
+  { phrase: w('permission to use copy modify distribute and sell this software and its documentation for any purpose is hereby granted without fee'), special: 'hpnd-text' },
+  { phrase: w('info zip license'), ids: ['Info-ZIP'] },
   ...['zlib license', 'zlib libpng license'].map((p) => ({ phrase: w(p), ids: ['Zlib'] })),
   { phrase: w('altered source versions must be plainly marked as such'), ids: ['Zlib'] },
   { phrase: w('boost software license'), ids: ['BSL-1.0'] },
@@ -120,16 +125,21 @@ function matchesAt(tokens: string[], i: number, phrase: string[]): boolean {
 
 /** A version token: `2`, `2.1`, `v3`, `2+`, `3.0-or-later` already split. */
 const VERSION = /^v?(\d{1,2}(?:\.\d{1,2})?)(\+?)$/;
-/** Words that end the search for a licence's version: another licence's name, or the end of its statement. */
-const STOP = new Set(['gpl', 'lgpl', 'agpl', 'gfdl', 'mpl', 'bsd', 'mit', 'apache', 'copyright', 'files']);
+/** Words that end the search for a licence's version (besides another licence's name): the end of its statement. */
+const STOP = new Set(['bsd', 'mit', 'copyright', 'files']);
+
+/** True where a new statement begins: a stop word or another licence's name ("the Artistic License or the GNU GPL (v1)"). */
+function stopsAt(tokens: string[], i: number): boolean {
+  const t = tokens[i]!;
+  return STOP.has(t) || (BY_FIRST.get(t)?.some((r) => matchesAt(tokens, i, r.phrase)) ?? false);
+}
 
 /** The version stated within a few tokens after a licence name, and whether "or later" follows it. */
 function versionAfter(tokens: string[], from: number, family: Family): { version?: string; orLater: boolean } {
   const end = Math.min(tokens.length, from + VERSION_WINDOW);
   for (let i = from; i < end; i++) {
-    const t = tokens[i]!;
-    if (STOP.has(t)) break;
-    const m = VERSION.exec(t);
+    if (stopsAt(tokens, i)) break;
+    const m = VERSION.exec(tokens[i]!);
     if (!m || familyId(family, m[1]!) === undefined) continue;
     if (m[2]) return { version: m[1], orLater: true };
     return { version: m[1], orLater: laterFollows(tokens, i + 1) };
@@ -142,7 +152,7 @@ function laterFollows(tokens: string[], from: number): boolean {
   const end = Math.min(tokens.length, from + LATER_WINDOW);
   for (let i = from; i < end; i++) {
     const t = tokens[i]!;
-    if (t === 'only' || STOP.has(t)) return false;
+    if (t === 'only' || stopsAt(tokens, i)) return false;
     if ((t === 'later' || t === 'newer' || t === 'greater') && ['or', 'any', 'and'].includes(tokens[i - 1] ?? '')) return true;
   }
   return false;
@@ -163,8 +173,15 @@ function bsdVariant(tokens: string[], from: number): string {
 
 /** ISC requires the notice be kept ("provided that the above copyright notice…"); 0BSD is the same grant without it. */
 function iscVariant(tokens: string[], from: number): string {
-  return phraseWithin(tokens, from, 6, ['provided']) ? 'ISC' : '0BSD';
+  return phraseWithin(tokens, from, 3, ['provided', 'that']) ? 'ISC' : '0BSD';
 }
+
+/** The Open Group's variant keeps its name out of advertising ("Except as contained in this notice, the name of…"). */
+function hpndVariant(tokens: string[], from: number): string {
+  return phraseWithin(tokens, from, BSD_WINDOW, w('except as contained in this notice the name of')) ? 'MIT-open-group' : 'HPND-sell-variant';
+}
+
+const SPECIAL = { 'bsd-text': bsdVariant, 'isc-text': iscVariant, 'hpnd-text': hpndVariant };
 
 /**
  * The SPDX ids of the licences a text states, in order of first mention.
@@ -182,7 +199,7 @@ export function classifyLicenceText(text: string): string[] {
     if (!rule) { i++; continue; }
     const next = i + rule.phrase.length;
     if ('ids' in rule) found.push(...rule.ids);
-    else if ('special' in rule) found.push(rule.special === 'bsd-text' ? bsdVariant(tokens, next) : iscVariant(tokens, next));
+    else if ('special' in rule) found.push(SPECIAL[rule.special](tokens, next));
     else {
       const family: Family = FAMILIES[rule.family];
       const { version, orLater } = versionAfter(tokens, next, family);

@@ -7,10 +7,13 @@
  */
 import type { Package } from '../../../artifact/package.js';
 import { licencesFromName } from '../../../license/name.js';
+import { classifyLicenceText } from '../../../license/text-classifier.js';
 import type { AnalyzeContext } from '../../types.js';
 import type { ZipEntry } from './zip.js';
 
 const POM_XML = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.xml$/;
+/** The licence text an archive ships for itself (Maven's and Apache's layout). */
+const LICENCE_FILE = /^META-INF\/LICEN[CS]E(?:\.txt|\.md)?$/i;
 /** A pom declaring more licences than this is not describing itself. */
 const MAX_LICENCES = 20;
 /** Read no more of a pom than this: `<licenses>` sits near the top. */
@@ -78,8 +81,8 @@ export function bundleLicences(header: string | undefined): string[] {
 /**
  * Gives the packages read from one archive level the licences its metadata
  * states: each its own pom.xml's, matched by group and artifact; the
- * manifest's Bundle-License only to an archive that is one package (in a
- * shaded jar the bundle's licence is not each part's).
+ * manifest's Bundle-License and the META-INF licence text only to an archive
+ * that is one package (in a shaded jar the bundle's licence is not each part's).
  */
 export async function addArchiveLicences(entries: ZipEntry[], packages: Package[], filePath: string, ctx: AnalyzeContext): Promise<void> {
   if (!packages.length) return;
@@ -94,12 +97,25 @@ export async function addArchiveLicences(entries: ZipEntry[], packages: Package[
       if (lic.length) for (const p of owners) if (!p.licenses?.length) p.licenses = lic;
     } catch (err) { ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`); }
   }
+  if (packages.length !== 1) return;
+  const only = packages[0]!;
   const mf = entries.find((e) => e.name === 'META-INF/MANIFEST.MF');
-  if (packages.length === 1 && !packages[0]!.licenses?.length && mf) {
-    try {
-      const lic = bundleLicences(mainHeader((await mf.read()).toString('utf8'), 'Bundle-License'));
-      if (lic.length) packages[0]!.licenses = lic;
-    } catch (err) { ctx.warn(`${filePath}!/${mf.name}: ${(err as Error).message}`); }
+  if (!only.licenses?.length && mf) {
+    const lic = await readLicences(mf, (text) => bundleLicences(mainHeader(text, 'Bundle-License')), filePath, ctx);
+    if (lic.length) only.licenses = lic;
+  }
+  // Maven's pom often inherits <licenses> from a parent pom that is not in the archive; the licence text it ships says it.
+  const licenceFile = entries.find((e) => LICENCE_FILE.test(e.name));
+  if (!only.licenses?.length && licenceFile) {
+    const lic = await readLicences(licenceFile, classifyLicenceText, filePath, ctx);
+    if (lic.length) only.licenses = lic;
+  }
+}
+
+async function readLicences(entry: ZipEntry, parse: (text: string) => string[], filePath: string, ctx: AnalyzeContext): Promise<string[]> {
+  try { return parse((await entry.read()).toString('utf8')); } catch (err) {
+    ctx.warn(`${filePath}!/${entry.name}: ${(err as Error).message}`);
+    return [];
   }
 }
 
