@@ -191,8 +191,8 @@ const SPECIAL = { 'bsd-text': bsdVariant, 'isc-text': iscVariant, 'hpnd-text': h
  */
 export function classifyLicenceText(text: string): string[] {
   const tokens = tokenise(text);
-  const found: string[] = [];
-  const bare = new Set<FamilyName>();
+  // A versionless GNU/Artistic mention holds its place until the end tells whether a version of it was stated.
+  const found: (string | { bare: FamilyName })[] = [];
   for (let i = 0; i < tokens.length;) {
     const rules = BY_FIRST.get(tokens[i]!);
     const rule = rules?.find((r) => matchesAt(tokens, i, r.phrase));
@@ -204,18 +204,20 @@ export function classifyLicenceText(text: string): string[] {
       const family: Family = FAMILIES[rule.family];
       const { version, orLater } = versionAfter(tokens, next, family);
       const id = version === undefined ? undefined : familyId(family, version);
-      if (version === undefined) { if (!family.needsVersion) bare.add(rule.family); }
+      if (version === undefined) { if (!family.needsVersion) found.push({ bare: rule.family }); }
       else if (id) found.push(family.gnu ? `${id}-${orLater ? 'or-later' : 'only'}` : id);
     }
     i = next;
   }
-  // A versionless mention ("see the GNU General Public License") counts only when no version of it was stated.
-  for (const name of bare) {
-    const family: Family = FAMILIES[name];
-    if (found.some((id) => id.startsWith(`${family.stem}-`))) continue;
-    found.push(family.bare ?? `${family.stem}-${Object.values(family.versions)[0]}-or-later`);
-  }
-  return preferOrLater(found);
+  // "see the GNU General Public License" counts only when no version of it was stated anywhere.
+  const stated = found.filter((x): x is string => typeof x === 'string');
+  const ids = found.flatMap((x) => {
+    if (typeof x === 'string') return [x];
+    const family: Family = FAMILIES[x.bare];
+    if (stated.some((id) => id.startsWith(`${family.stem}-`))) return [];
+    return [family.bare ?? `${family.stem}-${Object.values(family.versions)[0]}-or-later`];
+  });
+  return preferOrLater(ids);
 }
 
 /** Unique ids, first mention first, with `X-only` dropped where `X-or-later` is also stated. */

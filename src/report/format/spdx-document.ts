@@ -45,8 +45,12 @@ function spdxId(kind: string, ...parts: string[]): string {
 
 export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocument {
   const extracted = new Map<string, string>();
-  const licence = (raw: string[] | undefined): string => {
-    if (isUnknownLicence(raw)) return 'NOASSERTION'; // SPDX's word for "the metadata states none"
+  // SPDX requires every LicenseRef an expression uses to be declared in hasExtractedLicensingInfos.
+  const declareRefs = (expr: string): string => {
+    for (const m of expr.matchAll(/LicenseRef-[A-Za-z0-9.-]+/g)) if (!extracted.has(m[0])) extracted.set(m[0], m[0].slice('LicenseRef-'.length));
+    return expr;
+  };
+  const statedLicence = (raw: string[] | undefined): string => {
     const expr = licenceExpression(raw);
     if (!expr) return 'NOASSERTION';
     const spdx = normaliseLicence(expr);
@@ -60,6 +64,7 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
     });
     return parts.join(' AND ');
   };
+  const licence = (raw: string[] | undefined): string => (isUnknownLicence(raw) ? 'NOASSERTION' /* SPDX's word for "the metadata states none" */ : declareRefs(statedLicence(raw)));
 
   const imageId = spdxId('Image', report.artifactName, report.metadata.imageId ?? '');
   const packages: SpdxPackage[] = [{
