@@ -37,7 +37,7 @@ export function spdxFromUrl(url: string): string | undefined {
  * as written.
  */
 export function licencesFromName(name: string | undefined, url?: string): string[] {
-  const n = (name ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
+  const n = (name ?? '').slice(0, 4 * MAX_NAME).replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
   if (n) {
     if (/^https?:\/\//i.test(n)) { const id = spdxFromUrl(n); if (id) return [id]; }
     else {

@@ -111,11 +111,19 @@ for (const r of RULES) {
 export function tokenise(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.slice(0, MAX_TEXT_CHARS).toLowerCase().split(/[^a-z0-9.+]+/)) {
-    const t = raw.replace(/^\.+|\.+$/g, '');
+    const t = trimDots(raw);
     if (!t) continue;
     out.push(t === 'licence' ? 'license' : t === 'licences' ? 'licenses' : t);
   }
   return out;
+}
+
+/** `2.1.` → `2.1`, by index: a regex anchored at the end would rescan a long run of dots from every position. */
+function trimDots(s: string): string {
+  let a = 0, b = s.length;
+  while (a < b && s.charCodeAt(a) === 46) a++;
+  while (b > a && s.charCodeAt(b - 1) === 46) b--;
+  return s.slice(a, b);
 }
 
 function matchesAt(tokens: string[], i: number, phrase: string[]): boolean {
@@ -210,11 +218,11 @@ export function classifyLicenceText(text: string): string[] {
     i = next;
   }
   // "see the GNU General Public License" counts only when no version of it was stated anywhere.
-  const stated = found.filter((x): x is string => typeof x === 'string');
+  const statedStems = new Set(found.flatMap((x) => (typeof x === 'string' ? [x.split('-')[0]] : [])));
   const ids = found.flatMap((x) => {
     if (typeof x === 'string') return [x];
     const family: Family = FAMILIES[x.bare];
-    if (stated.some((id) => id.startsWith(`${family.stem}-`))) return [];
+    if (statedStems.has(family.stem)) return [];
     return [family.bare ?? `${family.stem}-${Object.values(family.versions)[0]}-or-later`];
   });
   return preferOrLater(ids);

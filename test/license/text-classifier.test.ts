@@ -59,6 +59,8 @@ test('bounded: only the first MAX_TEXT_CHARS are read, in linear time', () => {
   const t0 = process.hrtime.bigint();
   assert.deepEqual(classifyLicenceText(`${'x '.repeat(MAX_TEXT_CHARS)} MIT License`), []);
   classifyLicenceText(filler.repeat(40)); // 10 MiB of near-matches
+  classifyLicenceText('gpl 2 gpl '.repeat(MAX_TEXT_CHARS / 10)); // stated and versionless mentions of one family, alternating
+  classifyLicenceText(`${'.'.repeat(MAX_TEXT_CHARS - 1)}a`); // one long token of dots
   assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 2000);
   assert.ok(tokenise(filler.repeat(40)).length <= MAX_TEXT_CHARS);
 });
