@@ -30,6 +30,7 @@ export interface ArtifactOptions {
 
 /** Analyzer-level package types that are OS packages (re-typed to the OS family). */
 const OS_PACKAGE_TYPES = new Set(['dpkg', 'apk', 'rpm']);
+const OS_ECOSYSTEMS = new Set<string>(['deb', 'apk', 'rpm']);
 
 export function layerRefs(image: Image): LayerRef[] {
   return image.layers.map((l) => ({ digest: l.digest, diffId: l.diffId, createdBy: l.createdBy }));
@@ -65,14 +66,12 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
         } else {
           const own = owner.get(pkg.filePath.split('!')[0]!);
           if (own) pkg.ownedBy = own;
-          // A file an OS package installed is under that package's copyright file when its own metadata names no licence
-          // (Debian's jars: the pom inherits <licenses> from a parent pom that is not in the archive).
-          if (own && !pkg.licenses?.length) { const lic = licencesOf.get(own); if (lic) pkg.licenses = lic; }
         }
         packages.push(pkg);
       }
     }
   }
+  inheritOwnerLicences(packages);
   if (!opts.includeDevDeps) packages = packages.filter((p) => !p.dev);
   // go.mod lists what a module asks for, not what was built: only used when no Go binary says better.
   if (packages.some((p) => p.type === 'gobinary')) packages = packages.filter((p) => p.type !== 'gomod');
@@ -119,6 +118,21 @@ function ownersOfFiles(facts: MergedFact[], paths: Set<string>): Map<string, str
     }
   }
   return owner;
+}
+
+/**
+ * A file an OS package installed is under that package's licence when its
+ * own metadata names none (Debian's jars: the pom inherits `<licenses>` from
+ * a parent pom that is not in the archive).
+ */
+function inheritOwnerLicences(packages: Package[]): void {
+  const osLicences = new Map<string, string[]>();
+  for (const p of packages) if (OS_ECOSYSTEMS.has(p.ecosystem) && p.licenses?.length) osLicences.set(p.name, p.licenses);
+  for (const p of packages) {
+    if (!p.ownedBy || p.licenses?.length) continue;
+    const lic = osLicences.get(p.ownedBy);
+    if (lic) p.licenses = lic;
+  }
 }
 
 /**

@@ -59,6 +59,31 @@ test('a Debian doc directory symlinked to another package\'s gives that package\
   assert.deepEqual(lic, { 'libgcc-s1': ['GPL-3.0-or-later'], 'gcc-12-base': ['GPL-3.0-or-later'], orphan: undefined });
 });
 
+test('a jar an OS package installed, stating no licence itself, has that package\'s (Debian\'s commons-text: parent pom not in the archive)', async () => {
+  const copyright = await run(dpkgCopyrightAnalyzer, 'usr/share/doc/libjackson2-annotations-java/copyright', readFileSync(fixture('os', 'copyright', 'libjackson2-annotations-java')));
+  const deb = (name: string): Package => ({ name, version: '1', purl: '', ecosystem: 'deb', type: 'dpkg', filePath: 'var/lib/dpkg/status', origin: 'installed' });
+  const jar = (name: string, filePath: string, licenses?: string[]): Package => ({ name, version: '1', purl: '', ecosystem: 'maven', type: 'jar', filePath, origin: 'installed', ...(licenses ? { licenses } : {}) });
+  const layer: LayerFacts = {
+    structure: { whiteouts: [], opaqueDirs: [], symlinks: {}, setidFiles: [], entries: 0, warnings: [] },
+    analyzers: [
+      { analyzer: 'dpkg-copyright', files: [{ path: 'usr/share/doc/libjackson2-annotations-java/copyright', output: copyright.out! }] },
+      { analyzer: 'dpkg', files: [{ path: 'var/lib/dpkg/status', output: { packageSets: [{ type: 'dpkg', filePath: 'var/lib/dpkg/status', packages: [deb('libjackson2-annotations-java')] }] } }] },
+      { analyzer: 'dpkg-files', files: [{ path: 'var/lib/dpkg/info/libjackson2-annotations-java.list', output: { ownedFiles: { 'libjackson2-annotations-java': 'usr/share/java/a.jar\nusr/share/java/b.jar' } } }] },
+      { analyzer: 'java-archive', files: [
+        { path: 'usr/share/java/a.jar', output: { packageSets: [{ type: 'jar', filePath: 'usr/share/java/a.jar', packages: [jar('g:a', 'usr/share/java/a.jar')] }] } },
+        { path: 'usr/share/java/b.jar', output: { packageSets: [{ type: 'jar', filePath: 'usr/share/java/b.jar', packages: [jar('g:b', 'usr/share/java/b.jar', ['MIT'])] }] } },
+        { path: 'srv/app/c.jar', output: { packageSets: [{ type: 'jar', filePath: 'srv/app/c.jar', packages: [jar('g:c', 'srv/app/c.jar')] }] } },
+      ] },
+    ],
+  };
+  const image = { layers: [{ digest: 'sha256:a', diffId: 'sha256:b', createdBy: 'apt-get install' }] } as unknown as Image;
+  const os: OsSupport = { resolveOS: () => undefined, osPackagePurl: () => '', eolInfo: () => ({ eosl: false }) };
+  const art = buildArtifact(image, mergeLayers([layer]), os, { includeDevDeps: false });
+  const lic = Object.fromEntries(art.packages.map((p) => [p.name, p.licenses]));
+  // its own statement wins; a jar no OS package owns stays without (UNKNOWN in the report)
+  assert.deepEqual(lic, { 'libjackson2-annotations-java': ['Apache-2.0'], 'g:a': ['Apache-2.0'], 'g:b': ['MIT'], 'g:c': undefined });
+});
+
 test('package-lock v3: each entry\'s license field (npm 11 lockfile)', async () => {
   const { pkgs: got } = await run(npmLockAnalyzer, 'app/package-lock.json', readFileSync(fixture('lang', 'npm', 'package-lock-v3-licences.json'))).then((r) => ({ pkgs: pkgs(r.out) }));
   assert.deepEqual(Object.fromEntries(got.map((p) => [`${p.name}@${p.version}`, p.licenses])), {

@@ -2,8 +2,9 @@
  * Licences a Java archive states about itself: the `<licenses>` of the
  * pom.xml Maven embeds beside each pom.properties
  * (`META-INF/maven/<group>/<artifact>/pom.xml`), else the manifest's OSGi
- * `Bundle-License` (`Apache-2.0`, a licence URL, `<<EXTERNAL>>`). A parent
- * pom's licences are not in the archive and so are not known here.
+ * `Bundle-License` (`Apache-2.0`, a licence URL, `<<EXTERNAL>>`), else the
+ * licence text in `META-INF/LICENSE[.txt|.md]`, classified. A parent pom's
+ * `<licenses>` are not in the archive and so are not known here.
  */
 import type { Package } from '../../../artifact/package.js';
 import { licencesFromName } from '../../../license/name.js';
