@@ -82,6 +82,7 @@ const RULES: Rule[] = [
   { phrase: w('permission to use copy modify and distribute this software for any purpose with or without fee is hereby granted'), special: 'isc-text' },
   // X.Org's and fontconfig's grant; the Open Group's adds the clause on its name.
   { phrase: w('permission to use copy modify distribute and sell this software and its documentation for any purpose is hereby granted without fee'), special: 'hpnd-text' },
+  { phrase: w('permission to use copy modify and distribute this software and its documentation for any purpose and without fee is hereby granted'), ids: ['HPND'] },
   { phrase: w('info zip license'), ids: ['Info-ZIP'] },
   ...['zlib license', 'zlib libpng license'].map((p) => ({ phrase: w(p), ids: ['Zlib'] })),
   { phrase: w('altered source versions must be plainly marked as such'), ids: ['Zlib'] },

@@ -44,6 +44,8 @@ test('permissive licences by name and by their signature sentences', () => {
   assert.deepEqual(classifyLicenceText('Mozilla Public License, v. 2.0'), ['MPL-2.0']);
   const xorg = 'Permission to use, copy, modify, distribute, and sell this software and its documentation for any purpose is hereby granted without fee, provided that the above copyright notice appear in all copies.';
   assert.deepEqual(classifyLicenceText(xorg), ['HPND-sell-variant']);
+  // e2fsprogs' libcom-err2 and libss2 (MIT SIPB): the Historical Permission Notice and Disclaimer
+  assert.deepEqual(classifyLicenceText('Permission to use, copy, modify, and distribute this software\nand its documentation for any purpose and without fee is\nhereby granted, provided that the above copyright notice'), ['HPND']);
   assert.deepEqual(classifyLicenceText(`${xorg} Except as contained in this notice, the name of The Open Group shall not be used in advertising`), ['MIT-open-group']);
   assert.deepEqual(classifyLicenceText('The Artistic License or the GNU General Public License (v1).'), ['Artistic-1.0-Perl', 'GPL-1.0-only']);
   assert.deepEqual(classifyLicenceText('This library is free software; you can redistribute it and/or modify it under the same terms as Perl itself.'), ['Artistic-1.0-Perl', 'GPL-1.0-or-later']);
