@@ -7,6 +7,7 @@ import type { Image } from '../source/image.js';
 import { introducingLayer } from './merge.js';
 import type { Artifact, MergedFact, MergedLayers, OsSupport } from '../model/artifact.js';
 import type { LayerRef, Package } from '../model/package.js';
+import { resolveInImage } from './symlinks.js';
 
 export interface ArtifactOptions {
   includeDevDeps: boolean;
@@ -14,6 +15,7 @@ export interface ArtifactOptions {
 
 /** Analyzer-level package types that are OS packages (re-typed to the OS family). */
 const OS_PACKAGE_TYPES = new Set(['dpkg', 'apk', 'rpm']);
+const OS_ECOSYSTEMS = new Set<string>(['deb', 'apk', 'rpm']);
 
 export function layerRefs(image: Image): LayerRef[] {
   return image.layers.map((l) => ({ digest: l.digest, diffId: l.diffId, createdBy: l.createdBy }));
@@ -30,7 +32,7 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   }
 
   const owner = ownersOfFiles(merged.current, languagePackagePaths(merged.current));
-  const licencesOf = dpkgLicences(merged.current);
+  const licencesOf = dpkgLicences(merged);
 
   let packages: Package[] = [];
   for (const fact of merged.current) {
@@ -54,6 +56,7 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
       }
     }
   }
+  inheritOwnerLicences(packages);
   if (!opts.includeDevDeps) packages = packages.filter((p) => !p.dev);
   // go.mod lists what a module asks for, not what was built: only used when no Go binary says better.
   if (packages.some((p) => p.type === 'gobinary')) packages = packages.filter((p) => p.type !== 'gomod');
@@ -102,11 +105,39 @@ function ownersOfFiles(facts: MergedFact[], paths: Set<string>): Map<string, str
   return owner;
 }
 
-function dpkgLicences(facts: MergedFact[]): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const f of facts) {
-    const lic = f.history.at(-1)?.output?.extra?.['dpkgLicenses'] as Record<string, string[]> | undefined;
-    if (lic) for (const [pkg, names] of Object.entries(lic)) m.set(pkg, names);
+/**
+ * A file an OS package installed is under that package's licence when its
+ * own metadata names none (Debian's jars: the pom inherits `<licenses>` from
+ * a parent pom that is not in the archive).
+ */
+function inheritOwnerLicences(packages: Package[]): void {
+  const osLicences = new Map<string, string[]>();
+  for (const p of packages) if (OS_ECOSYSTEMS.has(p.ecosystem) && p.licenses?.length) osLicences.set(p.name, p.licenses);
+  for (const p of packages) {
+    if (!p.ownedBy || p.licenses?.length) continue;
+    const lic = osLicences.get(p.ownedBy);
+    if (lic) p.licenses = lic;
   }
-  return m;
+}
+
+/**
+ * Debian package name → licences of its copyright file. A package whose doc
+ * directory (or copyright file) is a symlink in the image reads the file it
+ * leads to: `usr/share/doc/libgcc-s1 -> gcc-12-base` gets gcc-12-base's.
+ */
+function dpkgLicences(merged: MergedLayers): { get(pkg: string): string[] | undefined } {
+  const byPath = new Map<string, string[]>();
+  for (const f of merged.current) {
+    const lic = f.history.at(-1)?.output?.extra?.['dpkgLicenses'] as Record<string, string[]> | undefined;
+    if (lic) for (const names of Object.values(lic)) byPath.set(f.path, names);
+  }
+  return {
+    get(pkg) {
+      const path = `usr/share/doc/${pkg}/copyright`;
+      const direct = byPath.get(path);
+      if (direct || !merged.symlinks.size) return direct;
+      const resolved = resolveInImage(path, merged.symlinks);
+      return resolved === undefined ? undefined : byPath.get(resolved);
+    },
+  };
 }

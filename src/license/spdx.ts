@@ -17,6 +17,17 @@ export function isSpdxId(s: string): boolean {
   return ids.has(s);
 }
 
+let idsByLowerCase: Map<string, string> | undefined;
+
+/** The SPDX id spelled `s` in any case (`mit` → `MIT`, from licence URLs), or undefined. */
+export function spdxIdIgnoringCase(s: string): string | undefined {
+  if (!idsByLowerCase) {
+    idsByLowerCase = new Map();
+    for (const id of [...deprecatedIds(), ...currentIds()]) idsByLowerCase.set(id.toLowerCase(), id);
+  }
+  return idsByLowerCase.get(s.toLowerCase());
+}
+
 /** True for a valid SPDX expression (a single id counts). */
 export function isSpdxExpression(s: string): boolean {
   if (s.length > 1000) return false;

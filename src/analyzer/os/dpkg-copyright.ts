@@ -1,9 +1,15 @@
 /**
  * Licences of Debian packages, from `usr/share/doc/<pkg>/copyright`: the
- * `License:` short names of machine-readable (DEP-5) files, else the
- * `/usr/share/common-licenses/<NAME>` references free-form files make.
- * Debian's short names are mapped to SPDX ids where the mapping is exact.
+ * `License:` short names of machine-readable (DEP-5) files; for free-form
+ * files (and DEP-5 files naming none), the licences their prose states
+ * (src/license/text-classifier.ts) and the `/usr/share/common-licenses/<NAME>`
+ * references they make. Debian's short names are mapped to SPDX ids where
+ * the mapping is exact. A doc directory that is a symlink to another
+ * package's (`libgcc-s1 -> gcc-12-base`) is resolved at merge time
+ * (artifact.ts), from the image's own symlinks.
  */
+import { classifyLicenceText, preferOrLater } from '../../license/text-classifier.js';
+import { isSpdxId } from '../../license/spdx.js';
 import type { Analyzer } from '../types.js';
 
 const COPYRIGHT = /^usr\/share\/doc\/([^/]+)\/copyright$/;
@@ -16,6 +22,8 @@ const DEBIAN_TO_SPDX: Record<string, string> = {
   Expat: 'MIT', 'BSD-2-clause': 'BSD-2-Clause', 'BSD-3-clause': 'BSD-3-Clause', 'BSD-4-clause': 'BSD-4-Clause', 'Apache-2.0': 'Apache-2.0', 'Apache-2': 'Apache-2.0',
   'MPL-1.1': 'MPL-1.1', 'MPL-2.0': 'MPL-2.0', 'Artistic': 'Artistic-1.0-Perl', 'Artistic-2.0': 'Artistic-2.0', 'Zlib': 'Zlib', zlib: 'Zlib', ISC: 'ISC', 'CC0-1.0': 'CC0-1.0',
   'public-domain': 'LicenseRef-public-domain', 'PSF-2': 'PSF-2.0', 'OpenSSL': 'OpenSSL', 'Unicode-DFS-2016': 'Unicode-DFS-2016', 'curl': 'curl', 'X11': 'X11',
+  // /usr/share/common-licenses/BSD is the University of California's 3-clause text.
+  BSD: 'BSD-3-Clause',
 };
 
 export function debianToSpdx(name: string): string {
@@ -40,13 +48,16 @@ function freeFormLicences(text: string): string[] {
 
 export const dpkgCopyrightAnalyzer: Analyzer = {
   name: 'dpkg-copyright',
-  version: 1,
+  version: 2,
   maxFileSize: 2 * 1024 * 1024,
   required: (path) => COPYRIGHT.test(path),
   analyze(file) {
     const pkg = COPYRIGHT.exec(file.path)![1]!;
     const text = file.content.toString('utf8');
-    const licences = /^Format:/m.test(text) ? dep5Licences(text) : freeFormLicences(text);
+    const dep5 = /^Format:/m.test(text) ? dep5Licences(text) : [];
+    // Bare references (`common-licenses/GPL`) are left to the classifier, which says what they mean in SPDX.
+    const referenced = freeFormLicences(text).filter((id) => isSpdxId(id) || id.startsWith('LicenseRef-'));
+    const licences = dep5.length ? dep5 : preferOrLater([...classifyLicenceText(text), ...referenced]);
     return licences.length ? { extra: { dpkgLicenses: { [pkg]: licences } } } : undefined;
   },
 };

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isSpdxExpression, normaliseLicence } from '../../license/spdx.js';
+import { isUnknownLicence } from '../../license/unknown.js';
 import type { Report } from '../../model/report.js';
 import { inventoryOf, licenceExpression, shortHash } from './inventory.js';
 import type { FormatOptions } from './options.js';
@@ -44,7 +45,12 @@ function spdxId(kind: string, ...parts: string[]): string {
 
 export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocument {
   const extracted = new Map<string, string>();
-  const licence = (raw: string[] | undefined): string => {
+  // SPDX requires every LicenseRef an expression uses to be declared in hasExtractedLicensingInfos.
+  const declareRefs = (expr: string): string => {
+    for (const m of expr.matchAll(/LicenseRef-[A-Za-z0-9.-]+/g)) if (!extracted.has(m[0])) extracted.set(m[0], m[0].slice('LicenseRef-'.length));
+    return expr;
+  };
+  const statedLicence = (raw: string[] | undefined): string => {
     const expr = licenceExpression(raw);
     if (!expr) return 'NOASSERTION';
     const spdx = normaliseLicence(expr);
@@ -58,6 +64,7 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
     });
     return parts.join(' AND ');
   };
+  const licence = (raw: string[] | undefined): string => (isUnknownLicence(raw) ? 'NOASSERTION' /* SPDX's word for "the metadata states none" */ : declareRefs(statedLicence(raw)));
 
   const imageId = spdxId('Image', report.artifactName, report.metadata.imageId ?? '');
   const packages: SpdxPackage[] = [{

@@ -9,6 +9,7 @@ import type { Package } from '../../../model/package.js';
 import { buildPurl } from '../../../model/purl.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 import { MiB } from '../../types.js';
+import { addArchiveLicences } from './licence.js';
 import { openZip } from './zip.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|sar|jpi|hpi)$/i;
@@ -76,6 +77,7 @@ async function analyzeArchive(buf: Buffer, filePath: string, depth: number, ctx:
       if (version && title) found.push(mavenPackage(vendor, title.replace(/\s+/g, '-'), version, filePath, 'manifest'));
       else if (byName) found.push(mavenPackage('', byName.artifact, byName.version, filePath, 'file-name'));
     }
+    await addArchiveLicences(zip.entries, found, filePath, ctx);
     out.push(...found);
     const nested = zip.entries.filter((x) => ARCHIVE.test(x.name) && !x.name.endsWith('/'));
     if (nested.length && depth >= MAX_DEPTH) {
@@ -97,7 +99,7 @@ async function analyzeArchive(buf: Buffer, filePath: string, depth: number, ctx:
 
 export const jarAnalyzer: Analyzer = {
   name: 'java-archive',
-  version: 1,
+  version: 2,
   maxFileSize: 256 * MiB,
   required: (path) => ARCHIVE.test(path),
   async analyze(file, ctx) {
