@@ -183,7 +183,7 @@ export async function scanToReport(collect: Collect, flags: ScanFlags, artifactT
     for (const w of report.warnings) logger.warn(w);
     if (artifact.os?.eosl) logger.warn(`${artifact.os.family} ${artifact.os.name} is past its end of life${artifact.os.eolDate ? ` (${artifact.os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
     report = applyTeamDecisions(report, flags, logger);
-    report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes });
+    report = applyFindingFilter(report, { severities, ignoreUnfixed: flags.ignoreUnfixed ?? false, pkgTypes, kevOnly: flags.kevOnly ?? false });
     if (flags.securityGates) report = { ...report, gates: evaluateGates(flags.securityGates, report, flags.securityGates.sbomValidation ? sbomValidates(report) : undefined) };
     // Secrets in the config also sit in history lines and layer `created_by` all over the report.
     return { report, redact: scanners.includes('secret') ? configSecretValues(image.config) : [], eosl: artifact.os?.eosl === true };

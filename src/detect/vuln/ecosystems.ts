@@ -46,3 +46,9 @@ export function languageEcosystem(p: Package): string | undefined {
 export function advisoryName(p: Package): string {
   return isOsPackage(p) ? p.srcName ?? p.name : p.name;
 }
+
+/** The name the report gives an advisory source (Trivy's SeveritySource / CVSS keys), from its ecosystem or folder. */
+export function vendorOf(ecosystem: string): string {
+  const base = ecosystem.split(':')[0]!;
+  return ({ Debian: 'debian', Ubuntu: 'ubuntu', Alpine: 'alpine', PyPI: 'osv-pypi', Go: 'go-vulndb', RubyGems: 'rubysec', Packagist: 'friendsofphp', 'crates.io': 'rustsec', npm: 'nswg' } as Record<string, string>)[base] ?? base.toLowerCase();
+}
