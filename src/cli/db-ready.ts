@@ -25,7 +25,7 @@ export function configuredSources(flag: string[] | undefined): string[] {
  * (offline) with a warning. `none` goes without.
  */
 export function configuredKev(flag: string | undefined): UpdateOptions['kev'] {
-  const named = flag ?? process.env['CUSTOMS_KEV_SOURCE'];
+  const named = flag ?? (process.env['CUSTOMS_KEV_SOURCE'] || undefined);
   if (named === 'none') return undefined;
   return named ? { source: named, required: true } : { source: DEFAULT_KEV_SOURCE, required: false };
 }
@@ -57,7 +57,8 @@ function schemaOf(db: VulnDb): number {
 export function describeAge(ms: number): string {
   const h = ms / 3_600_000;
   if (!Number.isFinite(h)) return 'of unknown age';
-  if (h < 48) return `${Math.max(0, Math.floor(h))} h old`;
+  if (h < 1) return `${Math.max(0, Math.floor(h * 60))} min old`;
+  if (h < 48) return `${Math.floor(h)} h old`;
   return `${Math.floor(h / 24)} days old`;
 }
 
