@@ -10,8 +10,9 @@ import { createProgress } from '../progress.js';
 import { StderrLogger } from '../../util/log.js';
 
 function printStatus(s: DbStatus, json: boolean): void {
+  // JSON stays a description of the file (builtAt says when); the text adds how long ago that was.
+  if (json) { process.stdout.write(JSON.stringify(s, null, 2) + '\n'); return; }
   const ageMs = Date.now() - Date.parse(s.builtAt);
-  if (json) { process.stdout.write(JSON.stringify({ ...s, ageSeconds: Number.isFinite(ageMs) ? Math.floor(ageMs / 1000) : undefined }, null, 2) + '\n'); return; }
   const lines = [`schema version: ${s.schemaVersion}`, `built at:       ${s.builtAt} (${describeAge(ageMs)})`, `sources:        ${s.sources.join(', ')}`,
     `CVE CVSS enrichment: ${s.enrichedCves} CVEs`,
     `known exploited (KEV): ${s.kev ? `${s.kev.entries} CVEs, catalog ${s.kev.catalogVersion || 'of unknown version'} from ${s.kev.source}` : 'not loaded'}`,
