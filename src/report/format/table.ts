@@ -42,7 +42,7 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
       // Known exploited first: they are what attackers use now, whatever their CVSS says.
       const rows = [...vulns]
         .sort((a, b) => Number(!!b.kev) - Number(!!a.kev) || rank(a.severity) - rank(b.severity) || a.pkgName.localeCompare(b.pkgName) || a.id.localeCompare(b.id))
-        .map((v) => [v.pkgName, v.kev ? `${v.id} KEV ${v.kev.dateAdded}` : v.id, v.severity, v.status, v.installedVersion, v.fixedVersion ?? '', v.title ?? v.primaryUrl ?? '']);
+        .map((v) => [v.pkgName, v.kev ? `${v.id} KEV ${v.kev.dateAdded}` : v.id, v.severity, v.status, v.installedVersion, v.fixedVersion ?? '', v.title ?? '']);
       out.push(renderTable(
         [{ header: 'Library' }, { header: 'Vulnerability' }, { header: 'Severity' }, { header: 'Status' },
           { header: 'Installed Version' }, { header: 'Fixed Version' }, { header: 'Title', max: 50 }], rows));
