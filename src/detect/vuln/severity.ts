@@ -74,8 +74,12 @@ export interface CveLookup {
   cveCvss(cve: string): { vector: string; base_score: number }[] | undefined;
 }
 
-/** The best CVSS another record gives one of these CVEs: the newest CVSS version, then the first record by id. */
-function fromOtherRecords(cves: string[], selfId: string, lookup: CveLookup): { score: CvssScore } | undefined {
+/**
+ * What another record gives one of these CVEs: the vector of the newest CVSS
+ * version (first record by id on a tie), else a bare score (which has no
+ * vector, so it rates the finding without a CVSS entry).
+ */
+function fromOtherRecords(cves: string[], selfId: string, lookup: CveLookup): { source: string; score: number; vector?: CvssScore } | undefined {
   let best: CvssScore | undefined;
   let bare: { source: string; score: number } | undefined;
   for (const cve of cves) {
@@ -88,10 +92,9 @@ function fromOtherRecords(cves: string[], selfId: string, lookup: CveLookup): { 
       }
       if (f.score !== undefined) bare ??= { source: vendor, score: f.score };
     }
-    if (best) return { score: best };
+    if (best) return { source: best.source, score: best.score, vector: best };
   }
-  // A bare score has no vector; it is kept as the severity's basis, not as a CVSS entry.
-  return bare ? { score: { source: bare.source, version: '3.1', vector: '', score: bare.score } } : undefined;
+  return bare;
 }
 
 /** `vendor` names the advisory source for the report (`debian`, `ubuntu`, `alpine`, `ghsa`…). */
@@ -112,7 +115,7 @@ export function resolveSeverity(rec: OsvRecord, aff: OsvAffected, vendor: string
   const dbScore = Number(rec.database_specific?.['cvss_v3'] ?? rec.database_specific?.['cvss_v2']);
   if (Number.isFinite(dbScore) && dbScore > 0) return { severity: severityOfScore(dbScore), source: vendor, cvss };
   const other = fromOtherRecords(cves, rec.id, lookup);
-  if (other) return { severity: severityOfScore(other.score.score), source: other.score.source, cvss: other.score.vector ? [...cvss, other.score] : cvss };
+  if (other) return { severity: severityOfScore(other.score), source: other.source, cvss: other.vector ? [...cvss, other.vector] : cvss };
   for (const cve of cves) {
     const e = lookup.cveCvss(cve);
     const first = e?.[0];
