@@ -3,12 +3,16 @@ import type { DbStatus } from '../vulndb/store.js';
 import { exportDb, importDb } from '../vulndb/transfer.js';
 import { dbStatus, updateDb } from '../vulndb/update.js';
 import { silentLogger, type Logger } from '../util/log.js';
-import { configuredSources, resolveCacheDir } from './environment.js';
+import { configuredEpss, configuredKev, configuredSources, resolveCacheDir } from './environment.js';
 
 export interface DatabaseUpdateRequest {
   cacheDir?: string;
   /** OSV export locations (default: CUSTOMS_DB_SOURCE, else osv.dev). */
   sources?: string[];
+  /** CISA's KEV catalog (default: CUSTOMS_KEV_SOURCE, else CISA's URL, a warning when unreachable; `none` without). */
+  kevSource?: string;
+  /** FIRST's EPSS scores, CSV gzip or plain (default: CUSTOMS_EPSS_SOURCE). */
+  epssSource?: string;
   /** Only these ecosystem folders. */
   ecosystems?: string[];
   logger?: Logger;
@@ -20,6 +24,8 @@ export async function updateDatabase(req: DatabaseUpdateRequest = {}): Promise<D
     cacheDir: resolveCacheDir(req.cacheDir),
     sources: configuredSources(req.sources),
     ecosystems: req.ecosystems,
+    kev: configuredKev(req.kevSource),
+    epssSource: configuredEpss(req.epssSource),
     logger: req.logger ?? silentLogger,
     onProgress: req.onProgress,
   });

@@ -1,17 +1,16 @@
 /**
  * Makes sure a scan has a vulnerability database: builds one from the
- * configured source when there is none (unless told never to), warns when
- * it is old, and opens it read-only.
+ * configured sources when there is none (unless told never to), refreshes
+ * one older than its maximum age when it may (else warns), and opens it
+ * read-only.
  */
 import { SCHEMA_VERSION, type VulnDb } from '../vulndb/store.js';
 import { openDb, tryOpenDb, updateDb } from '../vulndb/update.js';
-import { UserError } from '../util/errors.js';
+import { describeAge } from '../util/duration.js';
+import { UserError, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
-import { configuredSources } from './environment.js';
+import { configuredEpss, configuredKev, configuredSources, maxDbAgeMs } from './environment.js';
 import type { ScanProgress } from './request.js';
-
-/** Days after which an existing database earns a warning. */
-const MAX_AGE_DAYS = Number(process.env['CUSTOMS_DB_MAX_AGE_DAYS'] ?? 7);
 
 /** The schema version of an opened file; 0 when it cannot say (not a database, no meta table). */
 function schemaOf(db: VulnDb): number {
@@ -25,6 +24,10 @@ function schemaOf(db: VulnDb): number {
 export interface DatabaseRequest {
   cacheDir: string;
   sources?: string[];
+  kevSource?: string;
+  epssSource?: string;
+  /** Refresh (or warn about) a database older than this; 0 never. */
+  maxAgeMs?: number;
   skipUpdate?: boolean;
   logger: Logger;
   onProgress?: (p: ScanProgress) => void;
@@ -32,25 +35,43 @@ export interface DatabaseRequest {
 
 export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
   const { cacheDir, logger } = req;
+  const maxAge = maxDbAgeMs(req.maxAgeMs);
+  const mayUpdate = !req.skipUpdate;
+  const sources = configuredSources(req.sources);
   const existing = tryOpenDb(cacheDir);
+  const update = (): Promise<unknown> =>
+    updateDb({
+      cacheDir,
+      sources,
+      kev: configuredKev(req.kevSource),
+      epssSource: configuredEpss(req.epssSource),
+      logger,
+      onProgress: (p) => req.onProgress?.({ stage: 'database', message: `vulnerability database: ${p.ecosystem} ${p.records} records` }),
+    });
   if (existing && schemaOf(existing) === SCHEMA_VERSION) {
-    const ageDays = (Date.now() - Date.parse(existing.builtAt())) / 86_400_000;
-    if (ageDays > MAX_AGE_DAYS) logger.warn(`the vulnerability database is ${Math.floor(ageDays)} days old; run \`customs db update\``);
-    return existing;
+    const age = Date.now() - Date.parse(existing.builtAt());
+    if (!maxAge || !(age > maxAge)) return existing;
+    if (!mayUpdate) {
+      logger.warn(`the vulnerability database is ${describeAge(age)}, older than its maximum age (--db-max-age, CUSTOMS_DB_MAX_AGE; default 24h); findings may miss newer advisories: run \`customs db update\``);
+      return existing;
+    }
+    existing.close();
+    logger.info(`refreshing the vulnerability database (${describeAge(age)}) from ${sources.join(', ')}`);
+    try {
+      await update();
+    } catch (e) {
+      // The old database is whole (an update renames into place only when done): scan with it, and say so.
+      logger.warn(`the vulnerability database could not be refreshed (${errorMessage(e)}); scanning with the one that is ${describeAge(age)}`);
+    }
+    return openDb(cacheDir);
   }
   existing?.close();
   const outdated = existing !== undefined;
-  if (req.skipUpdate) {
+  if (!mayUpdate) {
     if (outdated) return openDb(cacheDir); // fails with the schema versions and what to run
     throw new UserError(`no vulnerability database in ${cacheDir}/db`, 'run `customs db update --source DIR|URL` first, or drop --skip-db-update');
   }
-  const sources = configuredSources(req.sources);
   logger.info(`${outdated ? 'rebuilding the vulnerability database (it was made by an older customs)' : 'building the vulnerability database'} from ${sources.join(', ')}`);
-  await updateDb({
-    cacheDir,
-    sources,
-    logger,
-    onProgress: (p) => req.onProgress?.({ stage: 'database', message: `vulnerability database: ${p.ecosystem} ${p.records} records` }),
-  });
+  await update();
   return openDb(cacheDir);
 }

@@ -55,6 +55,8 @@ export interface ScanRequest extends ScanTarget {
   /** Severities kept in the report (default all). */
   severities?: Severity[];
   ignoreUnfixed?: boolean;
+  /** Only findings in CISA's Known Exploited Vulnerabilities catalog. */
+  kevOnly?: boolean;
   /** Package kinds matched (default both). */
   pkgTypes?: ('os' | 'library')[];
   includeDevDeps?: boolean;
@@ -77,6 +79,12 @@ export interface ScanRequest extends ScanTarget {
   cacheMaxBytes?: number;
   /** OSV export locations (default: CUSTOMS_DB_SOURCE, else osv.dev). */
   dbSources?: string[];
+  /** CISA's KEV catalog for database builds (default: CUSTOMS_KEV_SOURCE, else CISA's URL; `none` without). */
+  kevSource?: string;
+  /** FIRST's EPSS scores for database builds (default: CUSTOMS_EPSS_SOURCE). */
+  epssSource?: string;
+  /** Refresh a database older than this (default: CUSTOMS_DB_MAX_AGE, else 24 h; 0 never). */
+  dbMaxAgeMs?: number;
   /** Never build or refresh the database. */
   skipDbUpdate?: boolean;
   /** Layers analysed at once (default 2). */

@@ -150,7 +150,16 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
   signal?.throwIfAborted();
   const cacheDir = resolveCacheDir(req.cacheDir);
   const db = scanners.includes('vuln')
-    ? await ensureVulnDb({ cacheDir, sources: req.dbSources, skipUpdate: req.skipDbUpdate, logger, onProgress: req.onProgress })
+    ? await ensureVulnDb({
+        cacheDir,
+        sources: req.dbSources,
+        kevSource: req.kevSource,
+        epssSource: req.epssSource,
+        maxAgeMs: req.dbMaxAgeMs,
+        skipUpdate: req.skipDbUpdate,
+        logger,
+        onProgress: req.onProgress,
+      })
     : undefined;
   try {
     const parallel = Math.max(1, req.parallel ?? 2);
@@ -203,6 +212,7 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
       report = applyFindingFilter(report, {
         severities: new Set<Severity>(req.severities ?? SEVERITIES),
         ignoreUnfixed: req.ignoreUnfixed ?? false,
+        kevOnly: req.kevOnly ?? false,
         pkgTypes: new Set(req.pkgTypes ?? ['os', 'library']),
       });
       const gates = req.securityGates;

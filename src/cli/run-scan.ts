@@ -42,6 +42,7 @@ export function requestFromFlags(target: ScanTarget, flags: ScanFlags, logger: L
     scanners: parseScanners(flags.scanners),
     severities: [...parseSeverities(flags.severity)],
     ignoreUnfixed: flags.ignoreUnfixed ?? false,
+    kevOnly: flags.kevOnly ?? false,
     pkgTypes: [...parsePkgTypes(flags.vulnType ?? flags.pkgTypes)],
     includeDevDeps: flags.includeDevDeps ?? false,
     matchOsOwned: flags.matchOsOwned ?? false,
@@ -55,6 +56,9 @@ export function requestFromFlags(target: ScanTarget, flags: ScanFlags, logger: L
     layerCache: flags.cache,
     cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
     dbSources: flags.dbSource,
+    kevSource: flags.kevSource,
+    epssSource: flags.epssSource,
+    dbMaxAgeMs: flags.dbMaxAge === undefined ? undefined : parseDuration(flags.dbMaxAge, '--db-max-age'),
     skipDbUpdate: (flags.skipDbUpdate ?? false) || (flags.offlineScan ?? false),
     parallel,
     limits: {

@@ -26,6 +26,10 @@ export interface ScanFlags {
   skipDbUpdate?: boolean;
   offlineScan?: boolean;
   dbSource?: string[];
+  kevSource?: string;
+  epssSource?: string;
+  dbMaxAge?: string;
+  kevOnly?: boolean;
   matchOsOwned?: boolean;
   parallel: string;
   cacheMaxSize?: string;
@@ -69,6 +73,10 @@ export function addScanFlags(cmd: Command): Command {
     .option('--skip-db-update', 'never update the vulnerability database')
     .option('--offline-scan', 'never touch the network for the database')
     .option('--db-source <src...>', 'OSV export location(s): URL or directory (env CUSTOMS_DB_SOURCE)')
+    .option('--kev-source <file|url>', 'CISA KEV catalog for database builds (env CUSTOMS_KEV_SOURCE; default: CISA\'s published URL; none: without)')
+    .option('--epss-source <file|url>', 'FIRST EPSS CSV, gzip or plain, for database builds (env CUSTOMS_EPSS_SOURCE)')
+    .option('--db-max-age <duration>', 'refresh (or, with --skip-db-update, warn about) a database older than this (env CUSTOMS_DB_MAX_AGE; default 24h; 0: never)')
+    .option('--kev-only', 'report (and count for --exit-code and gates) only findings in CISA\'s Known Exploited Vulnerabilities catalog')
     .option('--ignorefile <file>', 'ignore rules (default: .customsignore, else .trivyignore, else .trivyignore.yaml in the working dir)')
     .option('--vex <file...>', 'OpenVEX or CycloneDX VEX documents (files or directories)')
     .option('--secret-config <file>', 'secret rules to add, disable or allow (YAML: rules, disable-rules, allow-rules)')

@@ -59,6 +59,18 @@ export interface Vulnerability {
   vexStatus?: string;
   /** Set when a language package owned by an OS package was matched (`--match-os-owned`). */
   osOwned?: boolean;
+  /** CISA's KEV catalog lists the CVE (or an alias): known to be exploited in the wild. */
+  kev?: { dateAdded: string; knownRansomwareCampaignUse: string; requiredAction: string; dueDate: string };
+  /** FIRST's EPSS: probability of exploitation in the next 30 days, and its percentile among all CVEs. */
+  epss?: { score: number; percentile: number };
+}
+
+/** Packages of a result that no advisory could speak for: their ecosystem has none in the database. */
+export interface Unchecked {
+  /** `Maven`, `Debian:14`… */
+  ecosystem: string;
+  packages: number;
+  reason: string;
 }
 
 export interface SecretFinding {
@@ -126,6 +138,8 @@ export interface Result {
   licenses?: LicenseFinding[];
   /** Findings suppressed by ignore rules or VEX (shown with --show-suppressed). */
   suppressed?: Suppression[];
+  /** Packages that could not be checked for vulnerabilities, per ecosystem. */
+  unchecked?: Unchecked[];
 }
 
 export interface ReportMetadata {

@@ -11,6 +11,8 @@ export interface FindingFilter {
   ignoreUnfixed: boolean;
   /** `os`, `library`. */
   pkgTypes: Set<'os' | 'library'>;
+  /** `--kev-only`: keep only findings in CISA's Known Exploited Vulnerabilities catalog. */
+  kevOnly?: boolean;
 }
 
 export function parseSeverities(list: string): Set<Severity> {
@@ -34,6 +36,7 @@ export function parsePkgTypes(list: string): Set<'os' | 'library'> {
 function keepVulnerability(v: Vulnerability, f: FindingFilter): boolean {
   if (!f.severities.has(v.severity)) return false;
   if (f.ignoreUnfixed && !v.fixedVersion) return false;
+  if (f.kevOnly && !v.kev) return false;
   return true;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Security gates from a config file, read as the seed pipelines write them:
  *   security_gates:
- *     container_scan: { critical_vulnerabilities: 0, high_vulnerabilities: 3, medium_vulnerabilities: 10 }
+ *     container_scan: { critical_vulnerabilities: 0, high_vulnerabilities: 3, medium_vulnerabilities: 10, known_exploited: 0 }
  *     sbom_validation: required
  * A count above its limit fails the gate; every gate is reported with its
  * limit, count and verdict.
@@ -11,6 +11,8 @@ import { UserError } from '../util/errors.js';
 
 export interface Gates {
   limits: Partial<Record<Severity, number>>;
+  /** `known_exploited`: findings in CISA's KEV catalog allowed. */
+  knownExploited?: number;
   sbomValidation: boolean;
 }
 
@@ -21,6 +23,8 @@ const KEYS: Record<string, Severity> = {
   low_vulnerabilities: 'LOW', unknown_vulnerabilities: 'UNKNOWN',
 };
 
+const KEV_KEY = 'known_exploited';
+
 export function parseGates(raw: unknown, where: string): Gates {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`${where}: security_gates must be a mapping`);
   const gates: Gates = { limits: {}, sbomValidation: false };
@@ -29,9 +33,9 @@ export function parseGates(raw: unknown, where: string): Gates {
       if (typeof v !== 'object' || v === null) throw new UserError(`${where}: security_gates.container_scan must be a mapping`);
       for (const [gk, gv] of Object.entries(v as Record<string, unknown>)) {
         const sev = KEYS[gk];
-        if (!sev) throw new UserError(`${where}: security_gates.container_scan.${gk} is unknown`, `use ${Object.keys(KEYS).join(', ')}`);
+        if (!sev && gk !== KEV_KEY) throw new UserError(`${where}: security_gates.container_scan.${gk} is unknown`, `use ${[...Object.keys(KEYS), KEV_KEY].join(', ')}`);
         if (!Number.isInteger(gv) || (gv as number) < 0) throw new UserError(`${where}: security_gates.container_scan.${gk} must be a non-negative integer, got ${JSON.stringify(gv)}`);
-        gates.limits[sev] = gv as number;
+        if (sev) gates.limits[sev] = gv as number; else gates.knownExploited = gv as number;
       }
     } else if (k === 'sbom_validation') {
       if (v !== 'required' && v !== 'optional' && v !== 'off') throw new UserError(`${where}: security_gates.sbom_validation must be required, optional or off`);
@@ -55,6 +59,10 @@ export function evaluateGates(gates: Gates, report: Report, sbomValid?: boolean)
   const verdicts: GateVerdict[] = (Object.entries(gates.limits) as [Severity, number][]).map(([sev, limit]) => ({
     gate: `${sev.toLowerCase()}_vulnerabilities`, limit, count: counts[sev], pass: counts[sev] <= limit,
   }));
+  if (gates.knownExploited !== undefined) {
+    const kev = report.results.reduce((n, r) => n + (r.vulnerabilities ?? []).filter((v) => v.kev).length, 0);
+    verdicts.push({ gate: KEV_KEY, limit: gates.knownExploited, count: kev, pass: kev <= gates.knownExploited });
+  }
   if (gates.sbomValidation) verdicts.push({ gate: 'sbom_validation', limit: 'required', count: sbomValid ? 'valid' : 'invalid', pass: sbomValid === true });
   return verdicts;
 }

@@ -1,6 +1,7 @@
 /** Adds vulnerability findings to the package results of a report. */
 import type { Artifact } from '../model/artifact.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
+import { describeUnchecked, uncheckedPackages } from '../detect/vuln/coverage.js';
 import { matchVulnerabilities } from '../detect/vuln/matcher.js';
 import type { Report } from '../model/report.js';
 import type { Logger } from '../util/log.js';
@@ -25,10 +26,13 @@ export function detectVulnerabilities(report: Report, artifact: Artifact, db: Vu
     l.push(v);
     byPackage.set(k, l);
   }
+  const notChecked: string[] = [];
   const results = report.results.map((r) => {
     if (r.class !== 'os-pkgs' && r.class !== 'lang-pkgs') return r;
     const vulns = (r.packages ?? []).flatMap((p) => byPackage.get(`${p.purl}\0${p.filePath}`) ?? []);
-    return { ...r, vulnerabilities: vulns };
+    const unchecked = uncheckedPackages(db, r.packages ?? [], artifact.os, opts.matchOsOwned);
+    for (const u of unchecked) notChecked.push(`${r.target}: ${describeUnchecked(u)}; they were not checked for vulnerabilities`);
+    return unchecked.length ? { ...r, vulnerabilities: vulns, unchecked } : { ...r, vulnerabilities: vulns };
   });
-  return { ...report, results, warnings: [...report.warnings, ...warnings] };
+  return { ...report, results, warnings: [...report.warnings, ...warnings, ...notChecked] };
 }

@@ -18,22 +18,24 @@ const FOLDER = /^[A-Za-z0-9][A-Za-z0-9 .:_+-]{0,63}$/;
 
 export interface SourceZip { folder: string; zipPath: string; source: string }
 
-function isUrl(s: string): boolean { return /^https?:\/\//.test(s); }
+export function isUrl(s: string): boolean { return /^https?:\/\//.test(s); }
 
-function fetchToFile(url: string, file: string): Promise<void> {
+/** Downloads `url` into `file`, following redirects; `hint` says in errors which flag named the URL. */
+export function fetchToFile(url: string, file: string, hint = 'check --db-source / CUSTOMS_DB_SOURCE', redirects = 5): Promise<void> {
   return new Promise((resolve, reject) => {
     const get = url.startsWith('https:') ? https().get : http().get;
     const req = get(url, { timeout: 120_000 }, (res) => {
       if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         res.resume();
-        fetchToFile(new URL(res.headers.location, url).toString(), file).then(resolve, reject);
+        if (redirects <= 0) { reject(new UserError(`${url}: too many redirects`, hint)); return; }
+        fetchToFile(new URL(res.headers.location, url).toString(), file, hint, redirects - 1).then(resolve, reject);
         return;
       }
-      if (res.statusCode !== 200) { res.resume(); reject(new UserError(`${url}: HTTP ${res.statusCode}`, 'check --db-source / CUSTOMS_DB_SOURCE')); return; }
+      if (res.statusCode !== 200) { res.resume(); reject(new UserError(`${url}: HTTP ${res.statusCode}`, hint)); return; }
       pipeline(res, createWriteStream(file)).then(resolve, reject);
     });
     req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (e) => reject(new UserError(`${url}: ${e.message}`, 'no network? use --db-source DIR with a local copy of the OSV export, or --skip-db-update')));
+    req.on('error', (e) => reject(new UserError(`${url}: ${e.message}`, hint.includes('--db-source') ? 'no network? use --db-source DIR with a local copy of the OSV export, or --skip-db-update' : hint)));
   });
 }
 

@@ -16,10 +16,12 @@
  */
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { OsvAffected, OsvRecord } from './osv.js';
+import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
+import { firstSentence } from './text.js';
 import { normalisePackageName } from '../ecosystem/ecosystems.js';
 
-export const SCHEMA_VERSION = 2;
+/** 3: cve_fact, kev and epss tables (issue 16 items 9, 10, 12). */
+export const SCHEMA_VERSION = 3;
 
 export interface EcosystemCounts { records: number; skipped: number; withdrawn: number }
 export interface DbStatus {
@@ -28,7 +30,37 @@ export interface DbStatus {
   sources: string[];
   ecosystems: Record<string, EcosystemCounts>;
   enrichedCves: number;
+  /** CISA's KEV catalog in this database: its version and entries; absent when none was loaded. */
+  kev?: { catalogVersion: string; entries: number; source: string };
+  /** FIRST's EPSS scores: the model's score date and entries; absent when none were loaded. */
+  epss?: { scoreDate: string; entries: number; source: string };
 }
+
+/** What one single-CVE record says of its CVE, for findings from other records of the same CVE. */
+export interface CveFact {
+  advisoryId: string;
+  /** The ecosystem folder the record came from (`Debian`, `Go`…). */
+  folder: string;
+  /** CVSS vectors of the record (record-level and affected-level). */
+  cvss?: OsvSeverity[];
+  /** A bare CVSS base score the record gives without a vector (rubysec's cvss_v3/cvss_v2). */
+  score?: number;
+  /** The record's summary, else the first sentence of its details. */
+  title?: string;
+}
+
+/** One KEV catalog entry, as the report carries it. */
+export interface KevEntry {
+  dateAdded: string;
+  knownRansomwareCampaignUse: string;
+  requiredAction: string;
+  dueDate: string;
+  vendorProject?: string;
+  product?: string;
+  vulnerabilityName?: string;
+}
+
+export interface EpssScore { score: number; percentile: number }
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,7 +70,13 @@ CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id 
   PRIMARY KEY (ecosystem, name, advisory_id, seq)) WITHOUT ROWID;
 CREATE TABLE ecosystem_count (folder TEXT PRIMARY KEY, records INTEGER NOT NULL, skipped INTEGER NOT NULL, withdrawn INTEGER NOT NULL);
 CREATE TABLE cve_cvss (cve TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE cve_fact (cve TEXT NOT NULL, advisory_id TEXT NOT NULL, folder TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (cve, advisory_id)) WITHOUT ROWID;
+CREATE TABLE kev (cve TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL);
 `;
+
+const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 
 /** Writes a fresh database file; used only on a temporary path that is renamed when complete. */
 export class DbWriter {
@@ -46,6 +84,9 @@ export class DbWriter {
   private readonly insAdvisory: Database.Statement;
   private readonly insAffected: Database.Statement;
   private readonly insCvss: Database.Statement;
+  private readonly insFact: Database.Statement;
+  private readonly insKev: Database.Statement;
+  private readonly insEpss: Database.Statement;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -57,6 +98,9 @@ export class DbWriter {
     this.insAdvisory = this.db.prepare('INSERT OR REPLACE INTO advisory_staging (id, package_key, folder, body) VALUES (?, ?, ?, ?)');
     this.insAffected = this.db.prepare('INSERT OR REPLACE INTO affected (ecosystem, name, advisory_id, seq, data) VALUES (?, ?, ?, ?, ?)');
     this.insCvss = this.db.prepare('INSERT OR REPLACE INTO cve_cvss (cve, data) VALUES (?, ?)');
+    this.insFact = this.db.prepare('INSERT OR REPLACE INTO cve_fact (cve, advisory_id, folder, data) VALUES (?, ?, ?, ?)');
+    this.insKev = this.db.prepare('INSERT OR REPLACE INTO kev (cve, data) VALUES (?, ?)');
+    this.insEpss = this.db.prepare('INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)');
   }
 
   /** Runs `fn` in one transaction (bulk inserts are only fast that way). */
@@ -72,7 +116,30 @@ export class DbWriter {
       this.insAffected.run(a.package.ecosystem, name, r.id, seq, JSON.stringify(matcherFields(a)));
     });
     this.insAdvisory.run(r.id, packageKey ?? '', folder, JSON.stringify(body));
+    this.addCveFact(folder, r);
   }
+
+  /**
+   * Keeps what a record says of its CVE (CVSS, a title) for findings that
+   * come from other records of that CVE. Only records about exactly one CVE:
+   * a DSA or USN names many, and its text and rating are about all of them.
+   */
+  private addCveFact(folder: string, r: OsvRecord): void {
+    const cves = [...new Set([r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])].filter((i) => typeof i === 'string' && CVE_ID.test(i)))];
+    if (cves.length !== 1) return;
+    const fact: Omit<CveFact, 'advisoryId' | 'folder'> = {};
+    const cvss = [...(r.severity ?? []), ...(r.affected ?? []).flatMap((a) => a.severity ?? [])].filter((x) => typeof x?.score === 'string' && x.type.startsWith('CVSS_'));
+    if (cvss.length) fact.cvss = [...new Map(cvss.map((x) => [x.score, x])).values()].slice(0, 8);
+    const score = Number(r.database_specific?.['cvss_v3'] ?? r.database_specific?.['cvss_v2']);
+    if (Number.isFinite(score) && score > 0 && score <= 10) fact.score = score;
+    const title = typeof r.summary === 'string' && r.summary.trim() ? r.summary.trim().slice(0, 300) : firstSentence(r.details);
+    if (title) fact.title = title;
+    if (Object.keys(fact).length) this.insFact.run(cves[0], r.id, folder, JSON.stringify(fact));
+  }
+
+  addKev(cve: string, entry: KevEntry): void { this.insKev.run(cve, JSON.stringify(entry)); }
+
+  addEpss(cve: string, e: EpssScore): void { this.insEpss.run(cve, e.score, e.percentile); }
 
   addCveCvss(cve: string, data: unknown): void { this.insCvss.run(cve, JSON.stringify(data)); }
 
@@ -84,6 +151,8 @@ export class DbWriter {
       meta.run('schema_version', String(SCHEMA_VERSION));
       meta.run('built_at', status.builtAt);
       meta.run('sources', JSON.stringify(status.sources));
+      if (status.kev) meta.run('kev', JSON.stringify(status.kev));
+      if (status.epss) meta.run('epss', JSON.stringify(status.epss));
     });
     this.db.exec(`INSERT INTO advisory (id, folder, body) SELECT id, folder, body FROM advisory_staging ORDER BY package_key, id;
       DROP TABLE advisory_staging;
@@ -180,7 +249,10 @@ export class VulnDb {
       ecosystems[r.folder] = { records: r.records, skipped: r.skipped, withdrawn: r.withdrawn };
     }
     const enriched = (this.db.prepare('SELECT count(*) AS n FROM cve_cvss').get() as { n: number }).n;
-    return { schemaVersion: Number(meta.get('schema_version') ?? 0), builtAt: meta.get('built_at') ?? '', sources: JSON.parse(meta.get('sources') ?? '[]') as string[], ecosystems, enrichedCves: enriched };
+    const out: DbStatus = { schemaVersion: Number(meta.get('schema_version') ?? 0), builtAt: meta.get('built_at') ?? '', sources: JSON.parse(meta.get('sources') ?? '[]') as string[], ecosystems, enrichedCves: enriched };
+    if (meta.has('kev')) out.kev = JSON.parse(meta.get('kev')!) as DbStatus['kev'];
+    if (meta.has('epss')) out.epss = JSON.parse(meta.get('epss')!) as DbStatus['epss'];
+    return out;
   }
 
   /**
@@ -219,6 +291,30 @@ export class VulnDb {
     this.map(false);
     const row = this.db.prepare('SELECT data FROM cve_cvss WHERE cve = ?').get(cve) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as { vector: string; base_score: number }[]) : undefined;
+  }
+
+  /** Whether any affected entry names this exact ecosystem (`Maven`, `Debian:12`): one indexed probe. */
+  hasEcosystem(ecosystem: string): boolean {
+    return this.db.prepare('SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1').get(ecosystem) !== undefined;
+  }
+
+  /** What other single-CVE records say of this CVE (see DbWriter.addCveFact). */
+  cveFacts(cve: string): CveFact[] {
+    this.map(false);
+    const rows = this.db.prepare('SELECT advisory_id AS id, folder, data FROM cve_fact WHERE cve = ? ORDER BY advisory_id').all(cve) as { id: string; folder: string; data: string }[];
+    return rows.map((r) => ({ advisoryId: r.id, folder: r.folder, ...(JSON.parse(r.data) as Omit<CveFact, 'advisoryId' | 'folder'>) }));
+  }
+
+  /** The KEV catalog's entry for this CVE, when it is known to be exploited. */
+  kev(cve: string): KevEntry | undefined {
+    this.map(false);
+    const row = this.db.prepare('SELECT data FROM kev WHERE cve = ?').get(cve) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as KevEntry) : undefined;
+  }
+
+  epss(cve: string): EpssScore | undefined {
+    this.map(false);
+    return this.db.prepare('SELECT score, percentile FROM epss WHERE cve = ?').get(cve) as EpssScore | undefined;
   }
 
   close(): void { this.db.close(); }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { UserError } from '../util/errors.js';
 import { invalidReason, type OsvRecord } from './osv.js';
+import { loadEpss, loadKevCatalog } from './exploit-data.js';
 import { cveCvssFile, resolveSource } from './source.js';
 import { DbWriter, type DbStatus, type EcosystemCounts, SCHEMA_VERSION, VulnDb } from './store.js';
 import { readZipRecords } from './zip-records.js';
@@ -24,6 +25,13 @@ export interface UpdateOptions {
   ecosystems?: string[];
   logger: Logger;
   onProgress?: (p: { ecosystem: string; records: number }) => void;
+  /**
+   * CISA's KEV catalog (file or URL). `required` when the user named it: then
+   * a failure fails the update; the default source failing (offline) only warns.
+   */
+  kev?: { source: string; required: boolean };
+  /** FIRST's EPSS CSV (file or URL, gzip or plain); a failure fails the update. */
+  epssSource?: string;
 }
 
 /**
@@ -78,7 +86,9 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
       if (cvss) enrichedCves += importCveCvss(writer, cvss, opts.logger);
     }
     if (!Object.keys(ecosystems).length) throw new UserError(`no OSV ecosystems found in ${opts.sources.join(', ')}`, 'the source must hold <Ecosystem>/all.zip folders');
-    writer.finish({ builtAt: new Date().toISOString(), sources: opts.sources, ecosystems, enrichedCves });
+    const kev = opts.kev ? await importKev(writer, opts.kev, downloads, opts.logger) : undefined;
+    const epss = opts.epssSource ? await importEpss(writer, opts.epssSource, downloads, opts.logger) : undefined;
+    writer.finish({ builtAt: new Date().toISOString(), sources: opts.sources, ecosystems, enrichedCves, kev, epss });
     renameSync(tmp, dbPath(opts.cacheDir));
   } catch (e) {
     writer.abandon();
@@ -89,6 +99,27 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
   }
   const db = new VulnDb(dbPath(opts.cacheDir));
   try { return db.status(); } finally { db.close(); }
+}
+
+async function importKev(writer: DbWriter, kev: { source: string; required: boolean }, tmpDir: string, logger: Logger): Promise<DbStatus['kev']> {
+  let catalog;
+  try {
+    catalog = await loadKevCatalog(kev.source, tmpDir);
+  } catch (e) {
+    if (kev.required) throw e;
+    logger.warn(`the KEV catalog could not be read from ${kev.source} (${(e as Error).message}); findings will not say which vulnerabilities are known exploited: give --kev-source FILE|URL (or CUSTOMS_KEV_SOURCE), or \`none\``);
+    return undefined;
+  }
+  if (catalog.skipped) logger.warn(`${kev.source}: ${catalog.skipped} KEV entries without a CVE id or date skipped`);
+  writer.transaction(() => { for (const [cve, entry] of catalog.entries) writer.addKev(cve, entry); });
+  return { catalogVersion: catalog.catalogVersion, entries: catalog.entries.size, source: kev.source };
+}
+
+async function importEpss(writer: DbWriter, source: string, tmpDir: string, logger: Logger): Promise<DbStatus['epss']> {
+  const data = await loadEpss(source, tmpDir);
+  if (data.skipped) logger.warn(`${source}: ${data.skipped} EPSS rows without a CVE id or probabilities skipped`);
+  writer.transaction(() => { for (const [cve, score] of data.scores) writer.addEpss(cve, score); });
+  return { scoreDate: data.scoreDate, entries: data.scores.size, source };
 }
 
 function importCveCvss(writer: DbWriter, file: string, logger: Logger): number {

@@ -4,13 +4,20 @@ import { exportDb, importDb } from '../../vulndb/transfer.js';
 import { dbStatus, updateDb } from '../../vulndb/update.js';
 import type { DbStatus } from '../../vulndb/store.js';
 import { UserError } from '../../util/errors.js';
-import { configuredSources, resolveCacheDir } from '../../api/environment.js';
+import { configuredEpss, configuredKev, configuredSources, resolveCacheDir } from '../../api/environment.js';
+import { describeAge } from '../../util/duration.js';
 import { createProgress } from '../progress.js';
 import { StderrLogger } from '../../util/log.js';
 
 function printStatus(s: DbStatus, json: boolean): void {
+  // JSON stays a description of the file (builtAt says when); the text adds how long ago that was.
   if (json) { process.stdout.write(JSON.stringify(s, null, 2) + '\n'); return; }
-  const lines = [`schema version: ${s.schemaVersion}`, `built at:       ${s.builtAt}`, `sources:        ${s.sources.join(', ')}`, `CVE CVSS enrichment: ${s.enrichedCves} CVEs`, '', 'ecosystem        records  skipped  withdrawn'];
+  const ageMs = Date.now() - Date.parse(s.builtAt);
+  const lines = [`schema version: ${s.schemaVersion}`, `built at:       ${s.builtAt} (${describeAge(ageMs)})`, `sources:        ${s.sources.join(', ')}`,
+    `CVE CVSS enrichment: ${s.enrichedCves} CVEs`,
+    `known exploited (KEV): ${s.kev ? `${s.kev.entries} CVEs, catalog ${s.kev.catalogVersion || 'of unknown version'} from ${s.kev.source}` : 'not loaded'}`,
+    `EPSS: ${s.epss ? `${s.epss.entries} CVEs${s.epss.scoreDate ? `, scored ${s.epss.scoreDate}` : ''} from ${s.epss.source}` : 'not loaded'}`,
+    '', 'ecosystem        records  skipped  withdrawn'];
   for (const [e, c] of Object.entries(s.ecosystems)) lines.push(`${e.padEnd(16)} ${String(c.records).padStart(7)}  ${String(c.skipped).padStart(7)}  ${String(c.withdrawn).padStart(9)}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -21,15 +28,18 @@ export function registerDb(program: Command): void {
     .description('build the database from OSV exports (<Ecosystem>/all.zip), atomically replacing the old one')
     .option('--source <src...>', 'URL or directory of an OSV export (env CUSTOMS_DB_SOURCE)')
     .option('--ecosystems <list>', 'only these ecosystem folders (comma-separated)')
+    .option('--kev-source <file|url>', 'CISA KEV catalog (env CUSTOMS_KEV_SOURCE; default: CISA\'s published URL, a warning when unreachable; none: without)')
+    .option('--epss-source <file|url>', 'FIRST EPSS scores, CSV gzip or plain (env CUSTOMS_EPSS_SOURCE)')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
     .option('-q, --quiet', 'no progress')
     .option('-d, --debug', 'debug messages')
-    .action(async (o: { source?: string[]; ecosystems?: string; cacheDir?: string; quiet?: boolean; debug?: boolean }) => {
+    .action(async (o: { source?: string[]; ecosystems?: string; kevSource?: string; epssSource?: string; cacheDir?: string; quiet?: boolean; debug?: boolean }) => {
       const progress = createProgress(!o.quiet);
       const t0 = Date.now();
       const s = await updateDb({
         cacheDir: resolveCacheDir(o.cacheDir), sources: configuredSources(o.source),
         ecosystems: o.ecosystems?.split(',').map((x) => x.trim()).filter(Boolean),
+        kev: configuredKev(o.kevSource), epssSource: configuredEpss(o.epssSource),
         logger: new StderrLogger(o.debug ? 'debug' : 'info', o.quiet ?? false),
         onProgress: (p) => progress.update(`${p.ecosystem}: ${p.records} records`),
       });

@@ -13,6 +13,8 @@ import { comparatorFor, normalisePackageName, vendorOf } from '../../ecosystem/e
 import { InvalidVersionError } from '../../version/types.js';
 import type { OsvAffected, OsvRecord } from '../../vulndb/osv.js';
 import type { AffectedRow, VulnDb } from '../../vulndb/store.js';
+import { firstSentence } from '../../vulndb/text.js';
+import { CveKnowledge } from './cve-knowledge.js';
 import { advisoryName, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
 import { matchAffected } from './ranges.js';
 import { resolveSeverity } from './severity.js';
@@ -44,10 +46,10 @@ function primaryUrl(r: OsvRecord): string | undefined {
 /** A package whose version falls in an affected entry's ranges, before its advisory is read. */
 interface RangeHit { p: Package; row: AffectedRow; range: string; fixes: string[]; compare: (a: string, b: string) => number }
 
-function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord, db: VulnDb): Vulnerability {
+function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord, known: CveKnowledge): Vulnerability {
   const ids = idsOf(record);
   const cves = ids.filter((i) => CVE.test(i));
-  const sev = resolveSeverity(record, row.affected, vendorOf(row.ecosystem), cves, (c) => db.cveCvss(c));
+  const sev = resolveSeverity(record, row.affected, vendorOf(row.ecosystem), cves, known);
   const fixed = fixes.sort(compare)[0];
   const v: Vulnerability = {
     id: cves[0] ?? record.id,
@@ -60,8 +62,14 @@ function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord,
     matchedBy: [{ advisoryId: record.id, ecosystem: row.ecosystem, range }],
   };
   if (fixed) v.fixedVersion = fixed;
-  if (record.summary) v.title = record.summary.slice(0, 300);
+  // Debian's per-CVE records have no summary: the first sentence of theirs, or of another record of the CVE, is the title.
+  const title = record.summary?.trim() ? record.summary.trim().slice(0, 300) : firstSentence(record.details) ?? known.title(cves, record.id);
+  if (title) v.title = title;
   if (record.details) v.description = record.details.slice(0, 4000);
+  const kev = known.kev(ids);
+  if (kev) v.kev = { dateAdded: kev.dateAdded, knownRansomwareCampaignUse: kev.knownRansomwareCampaignUse, requiredAction: kev.requiredAction, dueDate: kev.dueDate };
+  const epss = known.epss(ids);
+  if (epss) v.epss = { score: epss.score, percentile: epss.percentile };
   const url = primaryUrl(record);
   if (url) v.primaryUrl = url;
   if (record.published) v.publishedDate = record.published;
@@ -84,6 +92,8 @@ function merge(into: Vulnerability, other: Vulnerability, compare: (a: string, b
   into.title ??= other.title;
   into.description ??= other.description;
   into.primaryUrl ??= other.primaryUrl;
+  into.kev ??= other.kev;
+  if (other.epss && (!into.epss || other.epss.score > into.epss.score)) into.epss = other.epss;
 }
 
 export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo | undefined, opts: MatchOptions): MatchOutput {
@@ -135,10 +145,11 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
   }
   const records = db.advisories(hits.map((h) => h.row.advisoryId));
   const found = new Map<string, Vulnerability>();
+  const known = new CveKnowledge(db);
   for (const hit of hits) {
     const record = records.get(hit.row.advisoryId);
     if (!record) continue; // an affected entry always has its advisory (one build writes both)
-    const v = finding(hit, record, db);
+    const v = finding(hit, record, known);
     const key = `${packageId(hit.p)}\0${hit.p.filePath}\0${v.id}`;
     const prev = found.get(key);
     if (prev) merge(prev, v, hit.compare); else found.set(key, v);

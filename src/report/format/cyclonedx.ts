@@ -79,6 +79,14 @@ function vulnerability(v: Vulnerability, affects: string[]): Json {
   if (v.lastModifiedDate) out['updated'] = v.lastModifiedDate;
   const others = v.aliases.filter((a) => a !== v.id);
   if (others.length) out['references'] = others.map((id) => ({ id, source: { name: 'osv' } }));
+  const props = [
+    ...(v.kev ? [
+      { name: 'customs:kev:dateAdded', value: v.kev.dateAdded }, { name: 'customs:kev:dueDate', value: v.kev.dueDate },
+      { name: 'customs:kev:knownRansomwareCampaignUse', value: v.kev.knownRansomwareCampaignUse }, { name: 'customs:kev:requiredAction', value: v.kev.requiredAction },
+    ] : []),
+    ...(v.epss ? [{ name: 'customs:epss:score', value: String(v.epss.score) }, { name: 'customs:epss:percentile', value: String(v.epss.percentile) }] : []),
+  ].filter((p) => p.value);
+  if (props.length) out['properties'] = props;
   return out;
 }
 

@@ -2,7 +2,7 @@
  * Every finding of a report flattened into one list with what the CI
  * formats need: a rule id, a location (image path), a severity and text.
  */
-import type { Report, Severity } from '../../model/report.js';
+import type { Report, Severity, Vulnerability } from '../../model/report.js';
 
 export interface FlatFinding {
   kind: 'vulnerability' | 'secret' | 'misconfiguration' | 'license';
@@ -25,6 +25,9 @@ export interface FlatFinding {
   /** Package coordinates for vulnerabilities. */
   pkg?: { name: string; version: string; fixedVersion?: string; purl: string };
   identifiers?: string[];
+  /** CISA KEV entry and EPSS score of a vulnerability. */
+  kev?: Vulnerability['kev'];
+  epss?: Vulnerability['epss'];
 }
 
 function pathOf(target: string): string {
@@ -40,9 +43,10 @@ export function flattenFindings(report: Report): FlatFinding[] {
         kind: 'vulnerability', target: r.target, ruleId: v.id, title: v.title ?? `${v.id} in ${v.pkgName}`,
         description: v.description ?? v.title ?? v.id, severity: v.severity, score: Math.max(0, ...v.cvss.map((c) => c.score)) || undefined,
         path, startLine: 1, endLine: 1,
-        message: `${v.pkgName} ${v.installedVersion} is affected by ${v.id} (${v.severity})${v.fixedVersion ? `; fixed in ${v.fixedVersion}` : '; no fix yet'}. Matched ${v.matchedBy.map((m) => `${m.advisoryId} ${m.range}`).join('; ')}.`,
+        message: `${v.pkgName} ${v.installedVersion} is affected by ${v.id} (${v.severity})${v.kev ? `, known exploited in the wild (CISA KEV since ${v.kev.dateAdded})` : ''}${v.fixedVersion ? `; fixed in ${v.fixedVersion}` : '; no fix yet'}. Matched ${v.matchedBy.map((m) => `${m.advisoryId} ${m.range}`).join('; ')}.`,
         helpUri: v.primaryUrl, key: `${v.id}|${v.purl}|${path}`,
         pkg: { name: v.pkgName, version: v.installedVersion, fixedVersion: v.fixedVersion, purl: v.purl }, identifiers: v.aliases,
+        ...(v.kev ? { kev: v.kev } : {}), ...(v.epss ? { epss: v.epss } : {}),
       });
     }
     for (const s of r.secrets ?? []) {

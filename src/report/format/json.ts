@@ -80,6 +80,8 @@ function vulnerabilityJson(v: Vulnerability): Json {
     MatchedBy: v.matchedBy.map((m) => ({ AdvisoryID: m.advisoryId, Ecosystem: m.ecosystem, Range: m.range })),
     VEXStatus: v.vexStatus,
     OSOwned: v.osOwned || undefined,
+    KEV: v.kev ? prune({ DateAdded: v.kev.dateAdded, KnownRansomwareCampaignUse: v.kev.knownRansomwareCampaignUse, RequiredAction: v.kev.requiredAction, DueDate: v.kev.dueDate }) : undefined,
+    EPSS: v.epss ? { Score: v.epss.score, Percentile: v.epss.percentile } : undefined,
   });
 }
 
@@ -104,6 +106,7 @@ function resultJson(r: Result, opts: JsonFormatOptions): Json {
       Type: x.kind, ID: x.id, PkgName: x.pkgName, InstalledVersion: x.installedVersion, Severity: x.severity,
       SuppressedBy: x.by, Status: x.status, Source: x.source, Statement: x.statement,
     })) : undefined,
+    Unchecked: r.unchecked?.map((u) => ({ Ecosystem: u.ecosystem, Packages: u.packages, Reason: u.reason })),
     Licenses: r.licenses?.map((l) => prune({
       Severity: l.severity, Category: l.category, PkgName: l.pkgName, FilePath: l.filePath, Name: l.name, Confidence: l.confidence,
     })),

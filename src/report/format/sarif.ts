@@ -28,7 +28,19 @@ function rule(f: FlatFinding): Record<string, unknown> {
       text: clip(`${f.title}\n${f.description}`, 8000),
       markdown: clip(`**${f.title}**\n\n${f.description}${f.helpUri ? `\n\n[${f.helpUri}](${f.helpUri})` : ''}`, 8000),
     },
-    properties: { 'security-severity': score.toFixed(1), tags: ['security', f.kind, f.severity], precision: 'very-high' },
+    properties: { 'security-severity': score.toFixed(1), tags: ['security', f.kind, f.severity, ...(f.kev ? ['known-exploited'] : [])], precision: 'very-high' },
+  };
+}
+
+/** KEV and EPSS of a vulnerability, in the result's property bag (SARIF 3.8). */
+function exploitProperties(f: FlatFinding): Record<string, unknown> | undefined {
+  if (!f.kev && !f.epss) return undefined;
+  return {
+    ...(f.kev ? {
+      knownExploited: true, kevDateAdded: f.kev.dateAdded, kevDueDate: f.kev.dueDate,
+      kevKnownRansomwareCampaignUse: f.kev.knownRansomwareCampaignUse, kevRequiredAction: f.kev.requiredAction,
+    } : {}),
+    ...(f.epss ? { epssScore: f.epss.score, epssPercentile: f.epss.percentile } : {}),
   };
 }
 
@@ -50,6 +62,7 @@ export function renderSarif(report: Report, opts: FormatOptions): string {
       message: { text: report.artifactName },
     }],
     partialFingerprints: { primaryLocationLineHash: createHash('sha256').update(f.key).digest('hex').slice(0, 32) },
+    ...(exploitProperties(f) ? { properties: exploitProperties(f) } : {}),
   }));
   const doc = {
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',

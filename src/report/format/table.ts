@@ -5,6 +5,7 @@
  */
 import type { Report, Result, Severity } from '../../model/report.js';
 import { SEVERITIES } from '../../model/report.js';
+import { describeUnchecked } from '../../detect/vuln/coverage.js';
 import { renderTable } from './text-table.js';
 
 export interface TableFormatOptions {
@@ -33,11 +34,15 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
   const out: string[] = [];
   const vulns = r.vulnerabilities ?? [];
   if (r.vulnerabilities) {
-    out.push(heading(`${r.target} (${r.type})`), summary(count(vulns)));
+    const kev = vulns.filter((v) => v.kev).length;
+    out.push(heading(`${r.target} (${r.type})`), summary(count(vulns)) + (kev ? `, known exploited (KEV): ${kev}` : ''));
+    // Packages no advisory could speak for: `Total: 0` alone would read as checked and clean.
+    for (const u of r.unchecked ?? []) out.push(`Not checked: ${describeUnchecked(u)}`);
     if (vulns.length) {
+      // Known exploited first: they are what attackers use now, whatever their CVSS says.
       const rows = [...vulns]
-        .sort((a, b) => rank(a.severity) - rank(b.severity) || a.pkgName.localeCompare(b.pkgName) || a.id.localeCompare(b.id))
-        .map((v) => [v.pkgName, v.id, v.severity, v.status, v.installedVersion, v.fixedVersion ?? '', v.title ?? v.primaryUrl ?? '']);
+        .sort((a, b) => Number(!!b.kev) - Number(!!a.kev) || rank(a.severity) - rank(b.severity) || a.pkgName.localeCompare(b.pkgName) || a.id.localeCompare(b.id))
+        .map((v) => [v.pkgName, v.kev ? `${v.id} KEV ${v.kev.dateAdded}` : v.id, v.severity, v.status, v.installedVersion, v.fixedVersion ?? '', v.title ?? '']);
       out.push(renderTable(
         [{ header: 'Library' }, { header: 'Vulnerability' }, { header: 'Severity' }, { header: 'Status' },
           { header: 'Installed Version' }, { header: 'Fixed Version' }, { header: 'Title', max: 50 }], rows));
