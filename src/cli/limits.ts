@@ -4,6 +4,7 @@
  * deadline for the whole scan. Every bound's error names its flag.
  */
 import { DEFAULT_MEMORY_BUDGET, defaultWalkLimits, fileBytesForBudget, type WalkLimits } from '../layer/limits.js';
+import { DEFAULT_MAX_LAYERS } from '../source/image.js';
 import { defaultSbomLimits, type SbomLimits } from '../source/sbom/read.js';
 import type { Logger } from '../util/log.js';
 import { parseDuration, positiveInt } from './flag-values.js';
@@ -18,6 +19,11 @@ export function walkLimits(flags: ScanFlags, parallel: number): WalkLimits {
     maxEntriesPerLayer: positiveInt(flags.maxEntriesPerLayer, '--max-entries-per-layer') ?? defaultWalkLimits.maxEntriesPerLayer,
     maxFileBytes: fileBytesForBudget(budget, parallel),
   };
+}
+
+/** `--max-layers`: the most layers an image may have (the source checks it from the manifest). */
+export function maxLayers(flags: ScanFlags): number {
+  return positiveInt(flags.maxLayers, '--max-layers') ?? DEFAULT_MAX_LAYERS;
 }
 
 export function sbomLimits(flags: ScanFlags): SbomLimits {

@@ -11,7 +11,7 @@ import { renderComparisonJson, renderComparisonTable } from '../../report/format
 import { openImageSource } from '../../source/open.js';
 import { openSbom } from '../../source/sbom/index.js';
 import { UserError } from '../../util/errors.js';
-import { sbomLimits } from '../limits.js';
+import { maxLayers, sbomLimits } from '../limits.js';
 import { fromImage, makeLogger, scanToReport, writeReport, type Collect } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
@@ -23,7 +23,7 @@ function collectorFor(target: string, flags: ScanFlags & { platform?: string; in
   }
   const local = existsSync(target.replace(/^(docker-archive|oci-archive|oci):/, '').replace(/:[^/:]+$/, '')) || /^(docker-archive|oci-archive|oci):/.test(target);
   return {
-    collect: fromImage((logger) => openImageSource({ ...(local ? { input: target } : { ref: target }), platform: flags.platform, insecure: flags.insecure, logger })),
+    collect: fromImage((logger) => openImageSource({ ...(local ? { input: target } : { ref: target }), platform: flags.platform, insecure: flags.insecure, maxLayers: maxLayers(flags), logger })),
     type: 'container_image',
   };
 }

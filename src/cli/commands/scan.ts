@@ -6,6 +6,7 @@ import { UserError } from '../../util/errors.js';
 import { fromImage, runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 import { parseDuration } from '../flag-values.js';
+import { maxLayers } from '../limits.js';
 
 interface ImageFlags extends ScanFlags {
   input?: string;
@@ -37,7 +38,7 @@ export function registerScanCommands(program: Command): void {
     if (!ref && !flags.input) throw new UserError('image: name an image reference or --input PATH');
     if (ref && flags.input) throw new UserError('image: give either an image reference or --input, not both');
     await runScan(
-      fromImage((logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout'), logger })),
+      fromImage((logger) => openImageSource({ ref, input: flags.input, platform: flags.platform, username: flags.username, password: flags.password, insecure: flags.insecure, timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout'), maxLayers: maxLayers(flags), logger })),
       { ...flags, scanners: effectiveScanners(cmd, flags) }, 'container_image');
   });
 
