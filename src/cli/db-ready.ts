@@ -27,6 +27,7 @@ function schemaOf(db: VulnDb): number {
 export async function ensureVulnDb(cacheDir: string, flags: { skipDbUpdate?: boolean; offlineScan?: boolean; dbSource?: string[] }, logger: Logger, progress: Progress): Promise<VulnDb> {
   const existing = tryOpenDb(cacheDir);
   if (existing && schemaOf(existing) === SCHEMA_VERSION) {
+    try { existing.assertLayout(); } catch (e) { existing.close(); throw e; }
     const ageDays = (Date.now() - Date.parse(existing.builtAt())) / 86_400_000;
     if (ageDays > MAX_AGE_DAYS) logger.warn(`the vulnerability database is ${Math.floor(ageDays)} days old; run \`customs db update\``);
     return existing;

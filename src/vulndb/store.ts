@@ -18,6 +18,9 @@ import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { OsvAffected, OsvRecord } from './osv.js';
 import { normalisePackageName } from './osv.js';
+import { codeInSchema, schemaDifferences } from './schema-check.js';
+import { SCHEMA } from './schema.js';
+import { UserError } from '../util/errors.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -30,15 +33,6 @@ export interface DbStatus {
   enrichedCves: number;
 }
 
-const SCHEMA = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE advisory (id TEXT PRIMARY KEY, folder TEXT NOT NULL, body TEXT NOT NULL);
-CREATE TABLE advisory_staging (id TEXT PRIMARY KEY, package_key TEXT NOT NULL, folder TEXT NOT NULL, body TEXT NOT NULL);
-CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (ecosystem, name, advisory_id, seq)) WITHOUT ROWID;
-CREATE TABLE ecosystem_count (folder TEXT PRIMARY KEY, records INTEGER NOT NULL, skipped INTEGER NOT NULL, withdrawn INTEGER NOT NULL);
-CREATE TABLE cve_cvss (cve TEXT PRIMARY KEY, data TEXT NOT NULL);
-`;
 
 /** Writes a fresh database file; used only on a temporary path that is renamed when complete. */
 export class DbWriter {
@@ -134,7 +128,22 @@ export class VulnDb {
   private buildIdentity: string | undefined;
   constructor(private readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      // No function the schema names may run with side effects, and no view or trigger may run at all (schema-check.ts).
+      this.db.pragma('trusted_schema = OFF');
+      const code = codeInSchema(this.db);
+      if (code.length) throw new UserError(`${path}: the vulnerability database holds ${code.join(', ')}; customs never writes those, so it was altered`, 'delete it and run `customs db update`, or import a trusted export');
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.map(true);
+  }
+
+  /** Refuses a file whose tables and indexes are not exactly the ones this customs writes. */
+  assertLayout(): void {
+    const diff = schemaDifferences(this.db);
+    if (diff.length) throw new UserError(`${this.path}: not the layout of a customs vulnerability database: ${diff.slice(0, 5).join('; ')}`, 'delete it and run `customs db update`, or import a trusted export');
   }
 
   /**
