@@ -9,13 +9,18 @@ import type { Image, ImageConfig, LayerSource } from '../image.js';
 import { checkLayerCount, createdByPerLayer, diffIdsFor } from '../image.js';
 import { UserError } from '../../util/errors.js';
 import { MAX_METADATA_BYTES, readJson, type BlobStore } from './store.js';
-import { DigestVerifier, isDigest } from './verify.js';
+import { bytesMatchDigest, DigestVerifier, isDigest } from './verify.js';
 
 interface DockerManifestEntry { Config: string; RepoTags?: string[] | null; Layers: string[] }
 
 function digestOfBlobPath(name: string): string | undefined {
   const m = /^blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(name);
   return m && isDigest(`${m[1]}:${m[2]}`) ? `${m[1]}:${m[2]}` : undefined;
+}
+
+function digestOfLegacyConfig(name: string): string | undefined {
+  const m = /^([a-f0-9]{64})\.json$/.exec(name);
+  return m ? `sha256:${m[1]}` : undefined;
 }
 
 function pick(entries: DockerManifestEntry[], tag: string | undefined, what: string): DockerManifestEntry {
@@ -37,6 +42,11 @@ export async function openDockerArchive(store: BlobStore, opts: { name: string; 
   checkLayerCount(entry.Layers.length, opts.maxLayers, store.what);
   if (entry.Layers.some((l) => typeof l !== 'string')) throw new UserError(`${store.what}: manifest.json lists a layer that is not a name`, 'not a docker save archive');
   const configBytes = await store.read(entry.Config, MAX_METADATA_BYTES);
+  // The config is named by its digest (`blobs/sha256/<hex>`, or `<hex>.json` in the legacy form): hold it to that name.
+  const configDigest = digestOfBlobPath(entry.Config) ?? digestOfLegacyConfig(entry.Config);
+  if (configDigest && !bytesMatchDigest(configBytes, configDigest)) {
+    throw new UserError(`${store.what}: ${entry.Config}: digest mismatch`, 'the archive is corrupt or was altered; re-export it');
+  }
   let config: ImageConfig;
   try { config = JSON.parse(configBytes.toString('utf8')) as ImageConfig; } catch (e) {
     throw new UserError(`${store.what}: ${entry.Config} is not valid JSON (${(e as Error).message})`, 'the archive is corrupt');
