@@ -8,7 +8,7 @@
  * all on a temporary copy renamed over the current database only when
  * every check has passed.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,9 +46,17 @@ function ed25519Key(file: string, kind: 'private' | 'public'): KeyObject {
   return key;
 }
 
-/** Writes `data` to `file` through a temp file renamed into place. */
+/**
+ * A temp name beside `file` that nobody can guess: the folder may be shared,
+ * and a link planted at a predictable name would be written through.
+ */
+function tempBeside(file: string): string {
+  return join(dirname(file), `.${basename(file)}.tmp-${randomBytes(12).toString('hex')}`);
+}
+
+/** Writes `data` to `file` through a temp file (created exclusively) renamed into place. */
 function writeAtomically(file: string, data: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  const tmp = tempBeside(file);
   try { writeFileSync(tmp, data, { flag: 'wx' }); renameSync(tmp, file); } finally { rmSync(tmp, { force: true }); }
 }
 
@@ -57,7 +65,7 @@ export async function exportDb(cacheDir: string, file: string, opts: ExportOptio
   const db = openDb(cacheDir);
   db.close();
   const src = new Database(dbPath(cacheDir), { readonly: true, fileMustExist: true });
-  const tmp = join(dirname(file), `.${process.pid}.customs-db-export.tmp`);
+  const tmp = tempBeside(file);
   try {
     await src.backup(tmp);
     const hex = await sha256Of(tmp);
