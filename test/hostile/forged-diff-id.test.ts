@@ -45,11 +45,12 @@ describe('forged diff_ids cannot poison the layer cache', { concurrency: 1 }, ()
     const gz = { ...gzipLayer(harmless), diffId: debianBase };
     const plain = { ...plainLayer(harmless), diffId: debianBase };
     forged = {
-      oci: join(sb.work, 'forged.oci'), docker25: join(sb.work, 'forged.docker25.tar'), ociPlain: join(sb.work, 'forged-plain.oci'),
+      oci: join(sb.work, 'forged.oci'), docker25: join(sb.work, 'forged.docker25.tar'), ociPlain: join(sb.work, 'forged-plain.oci'), legacy: join(sb.work, 'forged.legacy.tar'),
     };
     writeOciLayout(forged.oci!, 'forged', { layers: [gz] });
     writeDockerArchive(forged.docker25!, 'forged', { layers: [gz] });
     writeOciLayout(forged.ociPlain!, 'forged-plain', { layers: [plain] });
+    writeDockerArchive(forged.legacy!, 'forged-legacy', { layers: [plain] });
     const run = await scan(genuine, '--no-cache');
     assert.equal(run.code, 0, run.stderr);
     baseline = packages(run);
@@ -62,6 +63,10 @@ describe('forged diff_ids cannot poison the layer cache', { concurrency: 1 }, ()
       assert.equal(run.code, 1, `${input}: ${run.stderr}`);
       assert.match(run.stderr, /customs: error: layer sha256:[0-9a-f]{64} \(#1 of .*\): the diff_id does not match the layer's content/);
     }
+    // The legacy form names the layer by its diff_id, so the blob's own digest check refuses it first.
+    const legacy = await scan(`docker-archive:${forged.legacy}`);
+    assert.equal(legacy.code, 1, legacy.stderr);
+    assert.match(legacy.stderr, /customs: error: layer sha256:[0-9a-f]{64} of .*: digest mismatch/);
     assert.equal(cacheEntries(sb), 0);
   });
 
