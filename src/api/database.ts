@@ -49,6 +49,12 @@ export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
       onProgress: (p) => req.onProgress?.({ stage: 'database', message: `vulnerability database: ${p.ecosystem} ${p.records} records` }),
     });
   if (existing && schemaOf(existing) === SCHEMA_VERSION) {
+    try {
+      existing.assertLayout();
+    } catch (e) {
+      existing.close();
+      throw e;
+    }
     const age = Date.now() - Date.parse(existing.builtAt());
     if (!maxAge || !(age > maxAge)) return existing;
     if (!mayUpdate) {

@@ -34,6 +34,8 @@ export interface RegistryOptions {
 
 /** Bounds on hostile input; each defaults to the value in README's Limits table. */
 export interface ScanLimits {
+  /** Layers an image may have (default 500); checked from the manifest before any layer is read. */
+  maxLayers?: number;
   maxLayerBytes?: number;
   maxCompressionRatio?: number;
   maxEntriesPerLayer?: number;

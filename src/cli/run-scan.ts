@@ -62,6 +62,7 @@ export function requestFromFlags(target: ScanTarget, flags: ScanFlags, logger: L
     skipDbUpdate: (flags.skipDbUpdate ?? false) || (flags.offlineScan ?? false),
     parallel,
     limits: {
+      maxLayers: positiveInt(flags.maxLayers, '--max-layers'),
       maxLayerBytes: positiveInt(flags.maxLayerSize, '--max-layer-size'),
       maxCompressionRatio: positiveInt(flags.maxCompressionRatio, '--max-compression-ratio'),
       maxEntriesPerLayer: positiveInt(flags.maxEntriesPerLayer, '--max-entries-per-layer'),

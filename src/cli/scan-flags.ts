@@ -46,6 +46,7 @@ export interface ScanFlags {
   maxLayerSize?: string;
   maxCompressionRatio?: string;
   maxEntriesPerLayer?: string;
+  maxLayers?: string;
   memoryBudget?: string;
   maxSbomSize?: string;
   maxSbomComponents?: string;
@@ -89,6 +90,7 @@ export function addScanFlags(cmd: Command): Command {
     .option('--max-compression-ratio <n>', 'largest decompressed/compressed ratio accepted (default 1000)')
     .option('--memory-budget <bytes>', 'memory the scan may use for file contents: one file read takes at most budget/(2 x --parallel) (default 1 GiB: 256 MiB per file)')
     .option('--max-entries-per-layer <n>', 'most tar entries accepted in one layer (default 2000000)')
+    .option('--max-layers <n>', 'most layers accepted in one image (default 500)')
     .option('--max-sbom-size <bytes>', 'largest SBOM document accepted (default 256 MiB)')
     .option('--max-sbom-components <n>', 'most components accepted in one SBOM (default 500000)')
     .option('--timeout <duration>', 'give up when the scan takes longer (e.g. 90s, 5m, 1h)', '10m')

@@ -10,6 +10,7 @@ import { releaseMemory } from '../util/early-release.js';
 import { releaseChunk } from '../util/file-chunks.js';
 import type { WalkLimits } from './limits.js';
 import { lazyRequire } from '../util/lazy-require.js';
+import { ContentHasher } from './content-digest.js';
 
 const zlib = lazyRequire<typeof import('node:zlib')>('node:zlib');
 
@@ -135,13 +136,27 @@ export interface TarStream {
   stream: Readable;
   /** The reader has used every byte of the tar before `offset`: memory that held only those may go. */
   consumedTo(offset: number): void;
+  /** The digest of the whole uncompressed tar (the diff_id it really has), once the stream has ended; reads what is left first. */
+  contentDigest(): Promise<string>;
+}
+
+export interface ContentDigestOptions {
+  /** The diff_id's algorithm (default sha256). */
+  algorithm?: 'sha256' | 'sha512';
+  /**
+   * The digest `blob` itself is verified against as it streams (the source's
+   * blob digest check), when that check is sure to fail the stream on a
+   * mismatch. Used only when the blob turns out to be an uncompressed tar.
+   */
+  blobVerifiedAs?: string;
 }
 
 /**
- * Reads the first bytes, picks the decompressor and returns the tar stream.
+ * Reads the first bytes, picks the decompressor and returns the tar stream,
+ * hashed as it flows so the caller can check the diff_id.
  * `what` names the layer in errors.
  */
-export async function openTarStream(blob: Readable, limits: WalkLimits, what: string): Promise<TarStream> {
+export async function openTarStream(blob: Readable, limits: WalkLimits, what: string, digestOpts: ContentDigestOptions = {}): Promise<TarStream> {
   // A small blob can fail its digest check while the head is read, before
   // any consumer listens: keep the error and fail here instead of crashing.
   let early: Error | undefined;
@@ -168,10 +183,16 @@ export async function openTarStream(blob: Readable, limits: WalkLimits, what: st
     counting.pipe(dec).pipe(bounded);
     out = bounded;
   }
+  // Hashed in the same pass the walk reads: the one copy of the bytes, no second read.
+  const algorithm = digestOpts.algorithm ?? 'sha256';
+  const upstream = kind === 'none' && digestOpts.blobVerifiedAs?.startsWith(`${algorithm}:`) ? digestOpts.blobVerifiedAs : undefined;
+  const hasher = new ContentHasher(algorithm, upstream);
+  out.on('error', (e) => hasher.destroy(e));
+  out.pipe(hasher);
   // The consumer attaches its own listener; this one only keeps an error
   // emitted before that from crashing the process (the consumer sees `errored`).
-  out.on('error', () => {});
-  return { stream: out, consumedTo: (offset) => blocks?.consumedTo(offset) };
+  hasher.on('error', () => {});
+  return { stream: hasher, consumedTo: (offset) => blocks?.consumedTo(offset), contentDigest: () => hasher.digest() };
 }
 
 /** Reads at least `n` bytes (or to EOF) and puts them back in front of the stream. */

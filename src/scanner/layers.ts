@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Analyzer } from '../analyzer/types.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
 import type { AnalyzerLayerFacts, LayerFacts, LayerStructure } from '../model/facts.js';
+import { checkDiffId, verifiableAlgorithm } from '../layer/content-digest.js';
 import { openTarStream } from '../layer/decompress.js';
 import type { WalkLimits } from '../layer/limits.js';
 import { fileCap, walkLayer } from '../layer/walk.js';
@@ -51,22 +52,28 @@ export async function collectLayerFacts(image: Image, opts: LayerScanOptions): P
   return { facts, stats };
 }
 
-function structureKey(diffId: string): string { return `${diffId}\0structure\0${WALKER_VERSION}`; }
+/**
+ * Cache keys name what the walk verified: the blob digest (checked by the
+ * source as the blob streams) and the diff_id (checked against the hash of
+ * the uncompressed tar). Entries are written only after both checks pass,
+ * so a hit by (digest, diff_id) before any read is a hit on content that
+ * was hashed to exactly that pair; an image claiming another layer's
+ * diff_id over a blob of its own misses, is walked and fails the check.
+ */
+function layerKey(layer: LayerSource): string { return `${layer.digest}\0${layer.diffId}\0verified`; }
+function structureKey(layer: LayerSource): string { return `${layerKey(layer)}\0structure\0${WALKER_VERSION}`; }
 /** The effective size cap is part of the key: a smaller --memory-budget skips files, so its facts differ. */
-function analyzerKey(diffId: string, a: Analyzer, limits: WalkLimits): string { return `${diffId}\0${a.name}\0${a.version}\0${fileCap(a, limits)}`; }
-
-/** A diffID we can trust as a cache key: a digest, not a free-form string. */
-function cacheable(layer: LayerSource): boolean {
-  return /^sha256:[a-f0-9]{64}$/.test(layer.diffId);
-}
+function analyzerKey(layer: LayerSource, a: Analyzer, limits: WalkLimits): string { return `${layerKey(layer)}\0${a.name}\0${a.version}\0${fileCap(a, limits)}`; }
 
 async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOptions): Promise<{ value: LayerFacts; fromCache: boolean }> {
-  const useCache = cacheable(layer);
-  const cachedStructure = useCache ? opts.cache.get<LayerStructure>(structureKey(layer.diffId)) : undefined;
+  // A layer without a verifiable diff_id (a rootfs directory has none) is walked every time and never cached.
+  const algorithm = verifiableAlgorithm(layer.diffId);
+  const useCache = algorithm !== undefined && verifiableAlgorithm(layer.digest) !== undefined;
+  const cachedStructure = useCache ? opts.cache.get<LayerStructure>(structureKey(layer)) : undefined;
   const cachedAnalyzers = new Map<string, AnalyzerLayerFacts>();
   const missing: Analyzer[] = [];
   for (const a of opts.analyzers) {
-    const hit = useCache ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer.diffId, a, opts.limits)) : undefined;
+    const hit = useCache ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer, a, opts.limits)) : undefined;
     if (hit) cachedAnalyzers.set(a.name, hit); else missing.push(a);
   }
   if (cachedStructure && missing.length === 0) {
@@ -75,12 +82,17 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
 
   const layerName = `layer ${layer.digest} (#${layer.index + 1} of ${image.name})`;
   let walked: LayerFacts;
+  let contentDigest: string;
   let blob: Readable | undefined;
   try {
     blob = await layer.open();
     stopOnAbort(blob, opts.signal);
-    const tar = await openTarStream(blob, opts.limits, layerName);
+    // A plain tar verified by the source against a blob digest equal to its diff_id needs no second hash.
+    const blobVerifiedAs = layer.verifiesDigest && layer.digest === layer.diffId ? layer.digest : undefined;
+    const tar = await openTarStream(blob, opts.limits, layerName, { algorithm, blobVerifiedAs });
     walked = await walkLayer(tar, { analyzers: missing, limits: opts.limits, layerName });
+    // The stream has ended, so the source's own blob digest check has passed too.
+    contentDigest = await tar.contentDigest();
   } catch (e) {
     if (e instanceof UserError) throw e;
     opts.signal?.throwIfAborted();
@@ -89,11 +101,12 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
     if (verdict instanceof UserError) throw verdict;
     throw new UserError(`${layerName}: cannot read the layer: ${errorMessage(e)}`, 'the image is corrupt or truncated; re-pull or re-export it');
   }
+  if (algorithm) checkDiffId(layerName, layer.diffId, contentDigest);
   if (useCache) {
-    opts.cache.put(structureKey(layer.diffId), walked.structure);
+    opts.cache.put(structureKey(layer), walked.structure);
     for (const f of walked.analyzers) {
       const a = missing.find((m) => m.name === f.analyzer)!;
-      opts.cache.put(analyzerKey(layer.diffId, a, opts.limits), f);
+      opts.cache.put(analyzerKey(layer, a, opts.limits), f);
     }
   }
   const byName = new Map(walked.analyzers.map((f) => [f.analyzer, f]));

@@ -4,6 +4,8 @@
  * facts are cached is never read.
  */
 import type { Readable } from 'node:stream';
+import { LimitError, UserError } from '../util/errors.js';
+import { isDigest } from './archive/verify.js';
 
 import type { ImageConfig } from '../model/image-config.js';
 
@@ -21,9 +23,11 @@ export interface LayerSource {
   createdBy: string;
   /**
    * Opens the blob as a stream. The stream errors if the bytes do not match
-   * `digest` when the source can verify it (registries, OCI blobs).
+   * `digest` when the source can verify it (`verifiesDigest`).
    */
   open(): Promise<Readable>;
+  /** True when `open()`'s stream always ends in an error unless its bytes hash to `digest` (registries, archives, OCI layouts). */
+  verifiesDigest?: boolean;
 }
 
 export interface Image {
@@ -47,4 +51,35 @@ export function createdByPerLayer(config: ImageConfig, layerCount: number): stri
   const out: string[] = [];
   for (let i = 0; i < layerCount; i++) out.push(nonEmpty[i]?.created_by ?? '');
   return out;
+}
+
+/**
+ * Layers accepted in one image unless `--max-layers` says otherwise. Each
+ * layer costs a walk (or cache lookups) and its facts in memory; a crafted
+ * manifest of 20,000 empty layers took 30 s and 156 MB. Docker's overlay
+ * driver stops at 127, so honest images stay far below.
+ */
+export const DEFAULT_MAX_LAYERS = 500;
+
+/** Refuses an image with more layers than `max`, before its config or any layer is read. */
+export function checkLayerCount(count: number, max: number | undefined, what: string): void {
+  const limit = max ?? DEFAULT_MAX_LAYERS;
+  if (count > limit) throw new LimitError(`${what}: ${count} layers`, 'max layers', limit, 'raise --max-layers if the image is genuine');
+}
+
+/**
+ * The config's diff_ids, one per layer, each a digest the walk can verify
+ * the layer's content against (see scanner/layers.ts): a missing or
+ * malformed one is refused here rather than left unverified.
+ */
+export function diffIdsFor(config: ImageConfig, layerCount: number, what: string): string[] {
+  const diffIds: unknown = config.rootfs?.diff_ids ?? [];
+  if (!Array.isArray(diffIds)) throw new UserError(`${what}: the config's rootfs.diff_ids is not a list`, 'the image is corrupt');
+  if (diffIds.length !== layerCount) {
+    throw new UserError(`${what}: the config lists ${diffIds.length} diff_ids but the manifest ${layerCount} layers`, 'the image is corrupt');
+  }
+  for (const d of diffIds) {
+    if (typeof d !== 'string' || !isDigest(d)) throw new UserError(`${what}: invalid diff_id "${String(d).slice(0, 80)}"`, 'the image config is corrupt');
+  }
+  return diffIds as string[];
 }

@@ -13,10 +13,12 @@ export interface OpenImageOptions {
   insecure?: boolean;
   /** One registry request's time limit. */
   timeoutMs?: number;
+  /** Most layers accepted (`--max-layers`); checked from the manifest, before any layer is read. */
+  maxLayers?: number;
   logger: Logger;
 }
 
 export async function openImageSource(opts: OpenImageOptions): Promise<Image> {
-  if (opts.input) return openLocalImage(opts.input, { platform: opts.platform });
+  if (opts.input) return openLocalImage(opts.input, { platform: opts.platform, maxLayers: opts.maxLayers });
   return openRegistryImage(opts.ref!, opts);
 }

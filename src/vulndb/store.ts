@@ -19,6 +19,9 @@ import Database from 'better-sqlite3';
 import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
 import { firstSentence } from './text.js';
 import { normalisePackageName } from '../ecosystem/ecosystems.js';
+import { codeInSchema, schemaDifferences } from './schema-check.js';
+import { SCHEMA } from './schema.js';
+import { UserError } from '../util/errors.js';
 
 /** 3: cve_fact, kev and epss tables (issue 16 items 9, 10, 12). */
 export const SCHEMA_VERSION = 3;
@@ -62,19 +65,6 @@ export interface KevEntry {
 
 export interface EpssScore { score: number; percentile: number }
 
-const SCHEMA = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE advisory (id TEXT PRIMARY KEY, folder TEXT NOT NULL, body TEXT NOT NULL);
-CREATE TABLE advisory_staging (id TEXT PRIMARY KEY, package_key TEXT NOT NULL, folder TEXT NOT NULL, body TEXT NOT NULL);
-CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (ecosystem, name, advisory_id, seq)) WITHOUT ROWID;
-CREATE TABLE ecosystem_count (folder TEXT PRIMARY KEY, records INTEGER NOT NULL, skipped INTEGER NOT NULL, withdrawn INTEGER NOT NULL);
-CREATE TABLE cve_cvss (cve TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE cve_fact (cve TEXT NOT NULL, advisory_id TEXT NOT NULL, folder TEXT NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (cve, advisory_id)) WITHOUT ROWID;
-CREATE TABLE kev (cve TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL);
-`;
 
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 
@@ -203,7 +193,22 @@ export class VulnDb {
   private buildIdentity: string | undefined;
   constructor(private readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      // No function the schema names may run with side effects, and no view or trigger may run at all (schema-check.ts).
+      this.db.pragma('trusted_schema = OFF');
+      const code = codeInSchema(this.db);
+      if (code.length) throw new UserError(`${path}: the vulnerability database holds ${code.join(', ')}; customs never writes those, so it was altered`, 'delete it and run `customs db update`, or import a trusted export');
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.map(true);
+  }
+
+  /** Refuses a file whose tables and indexes are not exactly the ones this customs writes. */
+  assertLayout(): void {
+    const diff = schemaDifferences(this.db);
+    if (diff.length) throw new UserError(`${this.path}: not the layout of a customs vulnerability database: ${diff.slice(0, 5).join('; ')}`, 'delete it and run `customs db update`, or import a trusted export');
   }
 
   /**

@@ -143,9 +143,16 @@ export function dbStatus(cacheDir: string): DbStatus | undefined {
   try { return db.status(); } finally { db.close(); }
 }
 
-/** The database in `cacheDir` opened read-only, whatever its schema version; undefined when there is none (or it cannot be opened). */
+/**
+ * The database in `cacheDir` opened read-only, whatever its schema version;
+ * undefined when there is none (or it cannot be opened). A file that was
+ * altered to run code (views, triggers) is refused loudly, not rebuilt quietly.
+ */
 export function tryOpenDb(cacheDir: string): VulnDb | undefined {
-  try { return new VulnDb(dbPath(cacheDir)); } catch { return undefined; }
+  try { return new VulnDb(dbPath(cacheDir)); } catch (e) {
+    if (e instanceof UserError) throw e;
+    return undefined;
+  }
 }
 
 export function openDb(cacheDir: string): VulnDb {
@@ -153,6 +160,7 @@ export function openDb(cacheDir: string): VulnDb {
   try {
     db = new VulnDb(dbPath(cacheDir));
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`no usable vulnerability database in ${dbDir(cacheDir)} (${(e as Error).message})`, 'run `customs db update`');
   }
   const version = db.schemaVersion();
@@ -160,5 +168,6 @@ export function openDb(cacheDir: string): VulnDb {
     db.close();
     throw new UserError(`the vulnerability database in ${dbDir(cacheDir)} has schema version ${version}; this customs reads ${SCHEMA_VERSION}`, 'run `customs db update` to rebuild it');
   }
+  try { db.assertLayout(); } catch (e) { db.close(); throw e; }
   return db;
 }

@@ -84,7 +84,7 @@ test('kill -9 in the middle of an update leaves the previous database usable', a
   assert.deepEqual(readdirSync(join(cache, 'db')).filter((f) => f.includes('.tmp-')), [], 'the next update removes what the killed one left');
 });
 
-test('export and import carry the database as one file, checked before it is swapped in', async (t) => {
+test('export and import carry the database as one file and its digest, checked before it is swapped in', async (t) => {
   const db = ensureDb();
   if ('skip' in db) { t.skip(db.skip); return; }
   const file = join(work, 'export.db');
@@ -98,6 +98,11 @@ test('export and import carry the database as one file, checked before it is swa
   assert.deepEqual(b.ecosystems, a.ecosystems);
   const junk = join(work, 'junk.db');
   execFileSync('sh', ['-c', `head -c 100000 /dev/urandom > ${junk}`]);
+  const unsealed = await runCli(['db', 'import', junk, '--cache-dir', target]);
+  assert.equal(unsealed.code, 1);
+  assert.match(unsealed.stderr, /junk\.db: no junk\.db\.sha256 beside it/);
+  // A digest beside it (anyone can make one) gets it as far as the database checks.
+  execFileSync('sh', ['-c', `sha256sum ${junk} > ${junk}.sha256`]);
   const bad = await runCli(['db', 'import', junk, '--cache-dir', target]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /junk\.db: (not a customs database|the database is damaged|schema version)/);

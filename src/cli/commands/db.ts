@@ -58,13 +58,18 @@ export function registerDb(program: Command): void {
       printStatus(s, o.json ?? false);
     });
   db.command('export')
-    .description('write the database to one file, to carry into an air-gapped network')
+    .description('write the database to one file (with FILE.sha256, and FILE.sig when signed), to carry into an air-gapped network')
     .argument('<file>')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
-    .action(async (file: string, o: { cacheDir?: string }) => { await exportDb(resolveCacheDir(o.cacheDir), file); });
+    .option('--sign-key <pem>', 'Ed25519 private key (PEM) to sign the export with; writes FILE.sig')
+    .action(async (file: string, o: { cacheDir?: string; signKey?: string }) => { await exportDb(resolveCacheDir(o.cacheDir), file, { signKeyFile: o.signKey }); });
   db.command('import')
-    .description('install a database written by `db export` (checked, then swapped in atomically)')
+    .description('install a database written by `db export`: digest, signature, schema and integrity checked, then swapped in atomically')
     .argument('<file>')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
-    .action(async (file: string, o: { cacheDir?: string }) => { printStatus(await importDb(resolveCacheDir(o.cacheDir), file), false); });
+    .option('--verify-key <pem>', 'Ed25519 public key (PEM): FILE.sig must verify with it')
+    .action(async (file: string, o: { cacheDir?: string; verifyKey?: string }) => {
+      const logger = new StderrLogger('info', false);
+      printStatus(await importDb(resolveCacheDir(o.cacheDir), file, { verifyKeyFile: o.verifyKey, warn: (m) => logger.warn(m) }), false);
+    });
 }

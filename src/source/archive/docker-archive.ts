@@ -7,16 +7,21 @@
 import { createHash } from 'node:crypto';
 import type { Image, LayerSource } from '../image.js';
 import type { ImageConfig } from '../../model/image-config.js';
-import { createdByPerLayer } from '../image.js';
+import { checkLayerCount, createdByPerLayer, diffIdsFor } from '../image.js';
 import { UserError } from '../../util/errors.js';
 import { MAX_METADATA_BYTES, readJson, type BlobStore } from './store.js';
-import { DigestVerifier, isDigest } from './verify.js';
+import { bytesMatchDigest, DigestVerifier, isDigest } from './verify.js';
 
 interface DockerManifestEntry { Config: string; RepoTags?: string[] | null; Layers: string[] }
 
 function digestOfBlobPath(name: string): string | undefined {
   const m = /^blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(name);
   return m && isDigest(`${m[1]}:${m[2]}`) ? `${m[1]}:${m[2]}` : undefined;
+}
+
+function digestOfLegacyConfig(name: string): string | undefined {
+  const m = /^([a-f0-9]{64})\.json$/.exec(name);
+  return m ? `sha256:${m[1]}` : undefined;
 }
 
 function pick(entries: DockerManifestEntry[], tag: string | undefined, what: string): DockerManifestEntry {
@@ -30,28 +35,31 @@ function pick(entries: DockerManifestEntry[], tag: string | undefined, what: str
   return entries[0]!;
 }
 
-export async function openDockerArchive(store: BlobStore, opts: { name: string; tag?: string }): Promise<Image> {
+export async function openDockerArchive(store: BlobStore, opts: { name: string; tag?: string; maxLayers?: number }): Promise<Image> {
   const entry = pick(await readJson<DockerManifestEntry[]>(store, 'manifest.json'), opts.tag, store.what);
-  if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers) || entry.Layers.some((l) => typeof l !== 'string')) {
+  if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) {
     throw new UserError(`${store.what}: manifest.json entry has no Config or Layers`, 'not a docker save archive');
   }
+  checkLayerCount(entry.Layers.length, opts.maxLayers, store.what);
+  if (entry.Layers.some((l) => typeof l !== 'string')) throw new UserError(`${store.what}: manifest.json lists a layer that is not a name`, 'not a docker save archive');
   const configBytes = await store.read(entry.Config, MAX_METADATA_BYTES);
+  // The config is named by its digest (`blobs/sha256/<hex>`, or `<hex>.json` in the legacy form): hold it to that name.
+  const configDigest = digestOfBlobPath(entry.Config) ?? digestOfLegacyConfig(entry.Config);
+  if (configDigest && !bytesMatchDigest(configBytes, configDigest)) {
+    throw new UserError(`${store.what}: ${entry.Config}: digest mismatch`, 'the archive is corrupt or was altered; re-export it');
+  }
   let config: ImageConfig;
   try { config = JSON.parse(configBytes.toString('utf8')) as ImageConfig; } catch (e) {
     throw new UserError(`${store.what}: ${entry.Config} is not valid JSON (${(e as Error).message})`, 'the archive is corrupt');
   }
   const id = `sha256:${createHash('sha256').update(configBytes).digest('hex')}`;
-  const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== entry.Layers.length) {
-    throw new UserError(`${store.what}: the config lists ${diffIds.length} diff_ids but manifest.json ${entry.Layers.length} layers`, 'the archive is corrupt');
-  }
+  const diffIds = diffIdsFor(config, entry.Layers.length, store.what);
   const createdBy = createdByPerLayer(config, entry.Layers.length);
   const layers: LayerSource[] = entry.Layers.map((name, index) => {
     const diffId = diffIds[index]!;
-    if (!isDigest(diffId)) throw new UserError(`${store.what}: invalid diff_id "${String(diffId).slice(0, 80)}"`);
     const digest = digestOfBlobPath(name) ?? diffId;
     return {
-      index, digest, diffId, size: store.size(name), createdBy: createdBy[index]!,
+      index, digest, diffId, size: store.size(name), createdBy: createdBy[index]!, verifiesDigest: true,
       async open() {
         if (!store.has(name)) throw new UserError(`${store.what}: layer ${name} is missing from the archive`, 'the archive is incomplete');
         const verifier = new DigestVerifier(digest, `layer ${digest} of ${opts.name}`);

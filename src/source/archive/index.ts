@@ -10,7 +10,7 @@ import { openDockerArchive } from './docker-archive.js';
 import { openOciLayout } from './oci.js';
 import { DirStore, TarStore } from './store.js';
 
-export interface LocalImageOptions { platform?: string }
+export interface LocalImageOptions { platform?: string; maxLayers?: number }
 
 /** `PATH:TAG` where the tail after the last `:` is a tag and PATH exists without it. */
 function splitTag(spec: string): { path: string; tag?: string } {
@@ -32,7 +32,7 @@ export async function openLocalImage(input: string, opts: LocalImageOptions = {}
     if (!existsSync(join(path, 'oci-layout')) || !existsSync(join(path, 'index.json'))) {
       throw new UserError(`${input}: not an OCI image layout (no oci-layout/index.json)`, 'for an unpacked filesystem use `customs rootfs DIR`');
     }
-    return openOciLayout(new DirStore(path, what), { name: input, tag, platform: opts.platform });
+    return openOciLayout(new DirStore(path, what), { name: input, tag, platform: opts.platform, maxLayers: opts.maxLayers });
   }
   if (kind === 'oci') throw new UserError(`${input}: oci: expects a directory; for a tar use oci-archive:`);
   const store = await TarStore.load(path, what);
@@ -40,11 +40,11 @@ export async function openLocalImage(input: string, opts: LocalImageOptions = {}
   const ociStyle = store.has('index.json') && store.has('oci-layout');
   if (kind === 'docker-archive' || (!kind && dockerStyle)) {
     if (!dockerStyle) throw new UserError(`${input}: no manifest.json in the archive`, 'not a docker save archive; try oci-archive:');
-    return openDockerArchive(store, { name: input, tag });
+    return openDockerArchive(store, { name: input, tag, maxLayers: opts.maxLayers });
   }
   if (kind === 'oci-archive' || (!kind && ociStyle)) {
     if (!ociStyle) throw new UserError(`${input}: no index.json/oci-layout in the archive`, 'not an OCI archive');
-    return openOciLayout(store, { name: input, tag, platform: opts.platform });
+    return openOciLayout(store, { name: input, tag, platform: opts.platform, maxLayers: opts.maxLayers });
   }
   throw new UserError(`${input}: not an image archive (no manifest.json, no OCI index.json)`, 'use docker save / skopeo copy to export the image');
 }

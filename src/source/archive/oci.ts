@@ -2,7 +2,7 @@
  * OCI image layouts (a directory, or the same as a tar): index.json →
  * (nested indexes, by tag and platform) → manifest → config → layers.
  */
-import { createdByPerLayer, type Image, type LayerSource } from '../image.js';
+import { checkLayerCount, createdByPerLayer, diffIdsFor, type Image, type LayerSource } from '../image.js';
 import { type ImageConfig } from '../../model/image-config.js';
 import { UserError } from '../../util/errors.js';
 import { parsePlatform, platformMatches, platformString, type Platform } from './platform.js';
@@ -55,7 +55,7 @@ async function pickManifest(store: BlobStore, index: Index, tag: string | undefi
   return { desc, manifest: body };
 }
 
-export interface OciOpenOptions { name: string; tag?: string; platform?: string }
+export interface OciOpenOptions { name: string; tag?: string; platform?: string; maxLayers?: number }
 
 export async function openOciLayout(store: BlobStore, opts: OciOpenOptions): Promise<Image> {
   const platform = parsePlatform(opts.platform);
@@ -63,6 +63,7 @@ export async function openOciLayout(store: BlobStore, opts: OciOpenOptions): Pro
   const index = await readJson<Index>(store, 'index.json');
   const { desc, manifest } = await pickManifest(store, index, opts.tag, platform, 0, new Set());
   if (!manifest.config?.digest || !Array.isArray(manifest.layers)) throw new UserError(`${store.what}: manifest ${desc.digest} has no config or layers`, 'unsupported manifest type');
+  checkLayerCount(manifest.layers.length, opts.maxLayers, store.what);
   const config = await readJson<ImageConfig>(store, blobName(manifest.config.digest, store.what));
   const repoTags: string[] = [];
   const fullName = desc.annotations?.['io.containerd.image.name'];
@@ -72,15 +73,12 @@ export async function openOciLayout(store: BlobStore, opts: OciOpenOptions): Pro
 
 /** Builds the Image from a config and layer descriptors whose blobs live in `store`. */
 export function imageFrom(store: BlobStore, name: string, configDigest: string, config: ImageConfig, layers: Descriptor[], repoTags: string[], manifest: unknown): Image {
-  const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== layers.length) {
-    throw new UserError(`${store.what}: the config lists ${diffIds.length} diff_ids but the manifest ${layers.length} layers`, 'the image is corrupt');
-  }
+  const diffIds = diffIdsFor(config, layers.length, store.what);
   const createdBy = createdByPerLayer(config, layers.length);
   const sources: LayerSource[] = layers.map((l, index) => {
     const blob = blobName(l.digest, store.what);
     return {
-      index, digest: l.digest, diffId: diffIds[index]!, size: l.size, mediaType: l.mediaType, createdBy: createdBy[index]!,
+      index, digest: l.digest, diffId: diffIds[index]!, size: l.size, mediaType: l.mediaType, createdBy: createdBy[index]!, verifiesDigest: true,
       async open() {
         if (!store.has(blob)) throw new UserError(`${store.what}: layer blob ${l.digest} is missing`, 'the image is incomplete');
         const verifier = new DigestVerifier(l.digest, `layer ${l.digest} of ${name}`, l.size);

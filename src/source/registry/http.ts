@@ -17,6 +17,8 @@ export interface HttpOptions {
   maxRedirects: number;
   /** Upper bound on one Retry-After wait. */
   maxRetryWaitMs: number;
+  /** Refuse a redirect from https to anything else (the vulnerability database download sets it). */
+  refuseDowngrade?: boolean;
 }
 
 export const defaultHttpOptions: HttpOptions = { insecureTls: false, timeoutMs: 60_000, retries: 3, maxRedirects: 5, maxRetryWaitMs: 30_000 };
@@ -60,7 +62,11 @@ export async function get(url: URL, headersFor: (u: URL) => Record<string, strin
     if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
       res.resume();
       if (++redirects > opts.maxRedirects) throw new UserError(`${url.host}: more than ${opts.maxRedirects} redirects fetching ${url.pathname}`, 'the registry or a proxy is misconfigured');
-      current = new URL(res.headers.location, current);
+      const next = new URL(res.headers.location, current);
+      if (opts.refuseDowngrade && current.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new UserError(`${url.host}: refusing a redirect from https to ${next.protocol}//${next.host}`, 'a download that starts over TLS must stay on TLS');
+      }
+      current = next;
       attempt--; // a redirect is not a retry
       continue;
     }

@@ -3,7 +3,7 @@
  * layers, every blob verified against its digest as it streams.
  */
 import { createHash } from 'node:crypto';
-import { createdByPerLayer, type Image, type LayerSource } from '../image.js';
+import { checkLayerCount, createdByPerLayer, diffIdsFor, type Image, type LayerSource } from '../image.js';
 import { type ImageConfig } from '../../model/image-config.js';
 import { UserError } from '../../util/errors.js';
 import { parsePlatform, platformMatches, platformString, type Platform } from '../archive/platform.js';
@@ -18,6 +18,8 @@ export type { ImageReference } from './reference.js';
 export interface RegistryOptions extends ClientOptions {
   platform?: string;
   maxManifestBytes?: number;
+  /** Most layers accepted (default DEFAULT_MAX_LAYERS), checked before the config is fetched. */
+  maxLayers?: number;
 }
 
 interface Descriptor { mediaType?: string; digest: string; size?: number; platform?: Partial<Platform> }
@@ -62,20 +64,20 @@ export async function openRegistryImage(refText: string, opts: RegistryOptions):
   }
   if (!doc || !manifestDigest) throw new UserError(`${name}: image indexes nested deeper than ${MAX_INDEX_DEPTH}`);
   if (!doc.config?.digest || !isDigest(doc.config.digest) || !Array.isArray(doc.layers)) throw new UserError(`${name}: the manifest has no config or layers`, 'unsupported manifest type');
+  checkLayerCount(doc.layers.length, opts.maxLayers, name);
 
   const configRes = await client.blob(doc.config.digest);
   const configBytes = await readBody(configRes, 8 * 1024 * 1024, `${name}: config`, client.timeoutMs);
   if (!bytesMatchDigest(configBytes, doc.config.digest)) throw new UserError(`${name}: config blob ${doc.config.digest}: digest mismatch`, 'the registry returned altered content');
   let config: ImageConfig;
   try { config = JSON.parse(configBytes.toString('utf8')) as ImageConfig; } catch { throw new UserError(`${name}: the config blob is not JSON`); }
-  const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== doc.layers.length) throw new UserError(`${name}: the config lists ${diffIds.length} diff_ids but the manifest ${doc.layers.length} layers`, 'the image is corrupt');
+  const diffIds = diffIdsFor(config, doc.layers.length, name);
   const createdBy = createdByPerLayer(config, doc.layers.length);
 
   const layers: LayerSource[] = doc.layers.map((l, index) => {
     if (!isDigest(l.digest)) throw new UserError(`${name}: layer ${index + 1} has an invalid digest`);
     return {
-      index, digest: l.digest, diffId: diffIds[index]!, size: l.size, mediaType: l.mediaType, createdBy: createdBy[index]!,
+      index, digest: l.digest, diffId: diffIds[index]!, size: l.size, mediaType: l.mediaType, createdBy: createdBy[index]!, verifiesDigest: true,
       async open() {
         const res = await client.blob(l.digest);
         const verifier = new DigestVerifier(l.digest, `${name}: layer ${l.digest}`, l.size);

@@ -248,6 +248,16 @@ export const cases: Case[] = [
     expect: { exit: 0, report: alpineStillFound },
   },
   {
+    name: 'too-many-layers', what: '600 layers, above the 500-layer cap (refused from the manifest, before any layer is read)',
+    input: { kind: 'image', spec: async () => { const l = layerOf([{ name: 'x', body: 'x' }]); return { layers: Array.from({ length: 600 }, () => l) }; } },
+    expect: { exit: 1, stderr: [/600 layers: exceeds max layers \(500\).*--max-layers/] },
+  },
+  {
+    name: 'layers-cap-raised', what: 'the 600 layers again under --max-layers 1000',
+    input: { kind: 'image', spec: async () => ({ layers: [] }) }, reuses: 'too-many-layers', args: ['--max-layers', '1000'],
+    expect: { exit: 0 },
+  },
+  {
     name: 'zero-layers', what: 'an image without layers',
     input: { kind: 'image', spec: async () => ({ layers: [] }) },
     expect: { exit: 0, stderr: [/has no layers/], report: (r) => equal(packagesOf(r).length, 0, 'packages') },
