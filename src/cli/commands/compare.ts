@@ -12,18 +12,21 @@ import { openImageSource } from '../../source/open.js';
 import { openSbom } from '../../source/sbom/index.js';
 import { UserError } from '../../util/errors.js';
 import { sbomLimits } from '../limits.js';
+import { collect } from '../registry-credentials.js';
 import { fromImage, makeLogger, scanToReport, writeReport, type Collect } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 
+type CompareFlags = ScanFlags & { platform?: string; insecure?: boolean; registryAuth: string[] };
+
 /** An SBOM file, else a local image (archive or OCI dir), else a registry reference. */
-function collectorFor(target: string, flags: ScanFlags & { platform?: string; insecure?: boolean }): { collect: Collect; type: 'sbom' | 'container_image' } {
+function collectorFor(target: string, flags: CompareFlags): { collect: Collect; type: 'sbom' | 'container_image' } {
   if (existsSync(target) && statSync(target).isFile()) {
     const head = readFileSync(target, { encoding: 'utf8' }).slice(0, 4096);
     if (/"bomFormat"\s*:\s*"CycloneDX"|"spdxVersion"|^SPDXVersion:/m.test(head)) return { collect: async () => openSbom(target, sbomLimits(flags)), type: 'sbom' };
   }
   const local = existsSync(target.replace(/^(docker-archive|oci-archive|oci):/, '').replace(/:[^/:]+$/, '')) || /^(docker-archive|oci-archive|oci):/.test(target);
   return {
-    collect: fromImage((logger) => openImageSource({ ...(local ? { input: target } : { ref: target }), platform: flags.platform, insecure: flags.insecure, logger })),
+    collect: fromImage((logger) => openImageSource({ ...(local ? { input: target } : { ref: target }), platform: flags.platform, insecure: flags.insecure, registryAuth: flags.registryAuth, logger })),
     type: 'container_image',
   };
 }
@@ -34,8 +37,9 @@ export function registerCompare(program: Command): void {
     .argument('<old>', 'image reference, local image path, or SBOM file')
     .argument('<new>', 'image reference, local image path, or SBOM file')
     .option('--platform <os/arch[/variant]>', 'platform to pick from multi-platform images')
-    .option('--insecure', 'allow plain HTTP and self-signed TLS registries');
-  addScanFlags(cmd).action(async (oldT: string, newT: string, flags: ScanFlags & { platform?: string; insecure?: boolean }) => {
+    .option('--insecure', 'allow plain HTTP and self-signed TLS for the images\' registries')
+    .option('--registry-auth <host=user:pass>', 'credentials for one registry only, repeatable (env CUSTOMS_REGISTRY_AUTH, one a line)', collect, []);
+  addScanFlags(cmd).action(async (oldT: string, newT: string, flags: CompareFlags) => {
     if (!['table', 'json'].includes(flags.format)) throw new UserError(`compare: format ${flags.format} is not available`, 'use --format table or json');
     const logger = makeLogger(flags);
     const scanFlags = { ...flags, listAllPkgs: true };
