@@ -2,7 +2,7 @@
  * One scan from the command line: open the image, inventory it, run the
  * detectors asked for, filter, render, and set the exit code.
  */
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { loadIgnoreFile } from '../policy/ignore.js';
 import { applyDecisions } from '../policy/suppress.js';
 import { loadVex } from '../policy/vex.js';
@@ -12,7 +12,6 @@ import { cycloneDxValidator, spdxValidator } from '../report/validate.js';
 import { renderCycloneDx } from '../report/format/cyclonedx.js';
 import { renderSpdxJson } from '../report/format/spdx-json.js';
 import { loadTemplate } from '../report/format/template.js';
-import { dirname, join, basename } from 'node:path';
 import { inventoryImage } from '../scanner/inventory.js';
 import { defaultScanOptions, SCANNER_NAMES, type ScannerName, type ScanOptions } from '../scanner/options.js';
 import type { Artifact } from '../artifact/artifact.js';
@@ -22,6 +21,7 @@ import { applyFindingFilter, countFindings, parsePkgTypes, parseSeverities } fro
 import type { Image } from '../source/image.js';
 import { StderrLogger, type Logger } from '../util/log.js';
 import { UserError } from '../util/errors.js';
+import { writeAll, writeFileAtomic } from '../util/atomic-file.js';
 import { resolveCacheDir } from './cache-dir.js';
 import { createProgress } from './progress.js';
 import { positiveInt } from './flag-values.js';
@@ -55,22 +55,21 @@ export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
 
 /**
  * Writes the report to stdout or to `output`, in pieces of about 64 KiB as it
- * is rendered. A file is replaced atomically (written beside it, then renamed
- * over it); anything else that exists there (/dev/null, a FIFO, a terminal)
- * is written to, never replaced.
+ * is rendered. A file is replaced atomically (util/atomic-file.ts: an
+ * exclusive temp file with an unpredictable name beside it, renamed over
+ * it); anything else that exists there (/dev/null, a FIFO, a terminal) is
+ * written to, never replaced.
  */
 export function writeReport(rendered: Rendered, output: string | undefined): void {
   if (!output) { inPieces(rendered, (text) => { process.stdout.write(text); }); return; }
   const existing = statSync(output, { throwIfNoEntry: false });
-  if (existing && !existing.isFile()) { writeToFile(output, rendered); return; }
-  const tmp = join(dirname(output), `.${basename(output)}.tmp-${process.pid}`);
-  try {
-    writeToFile(tmp, rendered);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+  const writeAllPieces = (fd: number): void => inPieces(rendered, (text) => writeAll(fd, Buffer.from(text)));
+  if (existing && !existing.isFile()) {
+    const fd = openSync(output, 'w');
+    try { writeAllPieces(fd); } finally { closeSync(fd); }
+    return;
   }
-  renameSync(tmp, output);
+  writeFileAtomic(output, writeAllPieces);
 }
 
 const WRITE_PIECE = 64 * 1024;
@@ -83,18 +82,6 @@ function inPieces(rendered: Rendered, write: (text: string) => void): void {
     if (pending.length >= WRITE_PIECE) { write(pending); pending = ''; }
   }
   if (pending) write(pending);
-}
-
-function writeToFile(path: string, rendered: Rendered): void {
-  const fd = openSync(path, 'w');
-  try {
-    inPieces(rendered, (text) => {
-      const bytes = Buffer.from(text);
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
-    });
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** `sbom_validation: required`: both SBOM formats must render and validate against their official schemas. */

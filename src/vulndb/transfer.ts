@@ -4,8 +4,9 @@
  * it is renamed over the current database.
  */
 import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createTempDirBeside } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
 import { SCHEMA_VERSION, VulnDb, type DbStatus } from './store.js';
 import { dbDir, dbPath, openDb } from './update.js';
@@ -14,13 +15,15 @@ export async function exportDb(cacheDir: string, file: string): Promise<void> {
   const db = openDb(cacheDir);
   db.close();
   const src = new Database(dbPath(cacheDir), { readonly: true, fileMustExist: true });
-  const tmp = join(dirname(file), `.${process.pid}.customs-db-export.tmp`);
+  // SQLite writes the backup by path, so it goes into a private new directory (unpredictable, 0700) beside the target: no planted name can redirect it.
+  const tmpDir = createTempDirBeside(file);
   try {
+    const tmp = join(tmpDir, 'customs.db');
     await src.backup(tmp);
     renameSync(tmp, file);
   } finally {
     src.close();
-    rmSync(tmp, { force: true });
+    rmSync(tmpDir, { recursive: true, force: true });
   }
 }
 
