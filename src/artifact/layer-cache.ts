@@ -58,7 +58,7 @@ export class FileLayerCache implements LayerCache {
     try {
       mkdirSync(dir, { recursive: true });
       const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-      writeFileSync(tmp, JSON.stringify({ key, value }));
+      writeFileSync(tmp, JSON.stringify({ key, value }), { flag: 'wx' }); // O_EXCL: a planted name (or symlink) is never written through
       renameSync(tmp, file);
       this.wrote = true;
     } catch (e) {

@@ -7,7 +7,7 @@
  * contents before they are complete.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, mkdtempSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
@@ -29,6 +29,16 @@ export function createTempFileBeside(target: string): { path: string; fd: number
 /** A new directory beside `target` that only this user can enter (mkdtemp: unpredictable, 0700), for tools that want a path, not a descriptor. */
 export function createTempDirBeside(target: string): string {
   return mkdtempSync(join(dirname(target), `.${basename(target)}.`));
+}
+
+/**
+ * Makes `path` a new, empty regular file of this process (mode 0600) for a
+ * tool that opens files by name (SQLite, copyFile): whatever was planted
+ * there first, a symlink included, is removed, never followed.
+ */
+export function claimFreshFile(path: string): void {
+  try { unlinkSync(path); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+  closeSync(openSync(path, EXCLUSIVE, 0o600));
 }
 
 /** The mode a replaced file keeps (or a new one gets, as the umask allows). */

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createTempDirBeside } from '../util/atomic-file.js';
+import { claimFreshFile, createTempDirBeside } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
 import { SCHEMA_VERSION, VulnDb, type DbStatus } from './store.js';
 import { dbDir, dbPath, openDb } from './update.js';
@@ -31,6 +31,7 @@ export async function importDb(cacheDir: string, file: string): Promise<DbStatus
   mkdirSync(dbDir(cacheDir), { recursive: true });
   const tmp = join(dbDir(cacheDir), `customs.db.tmp-${process.pid}`);
   try {
+    claimFreshFile(tmp); // the name is predictable: a symlink planted there must not be followed
     copyFileSync(file, tmp);
     let check: Database.Database;
     try { check = new Database(tmp, { readonly: true, fileMustExist: true }); } catch (e) { throw new UserError(`${file}: not a customs database (${(e as Error).message})`); }

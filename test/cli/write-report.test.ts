@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeReport } from '../../src/cli/run-scan.js';
-import { createTempFileBeside, writeFileAtomic } from '../../src/util/atomic-file.js';
+import { claimFreshFile, createTempFileBeside, writeFileAtomic } from '../../src/util/atomic-file.js';
 
 test('-o FILE: the report replaces the file whole, and no temporary file is left', () => {
   const dir = mkdtempSync(join(tmpdir(), 'customs-out-'));
@@ -80,5 +80,20 @@ test('atomic writes keep a replaced file\'s mode, give a new one the umask\'s, a
     assert.throws(() => writeFileAtomic(kept, () => { throw new Error('render failed'); }), /render failed/);
     assert.equal(readFileSync(kept, 'utf8'), 'new');
     assert.deepEqual(readdirSync(dir).sort(), ['fresh', 'kept']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a predictable name SQLite will open (db update/import): a planted symlink is removed, not followed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'customs-out-'));
+  try {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious');
+    const tmp = join(dir, `customs.db.tmp-${process.pid}`);
+    symlinkSync(victim, tmp);
+    claimFreshFile(tmp);
+    assert.ok(lstatSync(tmp).isFile() && !lstatSync(tmp).isSymbolicLink());
+    assert.equal(statSync(tmp).size, 0);
+    assert.equal(statSync(tmp).mode & 0o777, 0o600);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious');
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
