@@ -28,6 +28,10 @@ export interface RegistryOptions {
   password?: string;
   /** Plain HTTP and self-signed TLS allowed. */
   insecure?: boolean;
+  /** `HOST=USER:PASS` entries, each sent to its registry only (`HOST=USER` takes stdinPassword). */
+  registryAuth?: string[];
+  /** The password for `HOST=USER` entries (the CLI reads it from stdin). */
+  stdinPassword?: string;
   /** One registry request's time limit (default 60 s). */
   timeoutMs?: number;
 }

@@ -87,7 +87,7 @@ function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; ty
     type: 'container_image',
     collect: (r) =>
       fromImage((logger) =>
-        openImageSource({ ref: r.image, input: r.input, platform: r.platform, username: r.registry?.username, password: r.registry?.password, insecure: r.registry?.insecure, timeoutMs: r.registry?.timeoutMs, maxLayers: r.limits?.maxLayers, logger }),
+        openImageSource({ ref: r.image, input: r.input, platform: r.platform, ...r.registry, maxLayers: r.limits?.maxLayers, logger }),
       ),
   };
 }

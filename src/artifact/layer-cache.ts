@@ -61,7 +61,7 @@ export class FileLayerCache implements LayerCache {
       if (!this.madePrivate) { ensurePrivateDir(this.dir, this.cacheDir); this.madePrivate = true; }
       mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-      writeFileSync(tmp, JSON.stringify({ key, value }), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+      writeFileSync(tmp, JSON.stringify({ key, value }), { mode: PRIVATE_FILE_MODE, flag: 'wx' }); // O_EXCL: a planted name (or symlink) is never written through
       renameSync(tmp, file);
       this.wrote = true;
     } catch (e) {

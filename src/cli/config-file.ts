@@ -3,6 +3,13 @@
  * flag by its long name (`severity`, `exit-code`, `ignore-unfixed`…; lists
  * for list flags), plus `security_gates`. Flags given on the command line
  * win. An unknown key is an error that suggests the nearest flag.
+ *
+ * A `customs.yaml` found in the working directory may belong to the
+ * repository being scanned, not to whoever runs customs: from it only the
+ * keys that shape the report and the gate are taken. Keys that read or
+ * write files, choose where data comes from, or touch credentials and TLS
+ * (`output`, `db-source`, `cache-dir`, `insecure`, `password`, `template`…)
+ * are left out with a warning; they apply from a file named with --config.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -19,8 +26,22 @@ function distance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/**
+ * What a working-directory `customs.yaml` may set: an allowlist, so a flag
+ * added later is explicit-only until someone decides it is harmless.
+ */
+export const IMPLICIT_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  'security_gates', 'format', 'severity', 'exit-code', 'ignore-unfixed', 'pkg-types', 'vuln-type', 'exit-on-eol',
+  'scanners', 'list-all-pkgs', 'include-dev-deps', 'show-suppressed', 'match-os-owned', 'license-forbidden',
+  'secret-skip-base', 'skip-db-update', 'offline-scan', 'no-cache', 'parallel', 'timeout', 'registry-timeout', 'platform',
+  'max-layer-size', 'max-compression-ratio', 'max-entries-per-layer', 'memory-budget', 'max-sbom-size', 'max-sbom-components',
+  'quiet', 'debug',
+]);
+
 export function applyConfigFile(cmd: Command): void {
   const flag = cmd.getOptionValue('config') as string | undefined;
+  const implicit = flag === undefined;
+  const leftOut: string[] = [];
   const file = flag ?? (existsSync('customs.yaml') ? 'customs.yaml' : undefined);
   if (!file) return;
   let doc: unknown;
@@ -33,6 +54,7 @@ export function applyConfigFile(cmd: Command): void {
   for (const [rawKey, value] of Object.entries(doc as Record<string, unknown>)) {
     if (rawKey === 'security_gates') { cmd.setOptionValueWithSource('securityGates', parseGates(value, file), 'config'); continue; }
     const key = rawKey.replace(/_/g, '-');
+    if (implicit && options.has(key) && key !== 'config' && !IMPLICIT_CONFIG_KEYS.has(key)) { leftOut.push(rawKey); continue; }
     const opt = options.get(key);
     if (!opt || key === 'config') {
       const near = [...options.keys(), 'security_gates'].sort((a, b) => distance(key, a) - distance(key, b))[0];
@@ -41,10 +63,14 @@ export function applyConfigFile(cmd: Command): void {
     const attr = opt.attributeName();
     if (cmd.getOptionValueSource(attr) === 'cli' || cmd.getOptionValueSource(attr) === 'env') continue;
     let v: unknown = value;
-    if (Array.isArray(value)) v = opt.variadic ? value.map(String) : value.map(String).join(',');
+    const repeatable = opt.variadic || Array.isArray(opt.defaultValue);
+    if (Array.isArray(value)) v = repeatable ? value.map(String) : value.map(String).join(',');
     else if (typeof value === 'number') v = String(value);
     else if (typeof value !== 'string' && typeof value !== 'boolean') throw new UserError(`${file}: "${rawKey}" must be a string, number, boolean or list`);
-    if (opt.variadic && !Array.isArray(v)) v = [String(v)];
+    if (repeatable && !Array.isArray(v)) v = [String(v)];
     cmd.setOptionValueWithSource(attr, v, 'config');
+  }
+  if (leftOut.length && !cmd.getOptionValue('quiet')) {
+    process.stderr.write(`${new Date().toISOString()}\tWARN\t${file}: found in the working directory, so ${leftOut.join(', ')} ${leftOut.length > 1 ? 'were' : 'was'} ignored: keys that read or write files, choose data sources or carry credentials apply only from a file named with --config\n`);
   }
 }

@@ -3,8 +3,7 @@
  * request (parsed once, here at the edge), the library scans, and the CLI
  * renders the report and sets the exit code.
  */
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, openSync, statSync } from 'node:fs';
 import type { ScanRequest, ScanTarget } from '../api/request.js';
 import { render } from '../api/render.js';
 import { scanReport, type ScanOutcome } from '../api/scan.js';
@@ -12,6 +11,7 @@ import { SCANNER_NAMES, type ScannerName } from '../model/scanners.js';
 import { countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
 import type { Rendered } from '../report/format/index.js';
 import { loadTemplate } from '../report/format/template.js';
+import { writeAll, writeFileAtomic } from '../util/atomic-file.js';
 import { collectIfGrown } from '../util/early-release.js';
 import { UserError } from '../util/errors.js';
 import { StderrLogger, type Logger } from '../util/log.js';
@@ -78,9 +78,10 @@ export function requestFromFlags(target: ScanTarget, flags: ScanFlags, logger: L
 
 /**
  * Writes the report to stdout or to `output`, in pieces of about 64 KiB as it
- * is rendered. A file is replaced atomically (written beside it, then renamed
- * over it); anything else that exists there (/dev/null, a FIFO, a terminal)
- * is written to, never replaced.
+ * is rendered. A file is replaced atomically (util/atomic-file.ts: an
+ * exclusive temp file with an unpredictable name beside it, renamed over
+ * it); anything else that exists there (/dev/null, a FIFO, a terminal) is
+ * written to, never replaced.
  */
 export function writeReport(rendered: Rendered, output: string | undefined): void {
   if (!output) {
@@ -90,18 +91,17 @@ export function writeReport(rendered: Rendered, output: string | undefined): voi
     return;
   }
   const existing = statSync(output, { throwIfNoEntry: false });
+  const writeAllPieces = (fd: number): void => inPieces(rendered, (text) => writeAll(fd, Buffer.from(text)));
   if (existing && !existing.isFile()) {
-    writeToFile(output, rendered);
+    const fd = openSync(output, 'w');
+    try {
+      writeAllPieces(fd);
+    } finally {
+      closeSync(fd);
+    }
     return;
   }
-  const tmp = join(dirname(output), `.${basename(output)}.tmp-${process.pid}`);
-  try {
-    writeToFile(tmp, rendered);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  renameSync(tmp, output);
+  writeFileAtomic(output, writeAllPieces);
 }
 
 const WRITE_PIECE = 64 * 1024;
@@ -120,18 +120,6 @@ function inPieces(rendered: Rendered, write: (text: string) => void): void {
     }
   }
   if (pending) write(pending);
-}
-
-function writeToFile(path: string, rendered: Rendered): void {
-  const fd = openSync(path, 'w');
-  try {
-    inPieces(rendered, (text) => {
-      const bytes = Buffer.from(text);
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    });
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Scans with the library, the CLI's deadline armed as a backstop for work a signal cannot interrupt. */

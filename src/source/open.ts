@@ -10,6 +10,9 @@ export interface OpenImageOptions {
   platform?: string;
   username?: string;
   password?: string;
+  /** `HOST=USER:PASS` entries, each used for its registry only. */
+  registryAuth?: string[];
+  stdinPassword?: string;
   insecure?: boolean;
   /** One registry request's time limit. */
   timeoutMs?: number;

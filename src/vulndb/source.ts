@@ -24,7 +24,7 @@ export function isUrl(s: string): boolean { return /^https?:\/\//.test(s); }
  * (5) and never from https to http, retries bounded, TLS verified, an idle
  * socket timed out. Sizes are capped too: a source is a stranger.
  */
-const DOWNLOAD: HttpOptions = { ...defaultHttpOptions, timeoutMs: 120_000, refuseDowngrade: true };
+const DOWNLOAD: HttpOptions = { ...defaultHttpOptions, timeoutMs: 120_000 };
 /** One ecosystem's all.zip (osv.dev's largest are a few hundred MB). */
 export const MAX_ZIP_BYTES = 4 * 1024 ** 3;
 const MAX_LIST_BYTES = 1024 * 1024;
@@ -35,7 +35,7 @@ const DB_SOURCE_HINT = 'check --db-source / CUSTOMS_DB_SOURCE';
 async function download(url: string, hint: string): Promise<IncomingMessage> {
   let res: IncomingMessage;
   try {
-    res = await get(new URL(url), () => ({}), DOWNLOAD);
+    res = await get(new URL(url), {}, DOWNLOAD);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`${url}: ${errorMessage(e)}`, hint === DB_SOURCE_HINT ? 'no network? use --db-source DIR with a local copy of the OSV export, or --skip-db-update' : hint);

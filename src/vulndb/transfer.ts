@@ -15,6 +15,7 @@ import { ensurePrivateDir } from '../util/private-dir.js';
 import Database from 'better-sqlite3';
 import { errorMessage, UserError } from '../util/errors.js';
 import { schemaDifferences } from './schema-check.js';
+import { claimFreshFile } from '../util/atomic-file.js';
 import { SCHEMA_VERSION, VulnDb, type DbStatus } from './store.js';
 import { dbDir, dbPath, openDb } from './update.js';
 
@@ -125,6 +126,7 @@ export async function importDb(cacheDir: string, file: string, opts: ImportOptio
   ensurePrivateDir(dbDir(cacheDir));
   const tmp = join(dbDir(cacheDir), `customs.db.tmp-${process.pid}`);
   try {
+    claimFreshFile(tmp); // the name is predictable: a symlink planted there must not be followed
     copyFileSync(file, tmp);
     // Every check reads the copy, so what is checked is what is installed.
     const hex = await sha256Of(tmp);

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { ensurePrivateDir } from '../util/private-dir.js';
+import { claimFreshFile } from '../util/atomic-file.js';
 import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { UserError } from '../util/errors.js';
@@ -59,6 +60,7 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
   removeStale(dir);
   const tmp = join(dir, `${DB_FILE}.tmp-${process.pid}`);
   const downloads = join(dir, `download-${process.pid}`);
+  claimFreshFile(tmp); // the name is predictable: a symlink planted there must not be followed
   const writer = new DbWriter(tmp);
   const ecosystems: Record<string, EcosystemCounts> = {};
   let enrichedCves = 0;

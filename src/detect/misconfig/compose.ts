@@ -22,14 +22,14 @@ export function isCompose(d: YamlDoc, path: string): boolean {
   return !!v && typeof v === 'object' && typeof v['services'] === 'object' && v['services'] !== null && (/(?:^|\/)(?:docker-)?compose[^/]*\.ya?ml$/.test(path) || v['version'] !== undefined);
 }
 
-export function checkCompose(d: YamlDoc, text: string): Misconfiguration[] {
+export function checkCompose(d: YamlDoc): Misconfiguration[] {
   const out: Misconfiguration[] = [];
   const services = (d.value as J)['services'] as Record<string, J>;
   for (const [name, svc] of Object.entries(services ?? {})) {
     if (!svc || typeof svc !== 'object') continue;
     const base = ['services', name];
     const fail = (r: Rule, path: (string | number)[], message: string): void => {
-      out.push(failure(r, linesOf(d, path), text, { description: `${r.title} (Docker Compose).`, message: `service ${name}: ${message}`, references: ['https://docs.docker.com/reference/compose-file/services/'] }));
+      out.push(failure(r, linesOf(d, path), d.source, { description: `${r.title} (Docker Compose).`, message: `service ${name}: ${message}`, references: ['https://docs.docker.com/reference/compose-file/services/'] }));
     };
     if (svc['privileged'] === true) fail(R['privileged']!, [...base, 'privileged'], 'privileged: true');
     for (const k of ['network_mode', 'pid', 'ipc']) if (svc[k] === 'host') fail(R['hostNs']!, [...base, k], `${k}: host`);

@@ -16,6 +16,8 @@ import { dockerfileSecretValues, maskFindings, yamlSecretValues } from './mask-s
 const MAX_FILES = 20_000;
 const MAX_DEPTH = 24;
 const MAX_BYTES = 4 * 1024 * 1024;
+/** Findings listed per file: a generated file of one repeated mistake would otherwise make a report of hundreds of MiB. */
+export const MAX_FINDINGS_PER_FILE = 10_000;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform']);
 
 const isDockerfile = (name: string): boolean => /^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.(?:dockerfile|Dockerfile)$/.test(name);
@@ -46,22 +48,38 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
     if (isDockerfile(file.split('/').pop()!)) {
       const found = checkDockerfile(text, { hasDockerignore: existsSync(join(dirname(file), '.dockerignore')) });
       results.push({ target, class: 'config', type: 'dockerfile', misconfigurations: maskFindings(found, text, dockerfileSecretValues(text)) });
+      capFindings(results, target, warnings);
       continue;
     }
     const fileResults = results.length;
     const { docs, errors } = parseYamlDocs(text);
     for (const e of errors) warnings.push(`${target}: not valid YAML (${e}); the rest of the file is checked`);
     for (const d of docs) {
-      if (isCompose(d, file)) { results.push({ target, class: 'config', type: 'compose', misconfigurations: checkCompose(d, text) }); continue; }
-      const k8s = checkKubernetes(d, text);
+      if (isCompose(d, file)) { results.push({ target, class: 'config', type: 'compose', misconfigurations: checkCompose(d) }); continue; }
+      const k8s = checkKubernetes(d);
       if (k8s) {
         const prev = results.find((r) => r.target === target && r.type === 'kubernetes');
-        if (prev) prev.misconfigurations!.push(...k8s); else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
+        if (prev) { for (const m of k8s) prev.misconfigurations!.push(m); } else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
       }
     }
     // Snippets show whole containers and services, env values among them.
     const values = yamlSecretValues(docs.map((d) => d.value));
     for (const r of results.slice(fileResults)) r.misconfigurations = maskFindings(r.misconfigurations ?? [], text, values);
+    capFindings(results, target, warnings);
   }
   return { results, warnings };
+}
+
+/** Keeps the first MAX_FINDINGS_PER_FILE findings of `target` (in line order) and says how many were left out. */
+function capFindings(results: Result[], target: string, warnings: string[]): void {
+  const mine = results.filter((r) => r.target === target);
+  const total = mine.reduce((n, r) => n + (r.misconfigurations?.length ?? 0), 0);
+  if (total <= MAX_FINDINGS_PER_FILE) return;
+  let room = MAX_FINDINGS_PER_FILE;
+  for (const r of mine) {
+    const list = r.misconfigurations ?? [];
+    if (list.length > room) list.length = room;
+    room -= list.length;
+  }
+  warnings.push(`${target}: ${total} misconfigurations; only the first ${MAX_FINDINGS_PER_FILE} are listed (a cap against generated files)`);
 }

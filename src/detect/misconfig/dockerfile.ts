@@ -6,6 +6,7 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { Misconfiguration } from '../../model/report.js';
 import { failure, type CheckRule } from './finding.js';
+import { SourceText } from './yaml-doc.js';
 import { builtinRules } from '../../analyzer/secret/rules.js';
 import { compileRules, scanText } from '../../analyzer/secret/scan-text.js';
 import { SECRET_NAME } from './mask-secrets.js';
@@ -27,11 +28,12 @@ const compiled = compileRules(builtinRules);
 
 export function checkDockerfile(text: string, opts: { hasDockerignore: boolean }): Misconfiguration[] {
   const df = DockerfileParser.parse(text);
+  const source = new SourceText(text);
   const out: Misconfiguration[] = [];
   const fail = (r: Rule, ins: Instruction | undefined, message: string): void => {
     const start = (ins?.getRange().start.line ?? 0) + 1;
     const end = (ins?.getRange().end.line ?? 0) + 1;
-    out.push(failure(r, { startLine: start, endLine: end }, text, {
+    out.push(failure(r, { startLine: start, endLine: end }, source, {
       ...(r.cis ? { avdId: `CIS-DI-${r.cis}` } : {}), description: `${r.title}${r.cis ? ` (CIS Docker Benchmark ${r.cis})` : ''}.`,
       message, references: ['https://www.cisecurity.org/benchmark/docker'],
     }));

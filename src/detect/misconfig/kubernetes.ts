@@ -33,7 +33,7 @@ const R: Record<string, Rule> = {
   readOnlyRoot: { id: 'CUS-K8S-009', title: 'Root filesystem is writable', severity: 'LOW', resolution: 'Set securityContext.readOnlyRootFilesystem: true.' },
 };
 
-export function checkKubernetes(d: YamlDoc, text: string): Misconfiguration[] | undefined {
+export function checkKubernetes(d: YamlDoc): Misconfiguration[] | undefined {
   const kind = get(d.value, 'kind');
   if (typeof kind !== 'string' || !POD_SPEC[kind] || typeof get(d.value, 'apiVersion') !== 'string') return undefined;
   const specPath = POD_SPEC[kind]!;
@@ -42,7 +42,7 @@ export function checkKubernetes(d: YamlDoc, text: string): Misconfiguration[] | 
   const name = String(get(d.value, 'metadata', 'name') ?? kind);
   const out: Misconfiguration[] = [];
   const fail = (r: Rule, path: (string | number)[], message: string): void => {
-    out.push(failure(r, linesOf(d, path), text, { avdId: `PSS-${r.id.slice(-3)}`, description: `${r.title} (Kubernetes Pod Security Standards).`, message: `${kind} ${name}: ${message}`, references: [PSS] }));
+    out.push(failure(r, linesOf(d, path), d.source, { avdId: `PSS-${r.id.slice(-3)}`, description: `${r.title} (Kubernetes Pod Security Standards).`, message: `${kind} ${name}: ${message}`, references: [PSS] }));
   };
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[ns] === true) fail(R['hostNamespaces']!, [...specPath, ns], `${ns} is true`);
   (Array.isArray(spec['volumes']) ? (spec['volumes'] as J[]) : []).forEach((v, i) => { if (v?.['hostPath']) fail(R['hostPath']!, [...specPath, 'volumes', i, 'hostPath'], `volume ${String(v['name'] ?? i)} mounts a host path`); });

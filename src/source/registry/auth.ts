@@ -22,18 +22,42 @@ export function basicHeader(c: Credentials): string {
   return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 }
 
-export async function fetchBearerToken(ch: Challenge, scope: string, creds: Credentials | undefined, http: HttpOptions, host: string): Promise<string> {
+/** How the registry itself is reached, for what a realm may be. */
+export interface RegistryEndpoint { host: string; scheme: 'https' | 'http'; insecure: boolean }
+
+/**
+ * The token URL a Bearer challenge names. A plain-HTTP realm for a registry
+ * reached over https would send the credentials (and get the token) in
+ * clear, so it is refused unless `--insecure` names that registry.
+ */
+export function tokenUrl(ch: Challenge, scope: string, registry: RegistryEndpoint): URL {
+  const host = registry.host;
   const realm = ch.params['realm'];
   if (!realm) throw new UserError(`${host}: Bearer challenge without a realm`, 'the registry is misconfigured');
   let url: URL;
   try { url = new URL(realm); } catch { throw new UserError(`${host}: invalid token realm "${realm.slice(0, 100)}"`); }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`${host}: token realm must be http(s)`);
+  if (url.protocol === 'http:' && registry.scheme === 'https' && !registry.insecure) {
+    throw new UserError(`${host}: the registry names a plain-HTTP token realm (http://${url.host}); refused, the credentials would travel in clear`, 'fix the registry\'s token realm, or pass --insecure if you trust that network');
+  }
   if (ch.params['service']) url.searchParams.set('service', ch.params['service']);
   url.searchParams.set('scope', ch.params['scope'] ?? scope);
-  const res = await get(url, (): Record<string, string> => (creds ? { Authorization: basicHeader(creds) } : {}), http);
+  return url;
+}
+
+/**
+ * Trades the credentials (or nothing, anonymously) for a token. The Basic
+ * header goes to the realm's origin only: `get` drops it on any redirect
+ * away from it. TLS to the realm is verified unless it is on the registry's
+ * own host and `--insecure` named that (http.insecureHost).
+ */
+export async function fetchBearerToken(ch: Challenge, scope: string, creds: Credentials | undefined, http: HttpOptions, registry: RegistryEndpoint): Promise<string> {
+  const host = registry.host;
+  const url = tokenUrl(ch, scope, registry);
+  const res = await get(url, {}, http, creds ? basicHeader(creds) : undefined);
   const body = await readBody(res, 1024 * 1024, `token from ${url.host}`, http.timeoutMs);
   if (res.statusCode !== 200) {
-    throw new UserError(`${host}: token request to ${url.host} failed with HTTP ${res.statusCode}`, creds ? 'check the credentials (docker login, --username/--password)' : 'the registry needs credentials: docker login or --username/--password');
+    throw new UserError(`${host}: token request to ${url.host} failed with HTTP ${res.statusCode}`, creds ? 'check the credentials (docker login, --username/--password, --registry-auth)' : 'the registry needs credentials: docker login, --registry-auth or --username/--password');
   }
   try {
     const j = JSON.parse(body.toString('utf8')) as { token?: string; access_token?: string };

@@ -20,6 +20,9 @@ export const MANIFEST_TYPES = [
 export interface ClientOptions {
   username?: string;
   password?: string;
+  registryAuth?: string[];
+  stdinPassword?: string;
+  /** For this registry (the image's) only: plain HTTP, self-signed TLS. Token and blob hosts elsewhere stay verified. */
   insecure?: boolean;
   timeoutMs?: number;
   retries?: number;
@@ -27,22 +30,37 @@ export interface ClientOptions {
   logger?: Logger;
 }
 
-function isLoopback(host: string): boolean {
-  const h = host.replace(/:\d+$/, '');
-  return h === 'localhost' || h.startsWith('127.') || h === '[::1]';
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
+}
+
+/**
+ * Why the first https attempt failed in a way that means "this registry
+ * speaks plain HTTP": a TLS handshake that met HTTP, or nothing listening
+ * for TLS. A reset, a timeout or a certificate error is not such a sign.
+ */
+function meansPlainHttp(e: unknown): boolean {
+  const code = String((e as NodeJS.ErrnoException).code ?? '');
+  return code === 'ECONNREFUSED' || code === 'EPROTO' || code.startsWith('ERR_SSL') || /wrong version number|packet length too long|http request/i.test((e as Error).message);
 }
 
 export class RegistryClient {
   private authorization: string | undefined;
   private readonly creds: Credentials | undefined;
   private readonly host: string;
+  private readonly hostname: string;
+  private readonly insecure: boolean;
   private readonly http: HttpOptions;
   private scheme: 'https' | 'http';
+  /** Set by the first answer from the registry: the scheme never changes after it. */
+  private schemeSettled = false;
 
   constructor(private readonly ref: ImageReference, private readonly opts: ClientOptions) {
     this.host = apiHost(ref);
+    this.hostname = new URL(`https://${this.host}`).hostname;
+    this.insecure = opts.insecure ?? false;
     this.creds = findCredentials(ref.registry, opts);
-    this.http = { ...defaultHttpOptions, insecureTls: opts.insecure ?? false, timeoutMs: opts.timeoutMs ?? defaultHttpOptions.timeoutMs, retries: opts.retries ?? defaultHttpOptions.retries };
+    this.http = { ...defaultHttpOptions, insecureHost: this.insecure ? this.hostname : undefined, timeoutMs: opts.timeoutMs ?? defaultHttpOptions.timeoutMs, retries: opts.retries ?? defaultHttpOptions.retries };
     this.scheme = 'https';
   }
 
@@ -51,14 +69,10 @@ export class RegistryClient {
 
   private url(path: string): URL { return new URL(`${this.scheme}://${this.host}/v2/${this.ref.repository}/${path}`); }
 
-  private headersFor(extra: Record<string, string>): (u: URL) => Record<string, string> {
-    return (u) => (u.host === this.host && this.authorization ? { ...extra, Authorization: this.authorization } : extra);
-  }
-
   private async authenticate(res: IncomingMessage): Promise<void> {
     const ch = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
     if (ch?.scheme === 'bearer') {
-      const token = await fetchBearerToken(ch, `repository:${this.ref.repository}:pull`, this.creds, this.http, this.host);
+      const token = await fetchBearerToken(ch, `repository:${this.ref.repository}:pull`, this.creds, this.http, { host: this.host, scheme: this.scheme, insecure: this.insecure });
       this.authorization = `Bearer ${token}`;
     } else if (ch?.scheme === 'basic' && this.creds) {
       this.authorization = basicHeader(this.creds);
@@ -71,7 +85,7 @@ export class RegistryClient {
     const where = `${this.ref.registry}/${this.ref.repository}`;
     switch (status) {
       case 401: case 403:
-        return new UserError(`${where}: ${what}: HTTP ${status} (access denied)`, 'check the credentials: docker login, --username/--password or CUSTOMS_USERNAME/CUSTOMS_PASSWORD');
+        return new UserError(`${where}: ${what}: HTTP ${status} (access denied)`, 'check the credentials: docker login, --registry-auth, --username/--password or CUSTOMS_USERNAME/CUSTOMS_PASSWORD');
       case 404:
         return new UserError(`${where}: ${what}: HTTP 404 (not found)`, 'check the image name and tag');
       case 429:
@@ -81,16 +95,24 @@ export class RegistryClient {
     }
   }
 
-  /** GETs a path under the repository, authenticating once; falls back to HTTP for loopback registries like docker does. */
+  /**
+   * GETs a path under the repository, authenticating once. An insecure (or,
+   * as docker and Trivy do, a loopback) registry whose first https attempt
+   * fails at TLS or connect is spoken to over plain HTTP; once the registry
+   * has answered, the scheme is fixed, so a reset later never downgrades it.
+   */
   async fetch(path: string, accept: Record<string, string>, what: string): Promise<IncomingMessage> {
     for (let authTried = false; ;) {
       let res: IncomingMessage;
       try {
-        res = await get(this.url(path), this.headersFor(accept), this.http);
+        res = await get(this.url(path), accept, this.http, this.authorization);
+        this.schemeSettled = true;
       } catch (e) {
         const msg = (e as Error).message;
-        if (this.scheme === 'https' && (this.opts.insecure || isLoopback(this.host)) && /EPROTO|wrong version number|ECONNRESET|SSL/i.test(msg)) {
+        if (!this.schemeSettled && this.scheme === 'https' && (this.insecure || isLoopback(this.hostname)) && meansPlainHttp(e)) {
+          this.opts.logger?.debug(`${this.host}: https failed (${msg}); using plain HTTP for this registry`);
           this.scheme = 'http';
+          this.schemeSettled = true;
           continue;
         }
         if (e instanceof UserError) throw e;

@@ -1,12 +1,16 @@
 /**
- * Where registry credentials come from, first match wins: flags, env
- * (`CUSTOMS_USERNAME`/`CUSTOMS_PASSWORD`, or Trivy's `TRIVY_*` names),
- * docker's config.json `auths`, then `credHelpers`/`credsStore` helpers.
+ * Where registry credentials come from, first match wins: entries scoped to
+ * a registry (`--registry-auth HOST=USER:PASS`, env `CUSTOMS_REGISTRY_AUTH`,
+ * one entry a line), the unscoped flags, env (`CUSTOMS_USERNAME`/
+ * `CUSTOMS_PASSWORD`, or Trivy's `TRIVY_*` names), docker's config.json
+ * `auths`, then `credHelpers`/`credsStore` helpers. A scoped entry is never
+ * used for another registry.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { lazyRequire } from '../../util/lazy-require.js';
+import { UserError } from '../../util/errors.js';
 import type { Logger } from '../../util/log.js';
 
 const childProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');
@@ -19,7 +23,46 @@ interface DockerConfig {
   credsStore?: string;
 }
 
-export interface CredentialOptions { username?: string; password?: string; dockerConfigPath?: string; logger?: Logger }
+export interface CredentialOptions {
+  username?: string;
+  password?: string;
+  /** `HOST=USER:PASS` (or `HOST=USER`, with `stdinPassword`), each for that registry only. */
+  registryAuth?: string[];
+  /** The password `--password-stdin` read, for password-less `registryAuth` entries. */
+  stdinPassword?: string;
+  dockerConfigPath?: string;
+  logger?: Logger;
+}
+
+/** A registry host as docker and users write it: a URL's host, Docker Hub's aliases as one. */
+export function normalizeRegistryHost(text: string): string {
+  const host = text.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return host === 'docker.io' || host === 'registry-1.docker.io' ? 'index.docker.io' : host;
+}
+
+export interface ScopedCredentials extends Credentials { host: string }
+
+/** Parses `--registry-auth` entries; a password-less entry takes `stdinPassword`. Errors never echo the secret part. */
+export function parseRegistryAuth(entries: string[], stdinPassword: string | undefined): ScopedCredentials[] {
+  return entries.map((entry, i) => {
+    const eq = entry.indexOf('=');
+    const host = eq > 0 ? normalizeRegistryHost(entry.slice(0, eq)) : '';
+    if (!host) throw new UserError(`--registry-auth entry ${i + 1}: expected HOST=USER:PASSWORD`, 'for example --registry-auth ghcr.io=me:$TOKEN, or HOST=USER with --password-stdin');
+    const rest = entry.slice(eq + 1);
+    const colon = rest.indexOf(':');
+    if (colon < 0) {
+      if (stdinPassword === undefined) throw new UserError(`--registry-auth ${host}: no password`, 'write HOST=USER:PASSWORD, or pass the password with --password-stdin');
+      return { host, username: rest, password: stdinPassword };
+    }
+    return { host, username: rest.slice(0, colon), password: rest.slice(colon + 1) };
+  });
+}
+
+/** Scoped entries from the flag, then from `CUSTOMS_REGISTRY_AUTH` (one per line, so passwords may hold spaces and commas). */
+function scopedEntries(opts: CredentialOptions): ScopedCredentials[] {
+  const env = (process.env['CUSTOMS_REGISTRY_AUTH'] ?? '').split(/\r?\n/).filter((l) => l.trim());
+  return parseRegistryAuth([...(opts.registryAuth ?? []), ...env], opts.stdinPassword);
+}
 
 function dockerConfigPath(opts: CredentialOptions): string {
   if (opts.dockerConfigPath) return opts.dockerConfigPath;
@@ -51,6 +94,9 @@ function fromHelper(helper: string, host: string, logger?: Logger): Credentials 
 }
 
 export function findCredentials(host: string, opts: CredentialOptions): Credentials | undefined {
+  const wanted = normalizeRegistryHost(host);
+  const scoped = scopedEntries(opts).find((c) => c.host === wanted);
+  if (scoped) return { username: scoped.username, password: scoped.password };
   if (opts.username !== undefined || opts.password !== undefined) return { username: opts.username ?? '', password: opts.password ?? '' };
   const envUser = process.env['CUSTOMS_USERNAME'] ?? process.env['TRIVY_USERNAME'];
   const envPass = process.env['CUSTOMS_PASSWORD'] ?? process.env['TRIVY_PASSWORD'];

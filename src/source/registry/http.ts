@@ -11,26 +11,40 @@ const http = lazyRequire<typeof import('node:http')>('node:http');
 const https = lazyRequire<typeof import('node:https')>('node:https');
 
 export interface HttpOptions {
-  insecureTls: boolean;
+  /**
+   * The one hostname `--insecure` names (the registry's): TLS is not verified
+   * there and a redirect to plain HTTP on it is followed. Every other host,
+   * a token server or a blob CDN included, gets full verification.
+   */
+  insecureHost?: string;
   timeoutMs: number;
   retries: number;
   maxRedirects: number;
   /** Upper bound on one Retry-After wait. */
   maxRetryWaitMs: number;
-  /** Refuse a redirect from https to anything else (the vulnerability database download sets it). */
-  refuseDowngrade?: boolean;
 }
 
-export const defaultHttpOptions: HttpOptions = { insecureTls: false, timeoutMs: 60_000, retries: 3, maxRedirects: 5, maxRetryWaitMs: 30_000 };
+export const defaultHttpOptions: HttpOptions = { timeoutMs: 60_000, retries: 3, maxRedirects: 5, maxRetryWaitMs: 30_000 };
 
 function once(url: URL, headers: Record<string, string>, opts: HttpOptions): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https() : http();
-    const req = lib.request(url, { method: 'GET', headers, rejectUnauthorized: !opts.insecureTls, timeout: opts.timeoutMs }, resolve);
+    const req = lib.request(url, { method: 'GET', headers, rejectUnauthorized: url.hostname !== opts.insecureHost, timeout: opts.timeoutMs }, resolve);
     req.on('timeout', () => req.destroy(new Error(`no response within ${opts.timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * A failed TLS handshake or certificate check: retrying gives the same
+ * answer, so it is reported at once (and, for an insecure registry, may
+ * mean it speaks plain HTTP).
+ */
+export function isTlsFailure(e: unknown): boolean {
+  const code = String((e as NodeJS.ErrnoException | undefined)?.code ?? '');
+  return code === 'EPROTO' || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+    || /wrong version number|SSL routines|certificate/i.test((e as Error | undefined)?.message ?? '');
 }
 
 function retryDelay(res: IncomingMessage, attempt: number, opts: HttpOptions): number {
@@ -43,30 +57,42 @@ function retryDelay(res: IncomingMessage, attempt: number, opts: HttpOptions): n
   return Math.min(500 * 2 ** attempt, opts.maxRetryWaitMs);
 }
 
+/** Where a redirect may lead: http(s) only, and never from https down to plain HTTP unless `--insecure` names that host. */
+function redirectTarget(location: string, from: URL, start: URL, opts: HttpOptions): URL {
+  let next: URL;
+  try { next = new URL(location, from); } catch { throw new UserError(`${start.host}: invalid redirect to "${location.slice(0, 100)}" fetching ${start.pathname}`, 'the registry or a proxy is misconfigured'); }
+  if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new UserError(`${start.host}: redirect to a ${next.protocol} URL refused fetching ${start.pathname}`, 'the registry or a proxy is misconfigured');
+  if (from.protocol === 'https:' && next.protocol === 'http:' && next.hostname !== opts.insecureHost) {
+    throw new UserError(`${start.host}: redirect from https to plain http://${next.host} refused fetching ${start.pathname}`, 'the registry or a proxy downgrades the connection; use --insecure only if you trust that network');
+  }
+  return next;
+}
+
 /**
- * GET with redirects and retries. `headersFor` is asked per URL so auth is
- * sent to the registry but not to a redirect target on another host.
+ * GET with redirects and retries. `authorization` goes only to the origin
+ * (scheme, host and port) of `url`: the first redirect that leaves it, or
+ * that downgrades https to http, drops it for good, so neither a blob CDN,
+ * a token server's redirect target, nor a plain-HTTP listener on the same
+ * host ever sees it.
  */
-export async function get(url: URL, headersFor: (u: URL) => Record<string, string>, opts: HttpOptions): Promise<IncomingMessage> {
+export async function get(url: URL, headers: Record<string, string>, opts: HttpOptions, authorization?: string): Promise<IncomingMessage> {
   let current = url;
   let redirects = 0;
+  let auth = authorization;
   for (let attempt = 0; ; attempt++) {
     let res: IncomingMessage;
     try {
-      res = await once(current, headersFor(current), opts);
+      res = await once(current, auth ? { ...headers, Authorization: auth } : headers, opts);
     } catch (e) {
-      if (attempt < opts.retries) { await sleep(Math.min(500 * 2 ** attempt, opts.maxRetryWaitMs)); continue; }
+      if (attempt < opts.retries && !isTlsFailure(e)) { await sleep(Math.min(500 * 2 ** attempt, opts.maxRetryWaitMs)); continue; }
       throw e;
     }
     const status = res.statusCode ?? 0;
     if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
       res.resume();
       if (++redirects > opts.maxRedirects) throw new UserError(`${url.host}: more than ${opts.maxRedirects} redirects fetching ${url.pathname}`, 'the registry or a proxy is misconfigured');
-      const next = new URL(res.headers.location, current);
-      if (opts.refuseDowngrade && current.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new UserError(`${url.host}: refusing a redirect from https to ${next.protocol}//${next.host}`, 'a download that starts over TLS must stay on TLS');
-      }
-      current = next;
+      current = redirectTarget(res.headers.location, current, url, opts);
+      if (current.origin !== url.origin) auth = undefined;
       attempt--; // a redirect is not a retry
       continue;
     }

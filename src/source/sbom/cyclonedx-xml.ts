@@ -13,12 +13,22 @@ const xmlParser = (): typeof import('fast-xml-parser').XMLParser => (require('fa
 
 type Json = Record<string, unknown>;
 
+/**
+ * The character a reference names, or U+FFFD when XML allows no such
+ * character (beyond U+10FFFF, a surrogate, NUL and the other C0 controls):
+ * a hostile `&#99999999;` is one replaced character, not a RangeError.
+ */
+function charFromReference(code: number): string {
+  const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return allowed ? String.fromCodePoint(code) : '\ufffd';
+}
+
 /** XML's five predefined entities and character references; DOCTYPE entities are never expanded. */
 function decode(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  return String(v).replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (_m, dec: string, hex: string, name: string) => {
-    if (dec) return String.fromCodePoint(Number(dec));
-    if (hex) return String.fromCodePoint(parseInt(hex, 16));
+  return String(v).replace(/&(?:#(\d{1,10})|#x([0-9a-f]{1,8})|(amp|lt|gt|quot|apos));/gi, (_m, dec: string, hex: string, name: string) => {
+    if (dec) return charFromReference(Number(dec));
+    if (hex) return charFromReference(parseInt(hex, 16));
     return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[name.toLowerCase()]!;
   });
 }
