@@ -5,6 +5,8 @@
  * suppressed findings, gates): each document validates against its official
  * schema and carries the ids, purls and severities of the model.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
+   rendered documents are schema-validated first, then read as untyped JSON */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -129,7 +131,7 @@ type Json = Record<string, unknown>;
 function valid(v: ValidateFunction, doc: unknown): void {
   assert.ok(v(doc), errorsOf(v));
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test documents are walked freely after schema validation
+/** A rendered document, walked freely: its shape is what the schema validation above each walk checks. */
 type Doc = any;
 
 test('table: the columns, counts, masked secret, suppressed findings, packages and gates', () => {
