@@ -42,6 +42,46 @@ export function normaliseLicence(raw: string): string | undefined {
   const s = raw.trim();
   if (!s || s.length > 1000) return undefined;
   if (isSpdxExpression(s)) return s;
-  const fixed = correct()(s, { upgrade: true });
+  const fixed = /\s(?:AND|OR|WITH)\s/.test(s) ? correctEachOperand(s) : correctOne(s);
   return fixed && isSpdxExpression(fixed) ? fixed : undefined;
+}
+
+function correctOne(s: string): string | undefined {
+  return s.endsWith('+') ? correctOrLater(s.slice(0, -1).trimEnd()) : (correct()(s, { upgrade: true }) ?? undefined);
+}
+
+/**
+ * spdx-correct reads one licence: given `GPL-2+ AND LGPL-2.1` it answers
+ * `GPL-2.0-only`, dropping a licence. So an expression is corrected operand
+ * by operand (exception names after WITH kept as written), or not at all.
+ */
+function correctEachOperand(s: string): string | undefined {
+  const parts = s.split(/(\s+(?:AND|OR|WITH)\s+|[()])/);
+  let afterWith = false;
+  const out: string[] = [];
+  for (const part of parts) {
+    const op = /^\s*(AND|OR|WITH)\s*$/.exec(part)?.[1];
+    if (op || part === '(' || part === ')' || !part.trim()) {
+      if (op) afterWith = op === 'WITH';
+      out.push(op ? ` ${op} ` : part.trim());
+      continue;
+    }
+    const id = afterWith ? part.trim() : isSpdxExpression(part.trim()) ? part.trim() : correctOne(part.trim());
+    if (!id) return undefined;
+    out.push(id);
+  }
+  return out.join('');
+}
+
+/**
+ * `GPL-2+` (Debian's spelling): spdx-correct 3.2 drops the `+` for some ids
+ * (`GPL-2+` → `GPL-2.0-only`), turning "or later" into "only". So the id is
+ * corrected without it and the `+` put back before upgrading to `-or-later`.
+ */
+function correctOrLater(base: string): string | undefined {
+  const id = correct()(base, { upgrade: false });
+  if (!id) return undefined;
+  if (id.endsWith('-or-later')) return id;
+  const plain = id.replace(/-only$/, '');
+  return correct()(`${plain}+`, { upgrade: true }) ?? `${plain}+`;
 }

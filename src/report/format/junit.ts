@@ -14,11 +14,11 @@ function xml(s: string): string {
 }
 
 export function renderJunit(report: Report, opts: FormatOptions): string {
-  const findings = flattenFindings(report);
   const suites: string[] = [];
   let total = 0, failures = 0;
   for (const r of report.results) {
-    const mine = findings.filter((f) => f.target === r.target);
+    // Per result, not per target: a licence result shares its target with the package result it came from.
+    const mine = flattenFindings({ ...report, results: [r] });
     const cases = mine.length
       ? mine.map((f) => `    <testcase classname="${xml(r.target)}" name="[${f.severity}] ${xml(f.pkg ? `${f.pkg.name}@${f.pkg.version} ${f.ruleId}` : f.ruleId)}" time="0">\n      <failure message="${xml(f.title)}" type="${f.severity}">${xml(f.message)}</failure>\n    </testcase>`)
       : [`    <testcase classname="${xml(r.target)}" name="${xml(r.type || r.class)}" time="0"/>`];
