@@ -9,6 +9,7 @@ import type { AnalyzeContext, Analyzer, AnalyzerOutput } from '../types.js';
 import { MiB, ownedFileList } from '../types.js';
 import { readBdbHashValues } from './rpmdb-bdb.js';
 import { fileList, parseRpmHeader, str, TAG } from './rpm-header.js';
+import { parseSourceRpm } from './source-rpm.js';
 
 const SQLITE_PATHS = new Set(['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite']);
 const BDB_PATHS = new Set(['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages']);
@@ -27,12 +28,6 @@ function sqliteBlobs(content: Buffer): Buffer[] {
   } finally {
     db.close();
   }
-}
-
-/** `bash-5.1.8-6.el9.src.rpm` → name `bash`, version `5.1.8-6.el9`. */
-function parseSourceRpm(s: string | undefined): { name?: string; version?: string } {
-  const m = s ? /^(.+)-([^-]+)-([^-]+)\.(?:no)?src\.rpm$/.exec(s) : null;
-  return m ? { name: m[1], version: `${m[2]}-${m[3]}` } : {};
 }
 
 function toPackage(blob: Buffer, filePath: string, ctx: AnalyzeContext, owned: Record<string, string>): Package | undefined {

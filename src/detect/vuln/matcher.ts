@@ -13,7 +13,7 @@ import { comparatorFor } from '../../version/index.js';
 import { InvalidVersionError } from '../../version/types.js';
 import { normalisePackageName, type OsvAffected, type OsvRecord } from '../../vulndb/osv.js';
 import type { AffectedRow, VulnDb } from '../../vulndb/store.js';
-import { advisoryName, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
+import { advisoryName, advisoryVersion, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
 import { matchAffected } from './ranges.js';
 import { resolveSeverity } from './severity.js';
 
@@ -123,11 +123,13 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
       for (const p of byStoredName.get(row.name) ?? []) {
         if (unorderable.has(p)) continue;
         let m;
-        try { m = matchAffected(p.version, row.affected, comparator); } catch (e) {
+        const version = advisoryVersion(p);
+        try { m = matchAffected(version, row.affected, comparator); } catch (e) {
           unorderable.add(p);
           if (e instanceof InvalidVersionError && !badVersions.has(packageId(p))) {
             badVersions.add(packageId(p));
-            warnings.push(`${p.name} ${p.version} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
+            const src = version === p.version ? '' : ` (source version ${version})`;
+            warnings.push(`${p.name} ${p.version}${src} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
           }
           continue;
         }
