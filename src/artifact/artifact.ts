@@ -7,6 +7,7 @@ import type { Image } from '../source/image.js';
 import { introducingLayer, type MergedFact, type MergedLayers } from './merge.js';
 import type { OSInfo } from './os.js';
 import type { LayerRef, Package } from './package.js';
+import { mergeSightings } from './sightings.js';
 
 export interface Artifact {
   os?: OSInfo;
@@ -72,6 +73,7 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   if (!opts.includeDevDeps) packages = packages.filter((p) => !p.dev);
   // go.mod lists what a module asks for, not what was built: only used when no Go binary says better.
   if (packages.some((p) => p.type === 'gobinary')) packages = packages.filter((p) => p.type !== 'gomod');
+  packages = mergeSightings(packages);
 
   return { os: detectedOs, packages, layers, merged, warnings: merged.warnings };
 }

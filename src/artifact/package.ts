@@ -40,6 +40,12 @@ export interface Package {
   type: string;
   /** Image path (no leading slash) of the file the package was read from. */
   filePath: string;
+  /**
+   * Every image path the same package (ecosystem, name, version, project)
+   * was seen at, `filePath` first; set only when there is more than one
+   * (installed metadata and the lockfile beside it, nested copies).
+   */
+  foundIn?: string[];
   origin: PackageOrigin;
   /** Lockfile entry used only in development. */
   dev?: boolean;

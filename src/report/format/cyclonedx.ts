@@ -8,7 +8,7 @@ import type { Package } from '../../artifact/package.js';
 import { readFileSync } from 'node:fs';
 import { isSpdxExpression } from '../../license/spdx.js';
 import type { Report, Vulnerability } from '../model.js';
-import { inventoryOf, type InventoryItem } from './inventory.js';
+import { inventoryOf, itemByPackage, type InventoryItem } from './inventory.js';
 import type { FormatOptions } from './options.js';
 import { packageFile } from '../../util/package-root.js';
 
@@ -39,6 +39,8 @@ function component(item: InventoryItem): Json {
   const lic = licences(p);
   if (lic) c['licenses'] = lic;
   if (p.maintainer) c['supplier'] = { name: p.maintainer };
+  // Every place the package was seen (installed metadata, lockfiles, nested copies), as CycloneDX evidence.
+  c['evidence'] = { occurrences: item.paths.map((location) => ({ location })) };
   c['properties'] = [
     ...prop('package:type', p.type),
     ...prop('package:origin', p.origin),
@@ -114,12 +116,13 @@ export function renderCycloneDx(report: Report, opts: FormatOptions): string {
     dependencies.push({ ref: i.ref, dependsOn: deps });
   }
 
-  const vulns: Json[] = [];
-  const refByPurl = new Map(items.map((i) => [`${i.pkg.purl}\0${i.pkg.filePath}`, i.ref]));
+  // One entry per (vulnerability, component): the same finding on one purl in two projects is one statement.
+  const vulns = new Map<string, Json>();
+  const itemOf = itemByPackage(items);
   for (const r of report.results) {
     for (const v of r.vulnerabilities ?? []) {
-      const ref = refByPurl.get(`${v.purl}\0${v.pkgPath ?? ''}`) ?? items.find((i) => i.pkg.purl === v.purl)?.ref;
-      if (ref) vulns.push(vulnerability(v, [ref]));
+      const ref = itemOf(v.purl, v.pkgPath)?.ref;
+      if (ref && !vulns.has(`${v.id}#${ref}`)) vulns.set(`${v.id}#${ref}`, vulnerability(v, [ref]));
     }
   }
   const bom: Json = {
@@ -136,6 +139,6 @@ export function renderCycloneDx(report: Report, opts: FormatOptions): string {
     components,
     dependencies,
   };
-  if (vulns.length) bom['vulnerabilities'] = vulns;
+  if (vulns.size) bom['vulnerabilities'] = [...vulns.values()];
   return JSON.stringify(bom, null, 2) + '\n';
 }

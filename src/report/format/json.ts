@@ -43,6 +43,7 @@ export function packageJson(p: Package): Json {
     DependsOn: p.dependsOn,
     Layer: layerJson(p.layer),
     FilePath: p.filePath,
+    FoundIn: p.foundIn,
     Origin: p.origin,
     OwnedBy: p.ownedBy,
     IdentifiedBy: p.identifiedBy,

@@ -14,10 +14,12 @@ const JUSTIFICATIONS = new Set(['component_not_present', 'vulnerable_code_not_pr
 export function renderOpenVex(report: Report, opts: FormatOptions): string {
   const now = (opts.now ?? new Date()).toISOString();
   const product = (purl: string) => ({ '@id': report.metadata.repoDigests[0] ? `pkg:oci/${encodeURIComponent(report.metadata.repoDigests[0].split('@')[0]!.split('/').pop()!)}@${encodeURIComponent(report.metadata.repoDigests[0].split('@')[1]!)}` : `urn:customs:image:${encodeURIComponent(report.metadata.imageId || report.artifactName)}`, subcomponents: [{ '@id': purl }] });
-  const statements: Record<string, unknown>[] = [];
+  // The schema wants unique statements: one package seen in two places, or one purl in two projects, is one product.
+  const statements = new Map<string, Record<string, unknown>>();
+  const add = (st: Record<string, unknown>): void => { const k = JSON.stringify(st); if (!statements.has(k)) statements.set(k, st); };
   for (const r of report.results) {
     for (const v of r.vulnerabilities ?? []) {
-      statements.push({
+      add({
         vulnerability: { name: v.id, ...(v.aliases.length > 1 ? { aliases: v.aliases.filter((a) => a !== v.id) } : {}) },
         products: [product(v.purl)],
         status: v.vexStatus === 'under_investigation' ? 'under_investigation' : 'affected',
@@ -32,7 +34,7 @@ export function renderOpenVex(report: Report, opts: FormatOptions): string {
         if (s.statement && JUSTIFICATIONS.has(s.statement)) st['justification'] = s.statement;
         else st['impact_statement'] = s.statement ?? `suppressed by ${s.source}`;
       }
-      statements.push(st);
+      add(st);
     }
   }
   const id = createHash('sha256').update(`${report.metadata.imageId ?? report.artifactName}|${now}`).digest('hex').slice(0, 32);
@@ -43,6 +45,6 @@ export function renderOpenVex(report: Report, opts: FormatOptions): string {
     timestamp: now,
     version: 1,
     tooling: `${opts.toolName} ${opts.toolVersion}`,
-    statements,
+    statements: [...statements.values()],
   }, null, 2) + '\n';
 }

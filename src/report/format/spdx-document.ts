@@ -83,7 +83,7 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
     const sp: SpdxPackage = {
       SPDXID: id, name: p.name, versionInfo: p.version, downloadLocation: 'NOASSERTION', filesAnalyzed: false,
       licenseConcluded: lic, licenseDeclared: lic, primaryPackagePurpose: 'LIBRARY',
-      sourceInfo: `${p.origin === 'lockfile' ? 'lockfile entry' : 'installed'} from ${p.filePath}${p.layer ? ` in layer ${p.layer.diffId}` : ''}`,
+      sourceInfo: `${p.origin === 'lockfile' ? 'lockfile entry' : 'installed'} from ${item.paths.join(', ')}${p.layer ? ` in layer ${p.layer.diffId}` : ''}`,
     };
     if (p.purl) sp.externalRefs = [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }];
     if (p.maintainer) sp.supplier = `Organization: ${p.maintainer.replace(/\s+/g, ' ').slice(0, 200)}`;
