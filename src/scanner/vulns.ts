@@ -1,6 +1,7 @@
 /** Adds vulnerability findings to the package results of a report. */
 import type { Artifact } from '../artifact/artifact.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
+import { packageId } from '../artifact/package.js';
 import { matchVulnerabilities } from '../detect/vuln/matcher.js';
 import type { Report } from '../report/model.js';
 import type { Logger } from '../util/log.js';
@@ -20,14 +21,14 @@ export function detectVulnerabilities(report: Report, artifact: Artifact, db: Vu
   const { vulnerabilities, warnings } = opts.cache ? cachedMatch(opts.cache, findingsKey(db.identity(), artifact.packages, artifact.os, matchOpts), match) : match();
   const byPackage = new Map<string, typeof vulnerabilities>();
   for (const v of vulnerabilities) {
-    const k = `${v.purl}\0${v.pkgPath ?? ''}`;
+    const k = `${v.pkgId}\0${v.purl}\0${v.pkgPath ?? ''}`;
     const l = byPackage.get(k) ?? [];
     l.push(v);
     byPackage.set(k, l);
   }
   const results = report.results.map((r) => {
     if (r.class !== 'os-pkgs' && r.class !== 'lang-pkgs') return r;
-    const vulns = (r.packages ?? []).flatMap((p) => byPackage.get(`${p.purl}\0${p.filePath}`) ?? []);
+    const vulns = (r.packages ?? []).flatMap((p) => byPackage.get(`${packageId(p)}\0${p.purl}\0${p.filePath}`) ?? []);
     return { ...r, vulnerabilities: vulns };
   });
   return { ...report, results, warnings: [...report.warnings, ...warnings] };

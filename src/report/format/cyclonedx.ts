@@ -121,7 +121,7 @@ export function renderCycloneDx(report: Report, opts: FormatOptions): string {
   const itemOf = itemByPackage(items);
   for (const r of report.results) {
     for (const v of r.vulnerabilities ?? []) {
-      const ref = itemOf(v.purl, v.pkgPath)?.ref;
+      const ref = itemOf(v)?.ref;
       if (ref && !vulns.has(`${v.id}#${ref}`)) vulns.set(`${v.id}#${ref}`, vulnerability(v, [ref]));
     }
   }

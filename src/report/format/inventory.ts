@@ -5,8 +5,8 @@
  * reference unique within the document.
  */
 import { createHash } from 'node:crypto';
-import type { Package } from '../../artifact/package.js';
-import type { Report } from '../model.js';
+import { packageId, type Package } from '../../artifact/package.js';
+import type { Report, Vulnerability } from '../model.js';
 
 export interface InventoryItem {
   pkg: Package;
@@ -39,12 +39,12 @@ export function inventoryOf(report: Report): InventoryItem[] {
   return [...byRef.values()];
 }
 
-/** The inventory item of each package, by its purl and path (how findings name their package). */
-export function itemByPackage(items: InventoryItem[]): (purl: string, path: string | undefined) => InventoryItem | undefined {
+/** The inventory item of the package a finding names (by id, purl and path). */
+export function itemByPackage(items: InventoryItem[]): (v: Pick<Vulnerability, 'pkgId' | 'purl' | 'pkgPath'>) => InventoryItem | undefined {
   const m = new Map<string, InventoryItem>();
-  for (const i of items) for (const p of i.members) m.set(`${p.purl}\0${p.filePath}`, i);
+  for (const i of items) for (const p of i.members) m.set(`${packageId(p)}\0${p.purl}\0${p.filePath}`, i);
   const byPurl = new Map(items.filter((i) => i.pkg.purl).map((i) => [i.pkg.purl, i]));
-  return (purl, path) => m.get(`${purl}\0${path ?? ''}`) ?? byPurl.get(purl);
+  return (v) => m.get(`${v.pkgId}\0${v.purl}\0${v.pkgPath ?? ''}`) ?? (v.purl ? byPurl.get(v.purl) : undefined);
 }
 
 /** One SPDX-expression-ish licence string from a package's licence list. */
