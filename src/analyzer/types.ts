@@ -5,7 +5,7 @@
  * cached per layer under a key that includes `name` and `version`.
  */
 import type { OSInfo } from '../artifact/os.js';
-import type { Package } from '../artifact/package.js';
+import type { Application, Package } from '../artifact/package.js';
 
 export interface FileInfo {
   /** Image path, normalised, no leading slash (`var/lib/dpkg/status`). */
@@ -56,6 +56,8 @@ export interface AnalyzerOutput {
    * as many small ones and leaves the collector a handful of objects.
    */
   ownedFiles?: Record<string, string>;
+  /** Applications described by project manifests. */
+  applications?: Application[];
   /** Extra facts for later scanners (secrets, config files…), keyed by kind. */
   extra?: Record<string, unknown>;
 }

@@ -7,11 +7,14 @@ import type { Image } from '../source/image.js';
 import { introducingLayer, type MergedFact, type MergedLayers } from './merge.js';
 import type { OSInfo } from './os.js';
 import type { LayerRef, Package } from './package.js';
+import { applicationsOf, type ApplicationOf } from './applications.js';
 import { mergeSightings } from './sightings.js';
 
 export interface Artifact {
   os?: OSInfo;
   packages: Package[];
+  /** Applications whose projects hold some of `packages` (see sightings.ts: projectOf). */
+  applications: ApplicationOf[];
   layers: LayerRef[];
   merged: MergedLayers;
   warnings: string[];
@@ -75,7 +78,8 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   if (packages.some((p) => p.type === 'gobinary')) packages = packages.filter((p) => p.type !== 'gomod');
   packages = mergeSightings(packages);
 
-  return { os: detectedOs, packages, layers, merged, warnings: merged.warnings };
+  const manifests = merged.current.flatMap((f) => f.history.at(-1)?.output?.applications ?? []);
+  return { os: detectedOs, packages, applications: applicationsOf(manifests, packages), layers, merged, warnings: merged.warnings };
 }
 
 function identity(p: Package): string {

@@ -59,6 +59,21 @@ export interface Package {
   layer?: LayerRef;
 }
 
+/**
+ * The application a project manifest describes (root `package.json`,
+ * `pyproject.toml`, `pom.xml`…): the SBOM's component of type application,
+ * with the packages of its project under it.
+ */
+export interface Application {
+  name: string;
+  version?: string;
+  /** When the manifest says enough for one (a Maven project needs its group). */
+  purl?: string;
+  ecosystem: Ecosystem;
+  /** Image path of the manifest. */
+  filePath: string;
+}
+
 /** Stable id for a package within a report (Trivy's `ID`). */
 export function packageId(p: Pick<Package, 'name' | 'version'>): string {
   return `${p.name}@${p.version}`;

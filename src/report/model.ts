@@ -4,6 +4,7 @@
  * so the `json` format can keep Trivy's layout one to one.
  */
 import type { OSInfo } from '../artifact/os.js';
+import type { ApplicationOf } from '../artifact/applications.js';
 import type { LayerRef, Package } from '../artifact/package.js';
 import type { ImageConfig } from '../source/image.js';
 
@@ -134,6 +135,9 @@ export interface ReportMetadata {
   diffIds: string[];
   repoTags: string[];
   repoDigests: string[];
+  /** The manifest digest and a bare OCI tag, for the image's identity in SBOMs (see report/image-identity.ts); not in the JSON report. */
+  manifestDigest?: string;
+  refName?: string;
   imageConfig?: ImageConfig;
   size?: number;
 }
@@ -145,6 +149,8 @@ export interface Report {
   artifactType: 'container_image' | 'filesystem' | 'sbom';
   metadata: ReportMetadata;
   results: Result[];
+  /** Applications of the image's projects, each with the project directory its packages belong to (SBOM formats). */
+  applications?: ApplicationOf[];
   /** Problems met during the scan that did not stop it. */
   warnings: string[];
   /** Security gates from the config file: each with its limit, count and verdict. */

@@ -5,7 +5,9 @@
  * reference unique within the document.
  */
 import { createHash } from 'node:crypto';
+import type { ApplicationOf } from '../../artifact/applications.js';
 import { packageId, type Package } from '../../artifact/package.js';
+import { projectOf } from '../../artifact/sightings.js';
 import type { Report, Vulnerability } from '../model.js';
 
 export interface InventoryItem {
@@ -45,6 +47,35 @@ export function itemByPackage(items: InventoryItem[]): (v: Pick<Vulnerability, '
   for (const i of items) for (const p of i.members) m.set(`${packageId(p)}\0${p.purl}\0${p.filePath}`, i);
   const byPurl = new Map(items.filter((i) => i.pkg.purl).map((i) => [i.pkg.purl, i]));
   return (v) => m.get(`${v.pkgId}\0${v.purl}\0${v.pkgPath ?? ''}`) ?? (v.purl ? byPurl.get(v.purl) : undefined);
+}
+
+export interface ApplicationItem {
+  app: ApplicationOf;
+  /** Unique within the document: the application's purl, else its manifest's path. */
+  ref: string;
+  /** The inventory items of its project. */
+  dependencies: InventoryItem[];
+}
+
+/** The report's applications, each with the inventory items of its project; `rest` are the language packages of no application. */
+export function applicationsOf(report: Report, items: InventoryItem[]): { apps: ApplicationItem[]; rest: InventoryItem[] } {
+  const byProject = new Map<string, InventoryItem[]>();
+  for (const i of items) {
+    if (i.isOs) continue;
+    for (const project of new Set(i.members.map(projectOf))) {
+      const l = byProject.get(project) ?? [];
+      l.push(i);
+      byProject.set(project, l);
+    }
+  }
+  const taken = new Set(items.map((i) => i.ref));
+  const apps = (report.applications ?? []).map((app) => {
+    const ref = app.purl && !taken.has(app.purl) ? app.purl : `application:${app.filePath}`;
+    taken.add(ref);
+    return { app, ref, dependencies: byProject.get(app.project) ?? [] };
+  });
+  const inApp = new Set(apps.flatMap((a) => a.dependencies));
+  return { apps, rest: items.filter((i) => !i.isOs && !inApp.has(i)) };
 }
 
 /** One SPDX-expression-ish licence string from a package's licence list. */
