@@ -35,6 +35,8 @@ export function inventoryOf(report: Report): InventoryItem[] {
       const paths = pkg.foundIn ?? [pkg.filePath];
       if (!item) { byRef.set(ref, { pkg, ref, isOs: r.class === 'os-pkgs', paths: [...paths], members: [pkg] }); continue; }
       item.members.push(pkg);
+      // The component stands for every copy: it is the OS's own (not matched by default) only when every copy is.
+      if (item.pkg.ownedBy && !pkg.ownedBy) item.pkg = pkg;
       for (const p of paths) if (!item.paths.includes(p)) item.paths.push(p);
     }
   }
