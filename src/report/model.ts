@@ -40,6 +40,8 @@ export interface Vulnerability {
   pkgName: string;
   pkgId: string;
   pkgPath?: string;
+  /** Every path the package was seen at when more than one (its `foundIn`): ignore rules by path match any of them. */
+  pkgPaths?: string[];
   purl: string;
   installedVersion: string;
   fixedVersion?: string;

@@ -51,6 +51,15 @@ describe('one package, one component, one finding', { concurrency: 1 }, () => {
     }
   });
 
+  test('an ignore rule naming any place the package was seen (here the lockfile) still applies', async () => {
+    const rules = join(work, 'ignore.yaml');
+    writeFileSync(rules, 'vulnerabilities:\n  - id: NSWG-ECO-516\n    paths: [app/package-lock.json]\n');
+    const r = await scan(['-f', 'json', '--ignorefile', rules]);
+    assert.equal(r.code, 0, r.stderr);
+    const ids = (JSON.parse(r.stdout) as Report).Results.flatMap((x) => x.Vulnerabilities ?? []).map((v) => v.VulnerabilityID);
+    assert.ok(!ids.includes('NSWG-ECO-516'));
+  });
+
   test('openvex validates against the OpenVEX schema, with no statement repeated', async () => {
     const r = await scan(['-f', 'openvex']);
     assert.equal(r.code, 0, r.stderr);

@@ -71,6 +71,7 @@ function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord,
   if (url) v.primaryUrl = url;
   if (record.published) v.publishedDate = record.published;
   if (record.modified) v.lastModifiedDate = record.modified;
+  if (p.foundIn) v.pkgPaths = p.foundIn;
   if (p.layer) v.layer = p.layer;
   if (p.ownedBy) v.osOwned = true;
   return v;
