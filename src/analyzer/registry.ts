@@ -19,6 +19,7 @@ import { phpAnalyzers } from './lang/php/index.js';
 import { pythonAnalyzers } from './lang/python/index.js';
 import { rubyAnalyzers } from './lang/ruby/index.js';
 import { rustAnalyzers } from './lang/rust/index.js';
+import { projectManifestAnalyzer } from './project/manifest.js';
 import { makeSecretAnalyzer, secretAnalyzer, type SecretStats } from './secret/analyzer.js';
 import type { SecretConfig } from './secret/config-file.js';
 import type { Analyzer } from './types.js';
@@ -39,6 +40,7 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   ...rustAnalyzers,
   ...phpAnalyzers,
   ...dotnetAnalyzers,
+  projectManifestAnalyzer,
 ];
 
 export interface AnalyzerOptions { secretConfig?: SecretConfig; secretStats?: SecretStats }

@@ -8,6 +8,8 @@ import { introducingLayer } from './merge.js';
 import type { Artifact, MergedFact, MergedLayers, OsSupport } from '../model/artifact.js';
 import type { LayerRef, Package } from '../model/package.js';
 import { resolveInImage } from './symlinks.js';
+import { applicationsOf } from './applications.js';
+import { mergeSightings } from './sightings.js';
 
 export interface ArtifactOptions {
   includeDevDeps: boolean;
@@ -60,8 +62,10 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   if (!opts.includeDevDeps) packages = packages.filter((p) => !p.dev);
   // go.mod lists what a module asks for, not what was built: only used when no Go binary says better.
   if (packages.some((p) => p.type === 'gobinary')) packages = packages.filter((p) => p.type !== 'gomod');
+  packages = mergeSightings(packages);
 
-  return { os: detectedOs, packages, layers, merged, warnings: merged.warnings };
+  const manifests = merged.current.flatMap((f) => f.history.at(-1)?.output?.applications ?? []);
+  return { os: detectedOs, packages, applications: applicationsOf(manifests, packages), layers, merged, warnings: merged.warnings };
 }
 
 function identity(p: Package): string {

@@ -4,7 +4,7 @@
  */
 import type { AnalyzerOutput } from './facts.js';
 import type { OSInfo } from './os.js';
-import type { LayerRef, Package } from './package.js';
+import type { Application, LayerRef, Package } from './package.js';
 
 export interface FactVersion {
   layerIndex: number;
@@ -33,6 +33,8 @@ export interface MergedLayers {
 export interface Artifact {
   os?: OSInfo;
   packages: Package[];
+  /** Applications whose projects hold some of `packages` (see artifact/sightings.ts: projectOf). */
+  applications: ApplicationOf[];
   layers: LayerRef[];
   merged: MergedLayers;
   warnings: string[];
@@ -45,3 +47,8 @@ export interface OsSupport {
   eolInfo(os: OSInfo, now: Date): { eolDate?: string; eosl: boolean };
 }
 
+
+/** An application and its project directory (`app`), as artifact/sightings.ts projectOf gives it for its packages. */
+export interface ApplicationOf extends Application {
+  project: string;
+}

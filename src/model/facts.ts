@@ -3,7 +3,7 @@
  * cache stores it, the merge consumes it.
  */
 import type { OSInfo } from './os.js';
-import type { Package } from './package.js';
+import type { Application, Package } from './package.js';
 
 /** Packages read from one file. */
 export interface PackageSet {
@@ -37,6 +37,8 @@ export interface AnalyzerOutput {
    * as many small ones and leaves the collector a handful of objects.
    */
   ownedFiles?: Record<string, string>;
+  /** Applications described by project manifests. */
+  applications?: Application[];
   /** Extra facts for later scanners (secrets, config files…), keyed by kind. */
   extra?: Record<string, unknown>;
 }

@@ -40,6 +40,12 @@ export interface Package {
   type: string;
   /** Image path (no leading slash) of the file the package was read from. */
   filePath: string;
+  /**
+   * Every image path the same package (ecosystem, name, version, project)
+   * was seen at, `filePath` first; set only when there is more than one
+   * (installed metadata and the lockfile beside it, nested copies).
+   */
+  foundIn?: string[];
   origin: PackageOrigin;
   /** Lockfile entry used only in development. */
   dev?: boolean;
@@ -51,6 +57,21 @@ export interface Package {
   identifiedBy?: string;
   /** Filled by the merge: the layer that introduced this package's current version. */
   layer?: LayerRef;
+}
+
+/**
+ * The application a project manifest describes (root `package.json`,
+ * `pyproject.toml`, `pom.xml`…): the SBOM's component of type application,
+ * with the packages of its project under it.
+ */
+export interface Application {
+  name: string;
+  version?: string;
+  /** When the manifest says enough for one (a Maven project needs its group). */
+  purl?: string;
+  ecosystem: Ecosystem;
+  /** Image path of the manifest. */
+  filePath: string;
 }
 
 /** Stable id for a package within a report (Trivy's `ID`). */

@@ -6,6 +6,7 @@
 import type { OSInfo } from './os.js';
 import type { LayerRef, Package } from './package.js';
 import type { ImageConfig } from './image-config.js';
+import type { ApplicationOf } from './artifact.js';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
@@ -39,6 +40,8 @@ export interface Vulnerability {
   pkgName: string;
   pkgId: string;
   pkgPath?: string;
+  /** Every path the package was seen at when more than one (its `foundIn`): ignore rules by path match any of them. */
+  pkgPaths?: string[];
   purl: string;
   installedVersion: string;
   fixedVersion?: string;
@@ -148,6 +151,9 @@ export interface ReportMetadata {
   diffIds: string[];
   repoTags: string[];
   repoDigests: string[];
+  /** The manifest digest and a bare OCI tag, for the image's identity in SBOMs (see report/image-identity.ts); not in the JSON report. */
+  manifestDigest?: string;
+  refName?: string;
   imageConfig?: ImageConfig;
   size?: number;
 }
@@ -159,6 +165,8 @@ export interface Report {
   artifactType: 'container_image' | 'filesystem' | 'sbom';
   metadata: ReportMetadata;
   results: Result[];
+  /** Applications of the image's projects, each with the project directory its packages belong to (SBOM formats). */
+  applications?: ApplicationOf[];
   /** Problems met during the scan that did not stop it. */
   warnings: string[];
   /** Security gates from the config file: each with its limit, count and verdict. */

@@ -20,8 +20,8 @@ function pathMatches(rulePaths: string[] | undefined, path: string | undefined):
   });
 }
 
-function ignoreFor(rules: IgnoreRule[], kind: IgnoreRule['kind'], ids: string[], path: string | undefined, purl?: string): IgnoreRule | undefined {
-  return rules.find((r) => (r.kind === 'any' || r.kind === kind) && ids.includes(r.id) && pathMatches(r.paths, path) && (!r.purls?.length || (purl !== undefined && r.purls.some((p) => purlMatches(p, purl)))));
+function ignoreFor(rules: IgnoreRule[], kind: IgnoreRule['kind'], ids: string[], paths: (string | undefined)[], purl?: string): IgnoreRule | undefined {
+  return rules.find((r) => (r.kind === 'any' || r.kind === kind) && ids.includes(r.id) && paths.some((path) => pathMatches(r.paths, path)) && (!r.purls?.length || (purl !== undefined && r.purls.some((p) => purlMatches(p, purl)))));
 }
 
 function vexFor(statements: VexStatement[], v: Vulnerability): VexStatement | undefined {
@@ -35,7 +35,7 @@ export function applyDecisions(report: Report, d: Decisions): { report: Report; 
   const results = report.results.map((r): Result => {
     const suppressed: Suppression[] = [...(r.suppressed ?? [])];
     const vulnerabilities = r.vulnerabilities?.filter((v) => {
-      const rule = ignoreFor(live, 'vulnerability', v.aliases.concat(v.id), v.pkgPath, v.purl);
+      const rule = ignoreFor(live, 'vulnerability', v.aliases.concat(v.id), v.pkgPaths ?? [v.pkgPath], v.purl);
       if (rule) {
         suppressed.push({ kind: 'vulnerability', id: v.id, pkgName: v.pkgName, installedVersion: v.installedVersion, severity: v.severity, by: 'ignore', status: 'ignored', source: rule.origin, statement: rule.statement });
         return false;
@@ -49,12 +49,12 @@ export function applyDecisions(report: Report, d: Decisions): { report: Report; 
       return true;
     });
     const secrets = r.secrets?.filter((s) => {
-      const rule = ignoreFor(live, 'secret', [s.ruleId], r.target);
+      const rule = ignoreFor(live, 'secret', [s.ruleId], [r.target]);
       if (rule) suppressed.push({ kind: 'secret', id: s.ruleId, severity: s.severity, by: 'ignore', status: 'ignored', source: rule.origin, statement: rule.statement });
       return !rule;
     });
     const misconfigurations = r.misconfigurations?.filter((m) => {
-      const rule = ignoreFor(live, 'misconfiguration', [m.id, m.avdId ?? ''], r.target);
+      const rule = ignoreFor(live, 'misconfiguration', [m.id, m.avdId ?? ''], [r.target]);
       if (rule) suppressed.push({ kind: 'misconfiguration', id: m.id, severity: m.severity, by: 'ignore', status: 'ignored', source: rule.origin, statement: rule.statement });
       return !rule;
     });

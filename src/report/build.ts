@@ -56,9 +56,12 @@ export function buildReport(image: Image, artifact: Artifact, opts: BuildReportO
       diffIds: image.layers.map((l) => l.diffId),
       repoTags: image.repoTags,
       repoDigests: image.repoDigests,
+      manifestDigest: image.manifestDigest,
+      refName: image.refName,
       imageConfig: image.config,
     },
     results,
+    ...(artifact.applications.length ? { applications: artifact.applications } : {}),
     warnings: artifact.warnings,
   };
 }

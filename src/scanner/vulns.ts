@@ -2,6 +2,7 @@
 import type { Artifact } from '../model/artifact.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
 import { describeUnchecked, uncheckedPackages } from '../detect/vuln/coverage.js';
+import { packageId } from '../model/package.js';
 import { matchVulnerabilities } from '../detect/vuln/matcher.js';
 import type { Report } from '../model/report.js';
 import type { Logger } from '../util/log.js';
@@ -21,7 +22,7 @@ export function detectVulnerabilities(report: Report, artifact: Artifact, db: Vu
   const { vulnerabilities, warnings } = opts.cache ? cachedMatch(opts.cache, findingsKey(db.identity(), artifact.packages, artifact.os, matchOpts), match) : match();
   const byPackage = new Map<string, typeof vulnerabilities>();
   for (const v of vulnerabilities) {
-    const k = `${v.purl}\0${v.pkgPath ?? ''}`;
+    const k = `${v.pkgId}\0${v.purl}\0${v.pkgPath ?? ''}`;
     const l = byPackage.get(k) ?? [];
     l.push(v);
     byPackage.set(k, l);
@@ -29,7 +30,7 @@ export function detectVulnerabilities(report: Report, artifact: Artifact, db: Vu
   const notChecked: string[] = [];
   const results = report.results.map((r) => {
     if (r.class !== 'os-pkgs' && r.class !== 'lang-pkgs') return r;
-    const vulns = (r.packages ?? []).flatMap((p) => byPackage.get(`${p.purl}\0${p.filePath}`) ?? []);
+    const vulns = (r.packages ?? []).flatMap((p) => byPackage.get(`${packageId(p)}\0${p.purl}\0${p.filePath}`) ?? []);
     const unchecked = uncheckedPackages(db, r.packages ?? [], artifact.os, opts.matchOsOwned);
     for (const u of unchecked) notChecked.push(`${r.target}: ${describeUnchecked(u)}; they were not checked for vulnerabilities`);
     return unchecked.length ? { ...r, vulnerabilities: vulns, unchecked } : { ...r, vulnerabilities: vulns };

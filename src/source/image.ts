@@ -37,6 +37,10 @@ export interface Image {
   id: string;
   repoTags: string[];
   repoDigests: string[];
+  /** Digest of the image manifest, when the source has one (registries, OCI layouts; not legacy `docker save` tars). */
+  manifestDigest?: string;
+  /** An OCI layout's `org.opencontainers.image.ref.name` when it is a bare tag (`1.0`), not a full reference. */
+  refName?: string;
   config: ImageConfig;
   layers: LayerSource[];
   /** Raw manifest, for reports that want it. */

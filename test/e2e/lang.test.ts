@@ -15,7 +15,7 @@ import { ensureImages, imageForms } from '../support/images.js';
 import { readLayout } from '../support/oci-layout.js';
 
 const images = ensureImages(['node-app', 'polyglot']);
-interface Pkg { Name: string; Version: string; FilePath: string; Dev?: boolean; Origin: string; OwnedBy?: string }
+interface Pkg { Name: string; Version: string; FilePath: string; FoundIn?: string[]; Dev?: boolean; Origin: string; OwnedBy?: string }
 
 async function packages(name: string, extra: string[] = []): Promise<Pkg[]> {
   if ('skip' in images) throw new Error(images.skip);
@@ -37,11 +37,15 @@ describe('application dependencies in real images', { concurrency: 1 }, () => {
     }
     assert.equal(manifests.size, 85);
     const pkgs = await packages('node-app');
-    const installed = new Set(pkgs.filter((p) => p.FilePath.startsWith('app/node_modules/')).map((p) => p.FilePath));
+    // One package per (name, version, project): nested copies and the lockfile entry are places it was found.
+    const seenAt = (p: Pkg): string[] => p.FoundIn ?? [p.FilePath];
+    const installed = new Set(pkgs.flatMap(seenAt).filter((f) => f.startsWith('app/node_modules/')));
     assert.deepEqual([...installed].sort(), [...manifests].sort());
-    assert.ok(pkgs.some((p) => p.Name === 'debug' && p.Version === '2.6.9' && p.FilePath.includes('/node_modules/express/node_modules/')), 'nested debug@2.6.9 under express');
-    const lock = pkgs.filter((p) => p.FilePath === 'app/package-lock.json');
-    assert.ok(lock.length > 50 && lock.every((p) => p.Origin === 'lockfile'));
+    assert.ok(pkgs.some((p) => p.Name === 'debug' && p.Version === '2.6.9' && seenAt(p).some((f) => f.includes('/node_modules/express/node_modules/'))), 'nested debug@2.6.9 under express');
+    const lock = pkgs.filter((p) => seenAt(p).includes('app/package-lock.json'));
+    assert.ok(lock.length > 50 && lock.every((p) => p.Origin === (p.FilePath === 'app/package-lock.json' ? 'lockfile' : 'installed')));
+    const ids = pkgs.filter((p) => p.FilePath.startsWith('app/')).map((p) => `${p.Name}@${p.Version}`);
+    assert.equal(new Set(ids).size, ids.length, 'each package of the app once');
     assert.ok(!lock.some((p) => p.Name === 'mocha'), 'dev-only entries are left out by default');
     const withDev = await packages('node-app', ['--include-dev-deps']);
     const mocha = withDev.find((p) => p.Name === 'mocha');

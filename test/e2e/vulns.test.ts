@@ -24,7 +24,7 @@ const work = mkdtempSync(join(tmpdir(), 'customs-e2e-vuln-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 interface Vuln { VulnerabilityID: string; PkgName: string; Severity: string; FixedVersion?: string; Status: string; MatchedBy: { AdvisoryID: string; Range: string }[] }
-interface Report { Results: { Class: string; Packages?: { Name: string; Version: string; SrcName?: string }[]; Vulnerabilities?: Vuln[] }[] }
+interface Report { Results: { Class: string; Packages?: { Name: string; Version: string; SrcName?: string; SrcVersion?: string }[]; Vulnerabilities?: Vuln[] }[] }
 
 async function scan(input: string, extra: string[] = []): Promise<{ code: number | null; report: Report; stderr: string }> {
   if ('skip' in db) throw new Error(db.skip);
@@ -51,7 +51,7 @@ describe('vulnerabilities equal an independent OSV matcher', { concurrency: 1 },
       assert.equal(code, 0, stderr);
       const os = report.Results.filter((r) => r.Class === 'os-pkgs');
       const pkgs = os.flatMap((r) => r.Packages ?? []);
-      const input = pkgs.map((p) => `${p.Name}\t${p.SrcName ?? p.Name}\t${p.Version}`).join('\n');
+      const input = pkgs.map((p) => `${p.Name}\t${p.SrcName ?? p.Name}\t${p.Version}\t${p.SrcVersion ?? ''}`).join('\n');
       const args = [join(repoRoot, 'test', 'support', 'osv_independent.py'), osvDir, ecosystem, ...(ecosystem.startsWith('Alpine') ? [alpineChroot()] : [])];
       const expected = execFileSync('python3', args, { input, encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n').filter(Boolean).sort();
       const vulns = os.flatMap((r) => r.Vulnerabilities ?? []);

@@ -6,7 +6,9 @@ ordering (PyPI, names compared PEP 503-normalised), and prints `binary<TAB>id` f
 affected (package, vulnerability) pair. Shares no code with customs.
 
 usage: osv_independent.py OSV_DIR ECOSYSTEM [ALPINE_ROOT] < packages.tsv
-packages.tsv: binary<TAB>source<TAB>version
+packages.tsv: binary<TAB>source<TAB>version[<TAB>source version]
+Distribution advisories name source packages, so the source package's version
+(dpkg's `Source: name (version)`) is what is compared when one is given.
 """
 import functools, json, re, subprocess, sys, zipfile
 
@@ -57,8 +59,8 @@ def affected_by_range(v, events):
 
 pkgs = [l.rstrip('\n').split('\t') for l in sys.stdin if l.strip()]
 by_source = {}
-for binary, source, version in pkgs:
-    by_source.setdefault(norm(source), []).append((binary, version))
+for binary, source, version, *src_version in pkgs:
+    by_source.setdefault(norm(source), []).append((binary, src_version[0] if src_version and src_version[0] else version))
 
 pairs = set()
 with zipfile.ZipFile(f'{osv_dir}/{folder}/all.zip') as z:

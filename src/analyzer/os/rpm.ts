@@ -11,6 +11,7 @@ import { MiB } from '../types.js';
 import { ownedFileList } from '../../model/facts.js';
 import { readBdbHashValues } from './rpmdb-bdb.js';
 import { fileList, parseRpmHeader, str, TAG } from './rpm-header.js';
+import { parseSourceRpm } from './source-rpm.js';
 
 const SQLITE_PATHS = new Set(['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite']);
 const BDB_PATHS = new Set(['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages']);
@@ -29,12 +30,6 @@ function sqliteBlobs(content: Buffer): Buffer[] {
   } finally {
     db.close();
   }
-}
-
-/** `bash-5.1.8-6.el9.src.rpm` → name `bash`, version `5.1.8-6.el9`. */
-function parseSourceRpm(s: string | undefined): { name?: string; version?: string } {
-  const m = s ? /^(.+)-([^-]+)-([^-]+)\.(?:no)?src\.rpm$/.exec(s) : null;
-  return m ? { name: m[1], version: `${m[2]}-${m[3]}` } : {};
 }
 
 function toPackage(blob: Buffer, filePath: string, ctx: AnalyzeContext, owned: Record<string, string>): Package | undefined {

@@ -43,3 +43,14 @@ export function languageEcosystem(p: Package): string | undefined {
 export function advisoryName(p: Package): string {
   return isOsPackage(p) ? p.srcName ?? p.name : p.name;
 }
+
+/**
+ * The version advisories are compared with: a distribution's advisories are
+ * about source packages, so a binary whose version differs from its source's
+ * (Debian `postgresql-client 15+248+deb12u2` from `postgresql-common
+ * 248+deb12u2`, binNMUs `+b1`, rpm sub-packages) is matched by the source
+ * version. apk records no separate origin version: sub-packages share it.
+ */
+export function advisoryVersion(p: Package): string {
+  return isOsPackage(p) ? p.srcVersion ?? p.version : p.version;
+}

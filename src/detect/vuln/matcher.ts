@@ -15,7 +15,7 @@ import type { OsvAffected, OsvRecord } from '../../vulndb/osv.js';
 import type { AffectedRow, VulnDb } from '../../vulndb/store.js';
 import { firstSentence } from '../../vulndb/text.js';
 import { CveKnowledge } from './cve-knowledge.js';
-import { advisoryName, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
+import { advisoryName, advisoryVersion, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
 import { matchAffected } from './ranges.js';
 import { resolveSeverity } from './severity.js';
 
@@ -74,6 +74,7 @@ function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord,
   if (url) v.primaryUrl = url;
   if (record.published) v.publishedDate = record.published;
   if (record.modified) v.lastModifiedDate = record.modified;
+  if (p.foundIn) v.pkgPaths = p.foundIn;
   if (p.layer) v.layer = p.layer;
   if (p.ownedBy) v.osOwned = true;
   return v;
@@ -131,11 +132,13 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
       for (const p of byStoredName.get(row.name) ?? []) {
         if (unorderable.has(p)) continue;
         let m;
-        try { m = matchAffected(p.version, row.affected, comparator); } catch (e) {
+        const version = advisoryVersion(p);
+        try { m = matchAffected(version, row.affected, comparator); } catch (e) {
           unorderable.add(p);
           if (e instanceof InvalidVersionError && !badVersions.has(packageId(p))) {
             badVersions.add(packageId(p));
-            warnings.push(`${p.name} ${p.version} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
+            const src = version === p.version ? '' : ` (source version ${version})`;
+            warnings.push(`${p.name} ${p.version}${src} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
           }
           continue;
         }

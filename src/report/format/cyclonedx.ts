@@ -8,7 +8,8 @@ import type { Package } from '../../model/package.js';
 import { readFileSync } from 'node:fs';
 import { isSpdxExpression } from '../../license/spdx.js';
 import type { Report, Vulnerability } from '../../model/report.js';
-import { inventoryOf, type InventoryItem } from './inventory.js';
+import { imageIdentity } from '../image-identity.js';
+import { applicationsOf, inventoryOf, itemByPackage, type ApplicationItem, type InventoryItem } from './inventory.js';
 import type { FormatOptions } from './options.js';
 import { packageFile } from '../../util/package-root.js';
 
@@ -39,6 +40,8 @@ function component(item: InventoryItem): Json {
   const lic = licences(p);
   if (lic) c['licenses'] = lic;
   if (p.maintainer) c['supplier'] = { name: p.maintainer };
+  // Every place the package was seen (installed metadata, lockfiles, nested copies), as CycloneDX evidence.
+  c['evidence'] = { occurrences: item.paths.map((location) => ({ location })) };
   c['properties'] = [
     ...prop('package:type', p.type),
     ...prop('package:origin', p.origin),
@@ -52,6 +55,15 @@ function component(item: InventoryItem): Json {
     ...prop('layer:diff_id', p.layer?.diffId),
     ...prop('layer:created_by', p.layer?.createdBy),
   ];
+  return c;
+}
+
+/** The application a project manifest describes, its packages under it in the graph. */
+function applicationComponent({ app, ref }: ApplicationItem): Json {
+  const c: Json = { 'bom-ref': ref, type: 'application', name: app.name };
+  if (app.version) c['version'] = app.version;
+  if (app.purl) c['purl'] = app.purl;
+  c['properties'] = [...prop('application:file_path', app.filePath), ...prop('application:ecosystem', app.ecosystem)];
   return c;
 }
 
@@ -92,42 +104,50 @@ function vulnerability(v: Vulnerability, affects: string[]): Json {
 
 export function renderCycloneDx(report: Report, opts: FormatOptions): string {
   const items = inventoryOf(report);
-  const imageRef = `image:${report.metadata.imageId ?? report.artifactName}`;
-  const os = report.metadata.os;
+  const identity = imageIdentity(report);
+  const md = report.metadata;
+  const imageRef = identity.purl ?? `image:${md.imageId || identity.name}`;
+  const os = md.os;
   const osRef = os ? `os:${os.family}@${os.name}` : undefined;
   const imageComponent: Json = {
     'bom-ref': imageRef,
     type: report.artifactType === 'container_image' ? 'container' : 'application',
-    name: report.artifactName,
+    name: identity.name,
+    ...(identity.purl ? { purl: identity.purl } : {}),
     properties: [
-      ...(report.metadata.imageId ? [{ name: 'customs:image:id', value: report.metadata.imageId }] : []),
-      ...report.metadata.repoTags.map((t) => ({ name: 'customs:image:repo_tag', value: t })),
-      ...report.metadata.repoDigests.map((d) => ({ name: 'customs:image:repo_digest', value: d })),
-      ...report.metadata.diffIds.map((d) => ({ name: 'customs:image:diff_id', value: d })),
+      ...(md.imageId ? [{ name: 'customs:image:id', value: md.imageId }] : []),
+      ...(identity.purlDigest === 'config' ? [{ name: 'customs:image:purl_digest', value: 'config (the archive holds no manifest digest)' }] : []),
+      ...md.repoTags.map((t) => ({ name: 'customs:image:repo_tag', value: t })),
+      ...md.repoDigests.map((d) => ({ name: 'customs:image:repo_digest', value: d })),
+      ...md.diffIds.map((d) => ({ name: 'customs:image:diff_id', value: d })),
     ],
   };
-  if (report.metadata.imageId) imageComponent['version'] = report.metadata.imageId;
+  if (md.imageId) imageComponent['version'] = md.imageId;
+  const { apps, rest } = applicationsOf(report, items);
   const components: Json[] = [];
   if (osRef) components.push({ 'bom-ref': osRef, type: 'operating-system', name: os!.family, version: os!.name });
+  for (const a of apps) components.push(applicationComponent(a));
   components.push(...items.map(component));
 
   const refsByPackageId = new Map<string, string>();
   for (const i of items) refsByPackageId.set(`${i.pkg.name}`, i.ref);
   const dependencies: Json[] = [
-    { ref: imageRef, dependsOn: [...(osRef ? [osRef] : []), ...items.filter((i) => !i.isOs).map((i) => i.ref)] },
+    { ref: imageRef, dependsOn: [...(osRef ? [osRef] : []), ...apps.map((a) => a.ref), ...rest.map((i) => i.ref)] },
   ];
   if (osRef) dependencies.push({ ref: osRef, dependsOn: items.filter((i) => i.isOs).map((i) => i.ref) });
+  for (const a of apps) dependencies.push({ ref: a.ref, dependsOn: a.dependencies.map((i) => i.ref) });
   for (const i of items) {
     const deps = [...new Set((i.pkg.dependsOn ?? []).map((d) => refsByPackageId.get(d)).filter((r): r is string => !!r && r !== i.ref))];
     dependencies.push({ ref: i.ref, dependsOn: deps });
   }
 
-  const vulns: Json[] = [];
-  const refByPurl = new Map(items.map((i) => [`${i.pkg.purl}\0${i.pkg.filePath}`, i.ref]));
+  // One entry per (vulnerability, component): the same finding on one purl in two projects is one statement.
+  const vulns = new Map<string, Json>();
+  const itemOf = itemByPackage(items);
   for (const r of report.results) {
     for (const v of r.vulnerabilities ?? []) {
-      const ref = refByPurl.get(`${v.purl}\0${v.pkgPath ?? ''}`) ?? items.find((i) => i.pkg.purl === v.purl)?.ref;
-      if (ref) vulns.push(vulnerability(v, [ref]));
+      const ref = itemOf(v)?.ref;
+      if (ref && !vulns.has(`${v.id}#${ref}`)) vulns.set(`${v.id}#${ref}`, vulnerability(v, [ref]));
     }
   }
   const bom: Json = {
@@ -144,6 +164,6 @@ export function renderCycloneDx(report: Report, opts: FormatOptions): string {
     components,
     dependencies,
   };
-  if (vulns.length) bom['vulnerabilities'] = vulns;
+  if (vulns.size) bom['vulnerabilities'] = [...vulns.values()];
   return JSON.stringify(bom, null, 2) + '\n';
 }

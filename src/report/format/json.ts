@@ -32,7 +32,8 @@ export function packageJson(p: Package): Json {
   return prune({
     ID: `${p.name}@${p.version}`,
     Name: p.name,
-    Identifier: { PURL: p.purl },
+    // No purl when nothing in the package's metadata gives one (a jar without Maven metadata names no group).
+    Identifier: p.purl ? { PURL: p.purl } : undefined,
     Version: p.version,
     Arch: p.arch,
     SrcName: p.srcName,
@@ -43,6 +44,7 @@ export function packageJson(p: Package): Json {
     DependsOn: p.dependsOn,
     Layer: layerJson(p.layer),
     FilePath: p.filePath,
+    FoundIn: p.foundIn,
     Origin: p.origin,
     OwnedBy: p.ownedBy,
     IdentifiedBy: p.identifiedBy,
@@ -63,7 +65,7 @@ function vulnerabilityJson(v: Vulnerability): Json {
     PkgID: v.pkgId,
     PkgName: v.pkgName,
     PkgPath: v.pkgPath,
-    PkgIdentifier: { PURL: v.purl },
+    PkgIdentifier: v.purl ? { PURL: v.purl } : undefined,
     InstalledVersion: v.installedVersion,
     FixedVersion: v.fixedVersion,
     Status: v.status,

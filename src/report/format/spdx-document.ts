@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { isSpdxExpression, normaliseLicence } from '../../license/spdx.js';
 import { isUnknownLicence } from '../../license/unknown.js';
 import type { Report } from '../../model/report.js';
-import { inventoryOf, licenceExpression, shortHash } from './inventory.js';
+import { APPLICATION_SOURCE_INFO } from '../../source/sbom/read.js';
+import { imageIdentity } from '../image-identity.js';
+import { applicationsOf, inventoryOf, licenceExpression, shortHash } from './inventory.js';
 import type { FormatOptions } from './options.js';
 
 export interface SpdxPackage {
@@ -66,13 +68,16 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
   };
   const licence = (raw: string[] | undefined): string => (isUnknownLicence(raw) ? 'NOASSERTION' /* SPDX's word for "the metadata states none" */ : declareRefs(statedLicence(raw)));
 
-  const imageId = spdxId('Image', report.artifactName, report.metadata.imageId ?? '');
-  const packages: SpdxPackage[] = [{
-    SPDXID: imageId, name: report.artifactName, versionInfo: report.metadata.imageId, downloadLocation: 'NOASSERTION', filesAnalyzed: false,
+  const identity = imageIdentity(report);
+  const imageId = spdxId('Image', identity.name, report.metadata.imageId ?? '');
+  const image: SpdxPackage = {
+    SPDXID: imageId, name: identity.name, versionInfo: report.metadata.imageId || undefined, downloadLocation: 'NOASSERTION', filesAnalyzed: false,
     licenseConcluded: 'NOASSERTION', licenseDeclared: 'NOASSERTION',
     primaryPackagePurpose: report.artifactType === 'container_image' ? 'CONTAINER' : 'APPLICATION',
     attributionTexts: [...report.metadata.repoTags.map((t) => `RepoTag: ${t}`), ...report.metadata.repoDigests.map((d) => `RepoDigest: ${d}`)],
-  }];
+  };
+  if (identity.purl) image.externalRefs = [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: identity.purl }];
+  const packages: SpdxPackage[] = [image];
   const relationships: SpdxDocument['relationships'] = [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: imageId }];
   const os = report.metadata.os;
   const osId = os ? spdxId('OperatingSystem', os.family, os.name) : undefined;
@@ -90,15 +95,29 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
     const sp: SpdxPackage = {
       SPDXID: id, name: p.name, versionInfo: p.version, downloadLocation: 'NOASSERTION', filesAnalyzed: false,
       licenseConcluded: lic, licenseDeclared: lic, primaryPackagePurpose: 'LIBRARY',
-      sourceInfo: `${p.origin === 'lockfile' ? 'lockfile entry' : 'installed'} from ${p.filePath}${p.layer ? ` in layer ${p.layer.diffId}` : ''}`,
+      sourceInfo: `${p.origin === 'lockfile' ? 'lockfile entry' : 'installed'} from ${item.paths.join(', ')}${p.layer ? ` in layer ${p.layer.diffId}` : ''}`,
     };
     if (p.purl) sp.externalRefs = [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }];
     if (p.maintainer) sp.supplier = `Organization: ${p.maintainer.replace(/\s+/g, ' ').slice(0, 200)}`;
     if (p.layer?.createdBy) sp.attributionTexts = [`LayerCreatedBy: ${p.layer.createdBy}`];
     const facts = { src_name: p.srcName, src_version: p.srcVersion, owned_by: p.ownedBy, file_path: p.filePath, type: p.type, origin: p.origin };
-    sp.comment = Object.entries(facts).filter(([, v]) => v).map(([k, v]) => `customs:${k}=${encodeURIComponent(v!)}`).join('; ');
+    // Plain text, as SPDX comments are read by people; line breaks (never in these facts) would end the value.
+    sp.comment = Object.entries(facts).filter(([, v]) => v).map(([k, v]) => `customs:${k}=${v!.replace(/[\r\n]+/g, ' ')}`).join('; ');
     packages.push(sp);
     relationships.push({ spdxElementId: item.isOs && osId ? osId : imageId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+  }
+  // Each application, CONTAINED in the image, DEPENDS_ON the packages of its project.
+  for (const { app, dependencies } of applicationsOf(report, items).apps) {
+    const id = spdxId('Application', app.filePath);
+    const sp: SpdxPackage = {
+      SPDXID: id, name: app.name, downloadLocation: 'NOASSERTION', filesAnalyzed: false, licenseConcluded: 'NOASSERTION', licenseDeclared: 'NOASSERTION',
+      primaryPackagePurpose: 'APPLICATION', sourceInfo: `${APPLICATION_SOURCE_INFO}${app.filePath}`,
+    };
+    if (app.version) sp.versionInfo = app.version;
+    if (app.purl) sp.externalRefs = [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: app.purl }];
+    packages.push(sp);
+    relationships.push({ spdxElementId: imageId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+    for (const d of dependencies) relationships.push({ spdxElementId: id, relationshipType: 'DEPENDS_ON', relatedSpdxElement: spdxId('Package', d.ref, d.pkg.filePath) });
   }
   for (const item of items) {
     const from = spdxId('Package', item.ref, item.pkg.filePath);
@@ -109,8 +128,9 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
   }
   const doc: SpdxDocument = {
     spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT',
-    name: report.artifactName,
-    documentNamespace: `https://customs.dev/spdx/${encodeURIComponent(report.artifactName.replace(/[^A-Za-z0-9._-]/g, '-'))}-${randomUUID()}`,
+    name: identity.name,
+    // The image's name, never the path of the file it was read from.
+    documentNamespace: `https://customs.dev/spdx/${identity.name.replace(/[^A-Za-z0-9._-]/g, '-')}-${randomUUID()}`,
     creationInfo: { created: (opts.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'), creators: [`Tool: ${opts.toolName}-${opts.toolVersion}`] },
     packages, relationships,
   };

@@ -68,7 +68,14 @@ export async function openOciLayout(store: BlobStore, opts: OciOpenOptions): Pro
   const repoTags: string[] = [];
   const fullName = desc.annotations?.['io.containerd.image.name'];
   if (fullName) repoTags.push(fullName);
-  return imageFrom(store, opts.name, manifest.config.digest, config, manifest.layers, repoTags, manifest);
+  // ref.name is a bare tag (`1.0`) as skopeo and docker write it, or a full reference.
+  const refName = desc.annotations?.[REF_NAME];
+  const bareTag = refName && /^[\w][\w.-]{0,127}$/.test(refName) ? refName : undefined;
+  if (refName && !bareTag && !repoTags.includes(refName) && /^[\w.-]+(?::\d+)?\/[^\s@]+:[\w][\w.-]*$/.test(refName)) repoTags.push(refName);
+  const image = imageFrom(store, opts.name, manifest.config.digest, config, manifest.layers, repoTags, manifest);
+  image.manifestDigest = desc.digest;
+  if (bareTag) image.refName = bareTag;
+  return image;
 }
 
 /** Builds the Image from a config and layer descriptors whose blobs live in `store`. */

@@ -91,6 +91,7 @@ export async function openRegistryImage(refText: string, opts: RegistryOptions):
     id: doc.config.digest,
     repoTags: ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [],
     repoDigests: [`${ref.registry}/${ref.repository}@${manifestDigest}`],
+    manifestDigest,
     config, layers, manifest: doc,
     close: async () => {},
   };

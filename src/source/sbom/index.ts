@@ -10,7 +10,7 @@ export function openSbom(file: string, limits?: SbomLimits): { image: Image; art
   if (os && !os.eosl) delete (os as { eosl?: boolean }).eosl;
   const image: Image = { name: file, id: '', repoTags: [], repoDigests: [], config: {}, layers: [], close: async () => {} };
   const artifact: Artifact = {
-    os, packages: inv.packages, layers: [], warnings: inv.warnings,
+    os, packages: inv.packages, applications: [], layers: [], warnings: inv.warnings,
     merged: { current: [], removed: [], symlinks: new Map(), setidFiles: [], warnings: [] },
   };
   return { image, artifact };

@@ -6,6 +6,7 @@ import type { OSInfo } from '../../model/os.js';
 import { ECOSYSTEMS, ecosystemOfPurlType } from '../../ecosystem/ecosystems.js';
 import type { Package } from '../../model/package.js';
 import { parsePurl, type PurlParts } from '../../model/purl.js';
+import { parseSourceRpm } from '../../analyzer/os/source-rpm.js';
 
 export interface SbomExtras { name?: string; srcName?: string; srcVersion?: string; ownedBy?: string; filePath?: string; type?: string; origin?: string; arch?: string; licenses?: string[] }
 
@@ -28,6 +29,14 @@ export function osOfDistro(distro: string | undefined, namespace: string | undef
   return undefined;
 }
 
+/** syft's `upstream` qualifier: `name` or `name@version`, for rpm the source rpm's file name. */
+function upstreamOf(type: string, upstream: string | undefined): { name?: string; version?: string } | undefined {
+  if (!upstream) return undefined;
+  if (type === 'rpm' && upstream.endsWith('.rpm')) return parseSourceRpm(upstream);
+  const at = upstream.indexOf('@');
+  return at < 0 ? { name: upstream } : { name: upstream.slice(0, at), version: upstream.slice(at + 1) };
+}
+
 export function packageFromPurl(purl: string, extras: SbomExtras, filePath: string): Package | undefined {
   const p = parsePurl(purl);
   if (!p || !p.version) return undefined;
@@ -37,7 +46,7 @@ export function packageFromPurl(purl: string, extras: SbomExtras, filePath: stri
   const epoch = p.qualifiers?.['epoch'];
   if ((p.type === 'deb' || p.type === 'rpm') && epoch && epoch !== '0') version = `${epoch}:${version}`;
   if (p.type === 'golang' && p.name === 'stdlib') version = version.replace(/^v/, '');
-  const upstream = p.qualifiers?.['upstream'];
+  const upstream = upstreamOf(p.type, p.qualifiers?.['upstream']);
   // purls normalise some names (PyPI lower-cases them); the document's own spelling wins when it is the same name.
   const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
   const name = extras.name && fold(extras.name) === fold(nameOf(p)) ? extras.name : nameOf(p);
@@ -47,9 +56,10 @@ export function packageFromPurl(purl: string, extras: SbomExtras, filePath: stri
   };
   const arch = extras.arch ?? p.qualifiers?.['arch'];
   if (arch) pkg.arch = arch;
-  const srcName = extras.srcName ?? upstream?.split('@')[0];
+  const srcName = extras.srcName ?? upstream?.name;
   if (srcName) pkg.srcName = srcName;
-  const srcVersion = extras.srcVersion ?? upstream?.split('@')[1];
+  // A source rpm's file name has no epoch; the binary's applies to it, as the rpm analyzer reads it.
+  const srcVersion = extras.srcVersion ?? (upstream?.version && p.type === 'rpm' && epoch && epoch !== '0' ? `${epoch}:${upstream.version}` : upstream?.version);
   if (srcVersion) pkg.srcVersion = srcVersion;
   if (extras.ownedBy) pkg.ownedBy = extras.ownedBy;
   if (extras.licenses?.length) pkg.licenses = extras.licenses;

@@ -22,6 +22,8 @@ function tooManyComponents(file: string, limits: SbomLimits): LimitError {
   return new LimitError(`${file}: components`, 'max SBOM components', limits.maxComponents, 'raise --max-sbom-components if the SBOM is genuine');
 }
 type Json = Record<string, unknown>;
+/** How customs' SPDX output marks the application of a project manifest. */
+export const APPLICATION_SOURCE_INFO = 'project manifest ';
 
 function extrasFromProperties(props: unknown): SbomExtras {
   const e: SbomExtras = {};
@@ -67,7 +69,7 @@ function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: Sbom
       inv.os ??= { family: (c['name'] as string).toLowerCase(), name: String(c['version'] ?? ''), versionId: String(c['version'] ?? '') };
       continue;
     }
-    if (typeof c['purl'] !== 'string') continue;
+    if (typeof c['purl'] !== 'string' || c['type'] === 'container' || (c['type'] === 'application' && objects(c['properties']).some((p) => p['name'] === 'customs:application:file_path'))) continue;
     const pkg = packageFromPurl(c['purl'], { ...extrasFromProperties(c['properties']), licenses: cdxLicences(c), name: typeof c['name'] === 'string' ? (c['name'] as string) : undefined }, file);
     if (pkg) inv.packages.push(pkg);
     else inv.warnings.push(`${file}: component ${JSON.stringify(String(c['bom-ref'] ?? c['name'] ?? '?')).slice(0, 100)}: purl ${String(c['purl']).slice(0, 100)} is not one customs can match; skipped`);
@@ -79,9 +81,11 @@ function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: Sbom
 function spdxComment(comment: unknown): SbomExtras {
   const e: SbomExtras = {};
   if (typeof comment !== 'string') return e;
-  for (const m of comment.matchAll(/customs:(\w+)=([^;\s]+)/g)) {
-    let v: string;
-    try { v = decodeURIComponent(m[2]!); } catch { continue; }
+  // Plain `customs:key=value; …` text; customs before 0.2 percent-encoded the values.
+  for (const m of comment.matchAll(/customs:(\w+)=([^;]*)/g)) {
+    let v = m[2]!.trim();
+    if (/%[0-9A-Fa-f]{2}/.test(v)) { try { v = decodeURIComponent(v); } catch { /* a literal % */ } }
+    if (!v) continue;
     if (m[1] === 'src_name') e.srcName = v;
     else if (m[1] === 'src_version') e.srcVersion = v;
     else if (m[1] === 'owned_by') e.ownedBy = v;
@@ -102,6 +106,8 @@ function addSpdxPackages(pkgs: SpdxPkg[], file: string, inv: SbomInventory, limi
       if (name) inv.os ??= { family: name.toLowerCase(), name: versionInfo ?? '', versionId: versionInfo ?? '' };
       continue;
     }
+    // The image, and the applications customs writes for its projects, are what the packages belong to, not packages to match.
+    if (purpose === 'CONTAINER' || (purpose === 'APPLICATION' && str(raw['sourceInfo'])?.startsWith(APPLICATION_SOURCE_INFO))) continue;
     const purl = str(objects(raw['externalRefs']).find((r) => r['referenceType'] === 'purl')?.['referenceLocator']);
     if (!purl) continue;
     const lic = declared && !['NOASSERTION', 'NONE'].includes(declared) ? [declared] : undefined;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { goBinaryAnalyzer } from '../../../src/analyzer/lang/go/binary.js';
 import { jarAnalyzer } from '../../../src/analyzer/lang/java/jar.js';
+import { pomCoordinates } from '../../../src/analyzer/lang/java/pom.js';
 import { npmLockAnalyzer } from '../../../src/analyzer/lang/npm/package-lock.js';
 import { npmPackageJsonAnalyzer } from '../../../src/analyzer/lang/npm/package-json.js';
 import { pythonMetadataAnalyzer } from '../../../src/analyzer/lang/python/metadata.js';
@@ -190,4 +191,24 @@ test('.NET: deps.json packages (not projects), packages.lock.json resolved versi
   assert.deepEqual(cfg.pkgs.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}`).sort(), ['Microsoft.CodeDom.Providers.DotNetCompilerPlatform@1.0.0 dev', 'NLog@4.3.10', 'jQuery@3.1.1']);
   const bad = await run(depsJsonAnalyzer, 'x.deps.json', Buffer.from('{"libraries": '));
   assert.match(bad.warnings[0]!, /not valid JSON/);
+});
+
+test('java: the group comes from Maven metadata in the archive (pom.properties, else pom.xml), nested jars too; an OSGi bundle name is no group, so no purl', async () => {
+  const coords = async (file: string) => (await run(jarAnalyzer, `usr/share/java/${file}`, read('java', file))).pkgs.map((p) => `${p.name}@${p.version} ${p.purl || '(no purl)'} ${p.identifiedBy ?? 'pom'}`);
+  assert.deepEqual(await coords('slf4j-jdk14.jar'), ['org.slf4j:slf4j-jdk14@1.7.32 pkg:maven/org.slf4j/slf4j-jdk14@1.7.32 pom']);
+  assert.deepEqual(await coords('slf4j-jdk14-pom-xml-only.jar'), ['org.slf4j:slf4j-jdk14@1.7.32 pkg:maven/org.slf4j/slf4j-jdk14@1.7.32 pom']);
+  assert.deepEqual(await coords('log4j-1.2-1.2.17-manifest-only.jar'), ['org.apache.log4j@1.2.17 (no purl) manifest']);
+  const nested = (await run(jarAnalyzer, 'srv/app.jar', read('java', 'nested-slf4j.jar'))).pkgs.map((p) => `${p.filePath} ${p.purl || '(no purl)'}`).sort();
+  assert.deepEqual(nested, [
+    'srv/app.jar!/BOOT-INF/lib/log4j-1.2-1.2.17.jar (no purl)',
+    'srv/app.jar!/BOOT-INF/lib/slf4j-jdk14.jar pkg:maven/org.slf4j/slf4j-jdk14@1.7.32',
+  ]);
+});
+
+test('pom.xml coordinates: the project\'s own, the parent\'s group and version when it leaves them out, never a dependency\'s or a ${property}', () => {
+  const pom = (body: string) => pomCoordinates(`<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0"><!-- <groupId>no</groupId> -->${body}</project>`);
+  assert.deepEqual(pom('<parent><groupId>org.p</groupId><artifactId>parent</artifactId><version>2.0</version></parent><artifactId>child</artifactId><dependencies><dependency><groupId>dep</groupId><artifactId>d</artifactId><version>9</version></dependency></dependencies>'),
+    { groupId: 'org.p', artifactId: 'child', version: '2.0' });
+  assert.deepEqual(pom('<groupId>g</groupId><artifactId>a</artifactId><version>${revision}</version>'), { groupId: 'g', artifactId: 'a' });
+  assert.deepEqual(pomCoordinates('<project><groupId>unterminated'), {});
 });
