@@ -52,7 +52,10 @@ export function yamlSecretValues(root: unknown): string[] {
       if (eq > 0 && SECRET_NAME.test(v.slice(0, eq)) && worthMasking(v.slice(eq + 1))) out.push(v.slice(eq + 1));
       continue;
     }
-    if (Array.isArray(v)) { stack.push(...v); continue; }
+    if (Array.isArray(v)) {
+      for (const item of v as unknown[]) stack.push(item); // not push(...v): a long list would overflow the call stack
+      continue;
+    }
     if (!v || typeof v !== 'object') continue;
     const o = v as Record<string, unknown>;
     if (typeof o['name'] === 'string' && SECRET_NAME.test(o['name']) && worthMasking(o['value'])) out.push(o['value']);

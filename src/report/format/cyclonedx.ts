@@ -127,7 +127,7 @@ export function renderCycloneDx(report: Report, opts: FormatOptions): string {
   const components: Json[] = [];
   if (osRef) components.push({ 'bom-ref': osRef, type: 'operating-system', name: os!.family, version: os!.name });
   for (const a of apps) components.push(applicationComponent(a));
-  components.push(...items.map(component));
+  for (const item of items) components.push(component(item)); // a spread of 10^5 items would overflow the call stack
 
   const refsByPackageId = new Map<string, string>();
   for (const i of items) refsByPackageId.set(`${i.pkg.name}`, i.ref);

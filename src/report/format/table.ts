@@ -81,7 +81,7 @@ export function renderTableReport(report: Report, opts: TableFormatOptions): str
   const lines: string[] = [];
   const os = report.metadata.os;
   if (os?.eosl) lines.push(`WARNING: ${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: no more security fixes.`);
-  for (const r of report.results) lines.push(...renderResult(r, opts));
+  for (const r of report.results) for (const line of renderResult(r, opts)) lines.push(line); // no spread: a result can have 10^5 lines
   if (report.gates?.length) {
     lines.push(heading('Security gates'));
     lines.push(renderTable([{ header: 'Gate' }, { header: 'Limit' }, { header: 'Count' }, { header: 'Result' }],
