@@ -20,7 +20,7 @@ export interface AnalyzerFile extends FileInfo {
 
 export interface AnalyzeContext {
   /** Record a problem with this file; the scan goes on. Names the path and layer for you. */
-  warn(message: string): void;
+  warn: (message: string) => void;
 }
 
 export interface Analyzer {

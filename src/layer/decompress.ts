@@ -164,7 +164,8 @@ export async function openTarStream(blob: Readable, limits: WalkLimits, what: st
   blob.on('error', keep);
   const head = await peek(blob, 4);
   blob.off('error', keep);
-  if (early ?? blob.errored) throw early ?? blob.errored;
+  const failed = early ?? blob.errored;
+  if (failed) throw failed;
   let inBytes = 0;
   const counting = new Transform({
     transform(chunk: Buffer, _e, cb) { inBytes += chunk.length; cb(null, chunk); },
@@ -200,7 +201,7 @@ async function peek(stream: Readable, n: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let have = 0;
   for (;;) {
-    const chunk: Buffer | null = stream.read();
+    const chunk = stream.read() as Buffer | null;
     if (chunk) {
       chunks.push(chunk);
       have += chunk.length;

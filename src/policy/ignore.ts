@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../util/errors.js';
+import { scalarText } from '../util/scalar-text.js';
 
 export interface IgnoreRule {
   kind: 'any' | 'vulnerability' | 'secret' | 'misconfiguration';
@@ -64,10 +65,10 @@ function parseYamlRules(text: string, file: string): IgnoreRule[] {
         return v as string[];
       };
       const exp = r.expired_at instanceof Date ? r.expired_at.toISOString().slice(0, 10) : r.expired_at;
-      if (exp !== undefined && (typeof exp !== 'string' || !DATE.test(exp))) throw new UserError(`${where}/expired_at: "${String(exp)}" is not a YYYY-MM-DD date`);
+      if (exp !== undefined && (typeof exp !== 'string' || !DATE.test(exp))) throw new UserError(`${where}/expired_at: "${scalarText(exp)}" is not a YYYY-MM-DD date`);
       rules.push({
         kind, id: r.id, paths: strings(r.paths, 'paths'), purls: strings(r.purls, 'purls'),
-        statement: typeof r.statement === 'string' ? r.statement : undefined, expiresAt: exp as string | undefined, origin: where,
+        statement: typeof r.statement === 'string' ? r.statement : undefined, expiresAt: exp, origin: where,
       });
     });
   }

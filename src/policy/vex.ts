@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePurl } from '../model/purl.js';
 import { UserError } from '../util/errors.js';
+import { scalarText } from '../util/scalar-text.js';
 
 export interface VexStatement {
   vulnerability: string;
@@ -34,7 +35,7 @@ function openVex(doc: Json, file: string): VexStatement[] {
   return statements.map((s: Json, i: number) => {
     const where = `${file}: /statements/${i}`;
     const v = s['vulnerability'] as Json | string | undefined;
-    const name = typeof v === 'string' ? v : typeof v?.['name'] === 'string' ? (v['name'] as string) : typeof v?.['@id'] === 'string' ? (v['@id'] as string) : undefined;
+    const name = typeof v === 'string' ? v : typeof v?.['name'] === 'string' ? (v['name']) : typeof v?.['@id'] === 'string' ? (v['@id']) : undefined;
     if (!name) throw new UserError(`${where}/vulnerability/name: missing`);
     const status = s['status'];
     if (typeof status !== 'string' || !STATUSES.has(status)) throw new UserError(`${where}/status: "${String(status)}" is not one of ${[...STATUSES].join(', ')}`);
@@ -45,19 +46,19 @@ function openVex(doc: Json, file: string): VexStatement[] {
       else { const id = p['@id'] ?? (p['identifiers'] as Json | undefined)?.['purl']; if (typeof id === 'string' && id.startsWith('pkg:') && !id.startsWith('pkg:oci/')) products.push(id); }
     }
     const aliases = typeof v === 'object' && Array.isArray(v?.['aliases']) ? (v['aliases'] as unknown[]).filter((a): a is string => typeof a === 'string') : [];
-    return { vulnerability: name, aliases, products, status: status as VexStatement['status'], justification: typeof s['justification'] === 'string' ? (s['justification'] as string) : (s['impact_statement'] as string | undefined), source: where };
+    return { vulnerability: name, aliases, products, status: status as VexStatement['status'], justification: typeof s['justification'] === 'string' ? (s['justification']) : (s['impact_statement'] as string | undefined), source: where };
   });
 }
 
 function cycloneDxVex(doc: Json, file: string): VexStatement[] {
   const comps = new Map<string, string>();
-  for (const c of (doc['components'] as Json[] | undefined) ?? []) if (typeof c['bom-ref'] === 'string' && typeof c['purl'] === 'string') comps.set(c['bom-ref'] as string, c['purl'] as string);
+  for (const c of (doc['components'] as Json[] | undefined) ?? []) if (typeof c['bom-ref'] === 'string' && typeof c['purl'] === 'string') comps.set(c['bom-ref'], c['purl']);
   return ((doc['vulnerabilities'] as Json[] | undefined) ?? []).flatMap((v, i) => {
     const analysis = v['analysis'] as Json | undefined;
-    const state = CDX_STATE[String(analysis?.['state'] ?? '')];
+    const state = CDX_STATE[scalarText(analysis?.['state'], '')];
     if (!state || typeof v['id'] !== 'string') return [];
-    const products = ((v['affects'] as Json[] | undefined) ?? []).map((a) => String(a['ref'] ?? '')).map((r) => comps.get(r) ?? r).filter((r) => r.startsWith('pkg:'));
-    return [{ vulnerability: v['id'] as string, aliases: [], products, status: state, justification: (analysis?.['justification'] ?? analysis?.['detail']) as string | undefined, source: `${file}: /vulnerabilities/${i}` }];
+    const products = ((v['affects'] as Json[] | undefined) ?? []).map((a) => scalarText(a['ref'], '')).map((r) => comps.get(r) ?? r).filter((r) => r.startsWith('pkg:'));
+    return [{ vulnerability: v['id'], aliases: [], products, status: state, justification: (analysis?.['justification'] ?? analysis?.['detail']) as string | undefined, source: `${file}: /vulnerabilities/${i}` }];
   });
 }
 
@@ -69,7 +70,7 @@ export function loadVex(pathOrDir: string): VexStatement[] {
   return files.flatMap((file) => {
     let doc: Json;
     try { doc = JSON.parse(readFileSync(file, 'utf8')) as Json; } catch (e) { throw new UserError(`${file}: not valid JSON (${(e as Error).message})`); }
-    if (typeof doc['@context'] === 'string' && (doc['@context'] as string).includes('openvex')) return openVex(doc, file);
+    if (typeof doc['@context'] === 'string' && (doc['@context']).includes('openvex')) return openVex(doc, file);
     if (doc['bomFormat'] === 'CycloneDX') return cycloneDxVex(doc, file);
     throw new UserError(`${file}: neither an OpenVEX document (@context openvex) nor a CycloneDX BOM`, 'give an OpenVEX 0.2 or CycloneDX VEX file');
   });

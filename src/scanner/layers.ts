@@ -33,7 +33,7 @@ export interface LayerScanOptions {
 export interface LayerStats { walked: number; cached: number }
 
 export async function collectLayerFacts(image: Image, opts: LayerScanOptions): Promise<{ facts: LayerFacts[]; stats: LayerStats }> {
-  const facts: LayerFacts[] = new Array(image.layers.length);
+  const facts = new Array<LayerFacts>(image.layers.length);
   const stats: LayerStats = { walked: 0, cached: 0 };
   let next = 0;
   const worker = async (): Promise<void> => {

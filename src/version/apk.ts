@@ -7,7 +7,8 @@
  */
 import { InvalidVersionError, type VersionComparator } from './types.js';
 
-const enum T { DigitOrZero = 0, Digit = 1, Letter = 2, Suffix = 3, SuffixNo = 4, RevisionNo = 5, End = 6, Invalid = -1 }
+/** Token types as apk-tools names them; LeadingZeros is the digit run whose extra zeros count -1 each. */
+const enum T { DigitOrZero = 0, Digit = 1, Letter = 2, Suffix = 3, SuffixNo = 4, RevisionNo = 5, End = 6, Invalid = -1, LeadingZeros = -2 }
 const PRE = ['alpha', 'beta', 'pre', 'rc'];
 const POST = ['cvs', 'svn', 'git', 'hg', 'p'];
 
@@ -49,8 +50,8 @@ function getToken(c: Cursor): number {
   let i = c.pos;
   let nt = T.Invalid;
   const leadingZeros = c.type === T.DigitOrZero && c.s[i] === '0';
-  switch (leadingZeros ? T.Invalid - 1 : c.type) {
-    case T.Invalid - 1:
+  switch (leadingZeros ? T.LeadingZeros : c.type) {
+    case T.LeadingZeros:
       // apk-tools 2.14: each zero beyond the first counts -1; the last zero stays to be read as a digit.
       while (i + 1 < c.s.length && c.s[i + 1] === '0') i++;
       nt = T.Digit;

@@ -14,7 +14,7 @@ export const MAX_ENTRIES = 2_000_000;
 export type ZipRecord = { entry: string; json: unknown } | { entry: string; error: string };
 
 function openZip(path: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) => yauzl().open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (e, z) => (e ? reject(e) : resolve(z!))));
+  return new Promise((resolve, reject) => yauzl().open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (e, z) => (e ? reject(e) : resolve(z))));
 }
 
 function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {

@@ -34,7 +34,7 @@ async function parseIn(dir: string, args: string[]): Promise<{ opts: Record<stri
   const cwd = process.cwd();
   const write = process.stderr.write.bind(process.stderr);
   let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; });
   try {
     process.chdir(dir);
     await cmd.parseAsync(args, { from: 'user' });

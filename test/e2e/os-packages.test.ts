@@ -44,7 +44,7 @@ function statusFromStatusD(files: string[]): string {
 function apkInstalled(text: string): Set<Pkg> {
   const out = new Set<Pkg>();
   for (const rec of text.split('\n\n')) {
-    const f = Object.fromEntries(rec.split('\n').filter((l) => /^[A-Za-z]:/.test(l)).map((l) => [l[0], l.slice(2)]));
+    const f = Object.fromEntries(rec.split('\n').filter((l) => /^[A-Za-z]:/.test(l)).map((l) => [l[0], l.slice(2)])) as Record<string, string>;
     if (f['P'] && f['V']) out.add(`${f['P']}\t${f['V']}\t${f['A'] ?? ''}`);
   }
   return out;

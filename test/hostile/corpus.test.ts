@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli, type CliRun } from '../support/cli.js';
-import { cases, inputPaths, type Case } from './corpus/cases.js';
+import { cases, inputPaths, type Case, type JsonReport } from './corpus/cases.js';
 import { corpusDir } from './corpus-dir.js';
 import { diffSnapshots, foreignCachePaths, makeSandbox, removeSandbox, snapshot, type Sandbox } from './sandbox.js';
 
@@ -70,7 +70,7 @@ for (const c of cases) {
         const sb = makeSandbox();
         try {
           const run = await runInSandbox(c, ['image', '--input', input, '--scanners', 'secret,misconfig,license', '-f', 'json', ...listing(c)], sb);
-          checkOutcome(c, run, () => { if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout)); });
+          checkOutcome(c, run, () => { if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout) as JsonReport); });
         } finally { removeSandbox(sb); }
       });
     }
@@ -79,7 +79,7 @@ for (const c of cases) {
       const sb = makeSandbox();
       try {
         const run = await runInSandbox(c, ['sbom', inputPaths(dir, c).sbom, '--scanners', 'none', '-f', 'json', ...listing(c)], sb);
-        checkOutcome(c, run, () => { if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout)); });
+        checkOutcome(c, run, () => { if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout) as JsonReport); });
       } finally { removeSandbox(sb); }
     });
   } else {
@@ -88,7 +88,7 @@ for (const c of cases) {
       try {
         const run = await runInSandbox(c, ['db', 'update', '--source', inputPaths(dir, c).osv], sb);
         const status = await runCli(['db', 'status', '--json'], { env: sb.env, cwd: sb.work });
-        checkOutcome(c, run, () => { if (c.expect.status) c.expect.status(JSON.parse(status.stdout)); });
+        checkOutcome(c, run, () => { if (c.expect.status) c.expect.status(JSON.parse(status.stdout) as Parameters<NonNullable<typeof c.expect.status>>[0]); });
       } finally { removeSandbox(sb); }
     });
   }

@@ -70,7 +70,7 @@ test('buffers are released once used, never before: every file arrives whole', a
     globalThis.structuredClone = ((value: unknown, options?: StructuredSerializeOptions) => {
       if (options?.transfer?.length) transfers++;
       return clone(value, options);
-    }) as typeof structuredClone;
+    });
     try {
       const tar = await openTarStream(readFileChunks(layer), defaultWalkLimits, 'release test');
       const facts = await walkLayer(tar, { analyzers: [analyzer], limits: defaultWalkLimits, layerName: 'release test' });

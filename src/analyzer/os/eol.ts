@@ -43,7 +43,7 @@ function releaseKey(os: OSInfo): string {
     case 'alpine':
       return parts.slice(0, 2).join('.');
     case 'amazon':
-      return parts[0] === '2' || parts[0] === '2023' || parts[0] === '1' ? parts[0]! : v.startsWith('2018') ? '1' : parts[0]!;
+      return parts[0] === '2' || parts[0] === '2023' || parts[0] === '1' ? parts[0] : v.startsWith('2018') ? '1' : parts[0]!;
     default:
       return parts[0]!;
   }

@@ -14,6 +14,7 @@ import type { Severity } from '../../model/report.js';
 import { SEVERITIES } from '../../model/report.js';
 import { UserError } from '../../util/errors.js';
 import type { SecretRule } from './rules.js';
+import { scalarText } from '../../util/scalar-text.js';
 
 export interface SecretConfig {
   hash: string;
@@ -37,12 +38,12 @@ export function loadSecretConfig(file: string): SecretConfig {
   const extraRules = ((doc['rules'] as Record<string, unknown>[] | undefined) ?? []).map((r, i): SecretRule => {
     const where = `${file}: /rules/${i}`;
     if (typeof r['id'] !== 'string') throw new UserError(`${where}/id: required`);
-    const sev = String(r['severity'] ?? 'HIGH').toUpperCase();
+    const sev = scalarText(r['severity'], 'HIGH').toUpperCase();
     if (!(SEVERITIES as readonly string[]).includes(sev)) throw new UserError(`${where}/severity: "${sev}" is not one of ${SEVERITIES.join(', ')}`);
     const re = regex(r['regex'], `${where}/regex`);
     const source = re.source.includes('(?<secret>') ? re.source : `(?<secret>${re.source})`;
     const keywords = Array.isArray(r['keywords']) ? (r['keywords'] as unknown[]).map((k) => String(k).toLowerCase()) : [];
-    return { id: r['id'], category: String(r['category'] ?? 'Custom'), title: String(r['title'] ?? r['id']), severity: sev as Severity, keywords: keywords.length ? keywords : [''], regex: new RegExp(source, re.flags) };
+    return { id: r['id'], category: scalarText(r['category'], 'Custom'), title: scalarText(r['title'], r['id']), severity: sev as Severity, keywords: keywords.length ? keywords : [''], regex: new RegExp(source, re.flags) };
   });
   const allow = (doc['allow-rules'] as Record<string, unknown>[] | undefined) ?? [];
   return {

@@ -6,6 +6,7 @@
 import type { Misconfiguration } from '../../model/report.js';
 import { failure, type CheckRule as Rule } from './finding.js';
 import { linesOf, type YamlDoc } from './yaml-doc.js';
+import { scalarText } from '../../util/scalar-text.js';
 
 type J = Record<string, unknown>;
 const R: Record<string, Rule> = {
@@ -40,7 +41,7 @@ export function checkCompose(d: YamlDoc): Misconfiguration[] {
     if (Array.isArray(svc['cap_add']) && svc['cap_add'].length) fail(R['capAdd']!, [...base, 'cap_add'], `cap_add: ${(svc['cap_add'] as unknown[]).join(', ')}`);
     if (svc['read_only'] !== true) fail(R['readOnly']!, svc['read_only'] !== undefined ? [...base, 'read_only'] : base, 'read_only is not true');
     const user = svc['user'];
-    if (user === undefined || /^(?:root|0)(?::.*)?$/.test(String(user))) fail(R['rootUser']!, user !== undefined ? [...base, 'user'] : base, user === undefined ? 'no user: the image default (often root)' : `user: ${String(user)}`);
+    if (user === undefined || /^(?:root|0)(?::.*)?$/.test(scalarText(user))) fail(R['rootUser']!, user !== undefined ? [...base, 'user'] : base, user === undefined ? 'no user: the image default (often root)' : `user: ${scalarText(user)}`);
   }
   return out;
 }

@@ -8,6 +8,7 @@
 import type { Misconfiguration } from '../../model/report.js';
 import { failure, type CheckRule as Rule } from './finding.js';
 import { linesOf, type YamlDoc } from './yaml-doc.js';
+import { scalarText } from '../../util/scalar-text.js';
 
 type J = Record<string, unknown>;
 const get = (o: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as J)[k as string] : undefined), o);
@@ -36,16 +37,16 @@ const R: Record<string, Rule> = {
 export function checkKubernetes(d: YamlDoc): Misconfiguration[] | undefined {
   const kind = get(d.value, 'kind');
   if (typeof kind !== 'string' || !POD_SPEC[kind] || typeof get(d.value, 'apiVersion') !== 'string') return undefined;
-  const specPath = POD_SPEC[kind]!;
+  const specPath = POD_SPEC[kind];
   const spec = get(d.value, ...specPath) as J | undefined;
   if (!spec || typeof spec !== 'object') return [];
-  const name = String(get(d.value, 'metadata', 'name') ?? kind);
+  const name = scalarText(get(d.value, 'metadata', 'name'), kind);
   const out: Misconfiguration[] = [];
   const fail = (r: Rule, path: (string | number)[], message: string): void => {
     out.push(failure(r, linesOf(d, path), d.source, { avdId: `PSS-${r.id.slice(-3)}`, description: `${r.title} (Kubernetes Pod Security Standards).`, message: `${kind} ${name}: ${message}`, references: [PSS] }));
   };
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[ns] === true) fail(R['hostNamespaces']!, [...specPath, ns], `${ns} is true`);
-  (Array.isArray(spec['volumes']) ? (spec['volumes'] as J[]) : []).forEach((v, i) => { if (v?.['hostPath']) fail(R['hostPath']!, [...specPath, 'volumes', i, 'hostPath'], `volume ${String(v['name'] ?? i)} mounts a host path`); });
+  (Array.isArray(spec['volumes']) ? (spec['volumes'] as J[]) : []).forEach((v, i) => { if (v?.['hostPath']) fail(R['hostPath']!, [...specPath, 'volumes', i, 'hostPath'], `volume ${scalarText(v['name'], String(i))} mounts a host path`); });
   const podSc = (spec['securityContext'] ?? {}) as J;
   for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
     const list = Array.isArray(spec[field]) ? (spec[field] as J[]) : [];
@@ -53,7 +54,7 @@ export function checkKubernetes(d: YamlDoc): Misconfiguration[] | undefined {
       const cPath = [...specPath, field, i];
       const sc = (c?.['securityContext'] ?? {}) as J;
       const scPath = [...cPath, 'securityContext'];
-      const cn = `container ${String(c?.['name'] ?? i)}`;
+      const cn = `container ${scalarText(c?.['name'], String(i))}`;
       if (sc['privileged'] === true) fail(R['privileged']!, [...scPath, 'privileged'], `${cn} is privileged`);
       const added = ((get(sc, 'capabilities', 'add') as unknown[] | undefined) ?? []).map(String).filter((x) => !BASELINE_CAPS.has(x.toUpperCase()));
       if (added.length) fail(R['addCaps']!, [...scPath, 'capabilities', 'add'], `${cn} adds ${added.join(', ')}`);

@@ -105,6 +105,6 @@ export class SourceText {
     const last = Math.min(end, first + SNIPPET_LINES - 1, this.starts.length);
     if (first > this.starts.length || last < first) return '';
     const stop = last < this.starts.length ? this.starts[last]! - 1 : this.text.length;
-    return this.text.slice(this.starts[first - 1]!, stop);
+    return this.text.slice(this.starts[first - 1], stop);
   }
 }

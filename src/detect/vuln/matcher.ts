@@ -18,6 +18,7 @@ import { CveKnowledge } from './cve-knowledge.js';
 import { advisoryName, advisoryVersion, isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
 import { matchAffected } from './ranges.js';
 import { resolveSeverity } from './severity.js';
+import { scalarText } from '../../util/scalar-text.js';
 
 export interface MatchOptions { matchOsOwned: boolean }
 export interface MatchOutput { vulnerabilities: Vulnerability[]; warnings: string[] }
@@ -26,8 +27,8 @@ const CVE = /^CVE-\d{4}-\d{4,}$/;
 
 /** Distribution data that says a fix will not come (see ../shared/osv/README.md: urgency and tracker status). */
 function unfixedStatus(a: OsvAffected): VulnStatus {
-  const urgency = String(a.ecosystem_specific?.['urgency'] ?? '');
-  const status = String(a.database_specific?.['status'] ?? '');
+  const urgency = scalarText(a.ecosystem_specific?.['urgency'], '');
+  const status = scalarText(a.database_specific?.['status'], '');
   if (urgency === 'end-of-life' || status === 'end-of-life') return 'end_of_life';
   if (status === 'postponed') return 'fix_deferred';
   if (urgency === 'unimportant' || status === 'no-dsa' || status === 'ignored') return 'will_not_fix';

@@ -5,7 +5,7 @@
  * versions, and are ignored.
  */
 import type { VersionComparator } from '../../version/types.js';
-import type { OsvAffected, OsvEvent, OsvRange } from '../../vulndb/osv.js';
+import type { OsvAffected, OsvRange } from '../../vulndb/osv.js';
 
 export interface RangeMatch {
   /** Readable form of what matched (`>=0, <1.2.3` or `version list`). */
@@ -23,8 +23,8 @@ function eventsOf(r: OsvRange): Event[] {
   const out: Event[] = [];
   for (const e of Array.isArray(r.events) ? r.events : []) {
     if (typeof e !== 'object' || e === null) continue;
-    const kind = KINDS.find((k) => (e as OsvEvent)[k] !== undefined);
-    const v = kind ? (e as OsvEvent)[kind] : undefined;
+    const kind = KINDS.find((k) => (e)[k] !== undefined);
+    const v = kind ? (e)[kind] : undefined;
     if (kind && typeof v === 'string') out.push({ kind, v });
   }
   return out;

@@ -33,7 +33,7 @@ export function* jsonChunks(value: unknown, depth = 0): Generator<string> {
     if (!entries.length) { yield '{}'; return; }
     const pad = INDENT.repeat(depth + 1);
     for (let i = 0; i < entries.length; i++) {
-      const [key, v] = entries[i]!;
+      const [key, v] = entries[i] as [string, unknown];
       yield `${i ? ',\n' : '{\n'}${pad}${JSON.stringify(key)}: `;
       yield* jsonChunks(v, depth + 1);
     }
@@ -75,7 +75,7 @@ function holdsStreamed(value: object): boolean {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   for (const v of Array.isArray(value) ? value : Object.values(value)) {
     if (v instanceof Streamed) return true;
-    if (v !== null && typeof v === 'object' && holdsStreamed(v)) return true;
+    if (v !== null && typeof v === 'object' && holdsStreamed(v as object)) return true;
   }
   return false;
 }

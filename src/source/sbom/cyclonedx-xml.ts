@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { UserError } from '../../util/errors.js';
+import { scalarText } from '../../util/scalar-text.js';
 
 const require = createRequire(import.meta.url);
 /** The XML parser, loaded only when an XML file is read. */
@@ -26,7 +27,7 @@ function charFromReference(code: number): string {
 /** XML's five predefined entities and character references; DOCTYPE entities are never expanded. */
 function decode(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  return String(v).replace(/&(?:#(\d{1,10})|#x([0-9a-f]{1,8})|(amp|lt|gt|quot|apos));/gi, (_m, dec: string, hex: string, name: string) => {
+  return scalarText(v).replace(/&(?:#(\d{1,10})|#x([0-9a-f]{1,8})|(amp|lt|gt|quot|apos));/gi, (_m, dec: string, hex: string, name: string) => {
     if (dec) return charFromReference(Number(dec));
     if (hex) return charFromReference(parseInt(hex, 16));
     return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[name.toLowerCase()]!;
@@ -58,7 +59,7 @@ export function cycloneDxXmlToJson(text: string, file: string): Json {
     throw new UserError(`${file}: not well-formed XML (${(e as Error).message.split('\n')[0]})`);
   }
   const bom = doc['bom'] as Json | undefined;
-  if (!bom || !String(bom['@_xmlns'] ?? '').startsWith('http://cyclonedx.org/schema/bom/')) throw new UserError(`${file}: not a CycloneDX XML BOM (no <bom xmlns="http://cyclonedx.org/schema/bom/…">)`);
+  if (!bom || !scalarText(bom['@_xmlns'], '').startsWith('http://cyclonedx.org/schema/bom/')) throw new UserError(`${file}: not a CycloneDX XML BOM (no <bom xmlns="http://cyclonedx.org/schema/bom/…">)`);
   const meta = (bom['metadata'] as Json | undefined)?.['component'] as Json | undefined;
   return {
     bomFormat: 'CycloneDX',

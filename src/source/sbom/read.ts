@@ -11,6 +11,7 @@ import { parsePurl } from '../../model/purl.js';
 import { LimitError, UserError } from '../../util/errors.js';
 import { cycloneDxXmlToJson } from './cyclonedx-xml.js';
 import { osOfDistro, packageFromPurl, type SbomExtras } from './purl-package.js';
+import { scalarText } from '../../util/scalar-text.js';
 
 export interface SbomInventory { format: string; name: string; os?: OSInfo; packages: Package[]; warnings: string[] }
 
@@ -28,7 +29,7 @@ export const APPLICATION_SOURCE_INFO = 'project manifest ';
 function extrasFromProperties(props: unknown): SbomExtras {
   const e: SbomExtras = {};
   for (const p of objects(props)) {
-    const n = String(p['name'] ?? ''), v = typeof p['value'] === 'string' ? p['value'] : undefined;
+    const n = scalarText(p['name'], ''), v = typeof p['value'] === 'string' ? p['value'] : undefined;
     if (!v) continue;
     if (n === 'customs:package:src_name' || n === 'aquasecurity:trivy:SrcName') e.srcName = v;
     else if (n === 'customs:package:src_version' || n === 'aquasecurity:trivy:SrcVersion') e.srcVersion = v;
@@ -66,16 +67,16 @@ function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: Sbom
     if (depth < 32) for (const sub of objects(c['components'])) stack.push({ c: sub, depth: depth + 1 });
     else if (c['components']) inv.warnings.push(`${file}: components nested deeper than 32 levels are ignored`);
     if (c['type'] === 'operating-system' && typeof c['name'] === 'string') {
-      inv.os ??= { family: (c['name'] as string).toLowerCase(), name: String(c['version'] ?? ''), versionId: String(c['version'] ?? '') };
+      inv.os ??= { family: (c['name']).toLowerCase(), name: scalarText(c['version'], ''), versionId: scalarText(c['version'], '') };
       continue;
     }
     if (typeof c['purl'] !== 'string' || c['type'] === 'container' || (c['type'] === 'application' && objects(c['properties']).some((p) => p['name'] === 'customs:application:file_path'))) continue;
-    const pkg = packageFromPurl(c['purl'], { ...extrasFromProperties(c['properties']), licenses: cdxLicences(c), name: typeof c['name'] === 'string' ? (c['name'] as string) : undefined }, file);
+    const pkg = packageFromPurl(c['purl'], { ...extrasFromProperties(c['properties']), licenses: cdxLicences(c), name: typeof c['name'] === 'string' ? (c['name']) : undefined }, file);
     if (pkg) inv.packages.push(pkg);
-    else inv.warnings.push(`${file}: component ${JSON.stringify(String(c['bom-ref'] ?? c['name'] ?? '?')).slice(0, 100)}: purl ${String(c['purl']).slice(0, 100)} is not one customs can match; skipped`);
+    else inv.warnings.push(`${file}: component ${JSON.stringify(scalarText(c['bom-ref'] ?? c['name'], '?')).slice(0, 100)}: purl ${String(c['purl']).slice(0, 100)} is not one customs can match; skipped`);
   }
   const meta = objects([objects([doc['metadata']])[0]?.['component']])[0];
-  if (typeof meta?.['name'] === 'string') inv.name = meta['name'] as string;
+  if (typeof meta?.['name'] === 'string') inv.name = meta['name'];
 }
 
 function spdxComment(comment: unknown): SbomExtras {
@@ -166,7 +167,7 @@ export function readSbom(file: string, limits: SbomLimits = defaultSbomLimits): 
       inv.format = 'spdx-json';
       if (!Array.isArray(doc['packages'])) throw new UserError(`${file}: /packages must be a list`);
       addSpdxPackages(doc['packages'] as SpdxPkg[], file, inv, limits);
-      if (typeof doc['name'] === 'string') inv.name = doc['name'] as string;
+      if (typeof doc['name'] === 'string') inv.name = doc['name'];
     } else throw new UserError(`${file}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)`, 'give a CycloneDX or SPDX document');
   } else if (/^SPDXVersion:/m.test(text)) { inv.format = 'spdx'; readSpdxTagValue(text, file, inv, limits); }
   else throw new UserError(`${file}: not an SBOM customs reads (CycloneDX JSON or XML, SPDX JSON or tag-value)`);

@@ -22,7 +22,7 @@ const cacheDir = 'skip' in db ? '' : db.cacheDir;
 
 const go = (name: string, version: string): Package => ({ name, version, purl: `pkg:golang/${name}@${version}`, ecosystem: 'go', type: 'gobinary', filePath: 'app/server', origin: 'installed' });
 const deb = (name: string, srcName: string, version: string): Package => ({ name, srcName, version, purl: `pkg:deb/debian/${name}@${version}?distro=debian-11`, ecosystem: 'deb', type: 'debian', filePath: 'var/lib/dpkg/status', origin: 'installed' });
-const bullseye: OSInfo = { family: 'debian', name: '11.8', versionId: '11' } as OSInfo;
+const bullseye: OSInfo = { family: 'debian', name: '11.8', versionId: '11' };
 const CVE = /^CVE-\d{4}-\d{4,}$/;
 
 test('Go findings take the CVSS of the same CVE from another record, naming it; UNKNOWN only where nothing scores the CVE', { skip }, () => {
@@ -90,7 +90,7 @@ test('packages of an ecosystem the database has no advisories for are counted pe
     const jar = (name: string): Package => ({ name, version: '1.0', purl: `pkg:maven/org.example/${name}@1.0`, ecosystem: 'maven', type: 'jar', filePath: `app/${name}.jar`, origin: 'installed' });
     const unchecked = uncheckedPackages(vdb, [jar('a'), jar('b'), go('stdlib', '1.20.0'), deb('bash', 'bash', '5.1-2')], bullseye, false);
     assert.deepEqual(unchecked, [{ ecosystem: 'Maven', packages: 2, reason: 'no advisories for Maven in this database' }]);
-    const forky = uncheckedPackages(vdb, [deb('bash', 'bash', '5.2-1')], { family: 'debian', name: '14', versionId: '14' } as OSInfo, false);
+    const forky = uncheckedPackages(vdb, [deb('bash', 'bash', '5.2-1')], { family: 'debian', name: '14', versionId: '14' }, false);
     assert.deepEqual(forky, [{ ecosystem: 'Debian:14', packages: 1, reason: 'no advisories for Debian:14 in this database' }]);
   } finally { vdb.close(); }
 });

@@ -160,7 +160,7 @@ test('table: the columns, counts, masked secret, suppressed findings, packages a
 });
 
 test('json: valid against schema/report.schema.json, Trivy layout with customs fields', () => {
-  const doc = JSON.parse(render('json')) as Doc;
+  const doc = JSON.parse(render('json'));
   const v = reportValidator();
   valid(v, doc);
   assert.equal(doc.SchemaVersion, 2);
@@ -184,13 +184,13 @@ test('json: valid against schema/report.schema.json, Trivy layout with customs f
   assert.deepEqual(lic.Licenses, [{ Severity: 'CRITICAL', Category: 'forbidden', PkgName: '@babel/core', FilePath: 'app/package-lock.json', Name: 'AGPL-3.0-only', Confidence: 1 }]);
   assert.deepEqual(doc.Gates, [{ Gate: 'critical_vulnerabilities', Limit: 0, Count: 1, Pass: false }, { Gate: 'high_vulnerabilities', Limit: 3, Count: 1, Pass: true }]);
   // Packages and suppressed findings only when asked for.
-  const lean = JSON.parse(render('json', { listAllPkgs: false, showSuppressed: false })) as Doc;
+  const lean = JSON.parse(render('json', { listAllPkgs: false, showSuppressed: false }));
   assert.ok(lean.Results.every((r: Json) => r['Packages'] === undefined && r['Suppressed'] === undefined));
   valid(v, lean);
 });
 
 test('cyclonedx: valid CycloneDX 1.6 with the OS, every package, the graph and the vulnerabilities', () => {
-  const bom = JSON.parse(render('cyclonedx')) as Doc;
+  const bom = JSON.parse(render('cyclonedx'));
   const v = cycloneDxValidator();
   valid(v, bom);
   assert.equal(bom.metadata.timestamp, '2026-02-03T04:05:06Z');
@@ -220,7 +220,7 @@ test('cyclonedx: valid CycloneDX 1.6 with the OS, every package, the graph and t
 });
 
 test('spdx-json and spdx tag-value: valid SPDX 2.3, the same packages and relationships, licences normalised', () => {
-  const doc = JSON.parse(render('spdx-json')) as Doc;
+  const doc = JSON.parse(render('spdx-json'));
   const v = spdxValidator();
   valid(v, doc);
   assert.equal(doc.creationInfo.created, '2026-02-03T04:05:06Z');
@@ -258,7 +258,7 @@ test('spdx-json and spdx tag-value: valid SPDX 2.3, the same packages and relati
 });
 
 test('sarif: valid SARIF 2.1.0, one rule per id with CVSS-based security-severity, masked secret', () => {
-  const doc = JSON.parse(render('sarif')) as Doc;
+  const doc = JSON.parse(render('sarif'));
   const v = sarifValidator();
   valid(v, doc);
   const run = doc.runs[0];
@@ -272,7 +272,7 @@ test('sarif: valid SARIF 2.1.0, one rule per id with CVSS-based security-severit
 });
 
 test('gitlab: valid container-scanning 15.2.4, vulnerabilities only, CVE identifiers first', () => {
-  const doc = JSON.parse(render('gitlab')) as Doc;
+  const doc = JSON.parse(render('gitlab'));
   const v = gitlabValidator();
   valid(v, doc);
   assert.equal(doc.scan.end_time, '2026-02-03T04:05:06');
@@ -304,7 +304,7 @@ test('junit: valid against junit-10.xsd, one suite per target, one failing case 
 });
 
 test('openvex: valid OpenVEX 0.2, affected or under investigation for findings, VEX suppressions kept, ignore rules not exported', () => {
-  const doc = JSON.parse(render('openvex')) as Doc;
+  const doc = JSON.parse(render('openvex'));
   const v = openVexValidator();
   valid(v, doc);
   assert.equal(doc.timestamp, '2026-02-03T04:05:06.000Z');

@@ -15,7 +15,7 @@ export interface ZipEntry { name: string; read(): Promise<Buffer> }
 /** Lists a zip's entries and lets the caller read the ones it wants, all bounded. */
 export async function openZip(buf: Buffer, limits: ZipLimits = defaultZipLimits): Promise<{ entries: ZipEntry[]; close(): void }> {
   const zip = await new Promise<ZipFile>((resolve, reject) =>
-    yauzl().fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (e, z) => (e ? reject(e) : resolve(z!))));
+    yauzl().fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (e, z) => (e ? reject(e) : resolve(z))));
   const raw: Entry[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('error', reject);

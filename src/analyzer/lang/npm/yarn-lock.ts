@@ -45,7 +45,7 @@ function parseBerry(text: string, filePath: string, ctx: AnalyzeContext): Packag
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : '';
     const m = /^(@?[^@]+)@npm:(.+)$/.exec(resolution);
     if (!m) continue; // workspace:, link:, portal:, file:, patch: entries
-    if (validNpmName(m[1]!)) out.push(lockPackage(m[1]!, m[2]!, filePath));
+    if (validNpmName(m[1]!)) out.push(lockPackage(m[1], m[2]!, filePath));
   }
   return out;
 }

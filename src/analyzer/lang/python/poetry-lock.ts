@@ -7,6 +7,7 @@ import { parse as parseToml } from 'smol-toml';
 import type { Package } from '../../../model/package.js';
 import type { Analyzer } from '../../types.js';
 import { pypiPurl } from './metadata.js';
+import { scalarText } from '../../../util/scalar-text.js';
 
 interface PoetryPackage { name?: unknown; version?: unknown; category?: unknown }
 
@@ -17,8 +18,8 @@ export const poetryLockAnalyzer: Analyzer = {
   required: (path) => /(?:^|\/)poetry\.lock$/.test(path) && !/(?:site|dist)-packages\//.test(path),
   analyze(file, ctx) {
     let doc: { package?: PoetryPackage[]; metadata?: { 'lock-version'?: unknown } };
-    try { doc = parseToml(file.content.toString('utf8')) as typeof doc; } catch (e) { ctx.warn(`not valid TOML (${(e as Error).message.split('\n')[0]})`); return undefined; }
-    const lockVersion = String(doc.metadata?.['lock-version'] ?? '');
+    try { doc = parseToml(file.content.toString('utf8')); } catch (e) { ctx.warn(`not valid TOML (${(e as Error).message.split('\n')[0]})`); return undefined; }
+    const lockVersion = scalarText(doc.metadata?.['lock-version'], '');
     if (Number(lockVersion.split('.')[0]) > 2) ctx.warn(`lock-version ${lockVersion} is newer than customs knows (1.x, 2.x)`);
     const packages: Package[] = [];
     for (const p of (Array.isArray(doc.package) ? doc.package : []).slice(0, 100_000)) {

@@ -17,7 +17,7 @@ export const cargoLockAnalyzer: Analyzer = {
   required: (path) => /(?:^|\/)Cargo\.lock$/.test(path),
   analyze(file, ctx) {
     let doc: { version?: unknown; package?: CargoPackage[] };
-    try { doc = parseToml(file.content.toString('utf8')) as typeof doc; } catch (e) { ctx.warn(`not valid TOML (${(e as Error).message.split('\n')[0]})`); return undefined; }
+    try { doc = parseToml(file.content.toString('utf8')); } catch (e) { ctx.warn(`not valid TOML (${(e as Error).message.split('\n')[0]})`); return undefined; }
     if (typeof doc.version === 'number' && doc.version > 4) ctx.warn(`Cargo.lock version ${doc.version} is newer than customs knows (1-4)`);
     const packages: Package[] = [];
     for (const p of (Array.isArray(doc.package) ? doc.package : []).slice(0, 100_000)) {
