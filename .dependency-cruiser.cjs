@@ -31,7 +31,12 @@ const upward = layers.slice(0, -1).flatMap((group, level) =>
     comment: `${folder} may import only from the layers below it (see .dependency-cruiser.cjs)`,
     severity: 'error',
     from: { path: path(folder) },
-    to: { path: layers.slice(level + 1).flat().map(path) },
+    to: {
+      path: layers
+        .slice(level + 1)
+        .flat()
+        .map(path),
+    },
   })),
 );
 

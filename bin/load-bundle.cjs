@@ -15,11 +15,18 @@ const bundle = join(__dirname, '..', 'dist', 'bundle', 'main.cjs');
 const cacheFile = join(__dirname, '..', 'dist', 'bundle', 'main.cache');
 
 function readCache() {
-  try { return readFileSync(cacheFile); } catch { return undefined; }
+  try {
+    return readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
 }
 
 function load() {
-  const script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: readCache() });
+  const script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), {
+    filename: bundle,
+    cachedData: readCache(),
+  });
   const mod = { exports: {} };
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
   if (process.env.CUSTOMS_WRITE_CODE_CACHE) {

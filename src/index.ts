@@ -12,7 +12,9 @@ import type { ScanRequest } from './api/request.js';
 import { scanReport } from './api/scan.js';
 
 /** Scans what the request names and returns the report in `--format json`'s layout. */
-export async function scan(request: ScanRequest & Pick<RenderRequest, 'listAllPkgs' | 'showSuppressed'>): Promise<JsonReport> {
+export async function scan(
+  request: ScanRequest & Pick<RenderRequest, 'listAllPkgs' | 'showSuppressed'>,
+): Promise<JsonReport> {
   return toJsonReport(await scanReport(request), request);
 }
 
@@ -21,7 +23,13 @@ export { render, toJsonReport, FORMATS, type FormatName, type RenderRequest } fr
 export type { ScanRequest, ScanTarget, ScanLimits, ScanProgress, RegistryOptions } from './api/request.js';
 export { compare } from './api/compare.js';
 export { scanConfig, type ConfigScanRequest } from './api/config.js';
-export { updateDatabase, databaseStatus, exportDatabase, importDatabase, type DatabaseUpdateRequest } from './api/database-admin.js';
+export {
+  updateDatabase,
+  databaseStatus,
+  exportDatabase,
+  importDatabase,
+  type DatabaseUpdateRequest,
+} from './api/database-admin.js';
 export { parseGates, type Gates, type GateVerdict } from './policy/gates.js';
 export type { Comparison } from './report/compare.js';
 export type { DbStatus } from './vulndb/store.js';

@@ -43,11 +43,17 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
   projectManifestAnalyzer,
 ];
 
-export interface AnalyzerOptions { secretConfig?: SecretConfig; secretStats?: SecretStats }
+export interface AnalyzerOptions {
+  secretConfig?: SecretConfig;
+  secretStats?: SecretStats;
+}
 
 export function analyzersFor(scanners: readonly ScannerName[], opts: AnalyzerOptions = {}): Analyzer[] {
   const list = [...inventoryAnalyzers];
-  if (scanners.includes('secret')) list.push(opts.secretConfig || opts.secretStats ? makeSecretAnalyzer(opts.secretConfig, opts.secretStats) : secretAnalyzer);
+  if (scanners.includes('secret'))
+    list.push(
+      opts.secretConfig || opts.secretStats ? makeSecretAnalyzer(opts.secretConfig, opts.secretStats) : secretAnalyzer,
+    );
   return list;
 }
 

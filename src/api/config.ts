@@ -32,5 +32,9 @@ export function scanConfig(req: ConfigScanRequest): Report {
     results: scanned.results,
     warnings: scanned.warnings,
   };
-  return applyFindingFilter(report, { severities: new Set(req.severities ?? SEVERITIES), ignoreUnfixed: false, pkgTypes: new Set(['os', 'library']) });
+  return applyFindingFilter(report, {
+    severities: new Set(req.severities ?? SEVERITIES),
+    ignoreUnfixed: false,
+    pkgTypes: new Set(['os', 'library']),
+  });
 }

@@ -37,12 +37,21 @@ export function databaseStatus(cacheDir?: string): DbStatus | undefined {
 }
 
 /** Writes the database to FILE with FILE.sha256 (and FILE.sig, signed with an Ed25519 PEM key, when given). */
-export async function exportDatabase(file: string, opts: { cacheDir?: string; signKeyFile?: string } = {}): Promise<void> {
+export async function exportDatabase(
+  file: string,
+  opts: { cacheDir?: string; signKeyFile?: string } = {},
+): Promise<void> {
   await exportDb(resolveCacheDir(opts.cacheDir), file, { signKeyFile: opts.signKeyFile });
 }
 
 /** Installs an exported database after checking its digest, signature (with verifyKeyFile), schema and integrity. */
-export async function importDatabase(file: string, opts: { cacheDir?: string; verifyKeyFile?: string; logger?: Logger } = {}): Promise<DbStatus> {
+export async function importDatabase(
+  file: string,
+  opts: { cacheDir?: string; verifyKeyFile?: string; logger?: Logger } = {},
+): Promise<DbStatus> {
   const logger = opts.logger ?? silentLogger;
-  return importDb(resolveCacheDir(opts.cacheDir), file, { verifyKeyFile: opts.verifyKeyFile, warn: (m) => logger.warn(m) });
+  return importDb(resolveCacheDir(opts.cacheDir), file, {
+    verifyKeyFile: opts.verifyKeyFile,
+    warn: (m) => logger.warn(m),
+  });
 }

@@ -46,7 +46,8 @@ export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
       kev: configuredKev(req.kevSource),
       epssSource: configuredEpss(req.epssSource),
       logger,
-      onProgress: (p) => req.onProgress?.({ stage: 'database', message: `vulnerability database: ${p.ecosystem} ${p.records} records` }),
+      onProgress: (p) =>
+        req.onProgress?.({ stage: 'database', message: `vulnerability database: ${p.ecosystem} ${p.records} records` }),
     });
   if (existing && schemaOf(existing) === SCHEMA_VERSION) {
     try {
@@ -58,7 +59,9 @@ export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
     const age = Date.now() - Date.parse(existing.builtAt());
     if (!maxAge || !(age > maxAge)) return existing;
     if (!mayUpdate) {
-      logger.warn(`the vulnerability database is ${describeAge(age)}, older than its maximum age (--db-max-age, CUSTOMS_DB_MAX_AGE; default 24h); findings may miss newer advisories: run \`customs db update\``);
+      logger.warn(
+        `the vulnerability database is ${describeAge(age)}, older than its maximum age (--db-max-age, CUSTOMS_DB_MAX_AGE; default 24h); findings may miss newer advisories: run \`customs db update\``,
+      );
       return existing;
     }
     existing.close();
@@ -67,7 +70,9 @@ export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
       await update();
     } catch (e) {
       // The old database is whole (an update renames into place only when done): scan with it, and say so.
-      logger.warn(`the vulnerability database could not be refreshed (${errorMessage(e)}); scanning with the one that is ${describeAge(age)}`);
+      logger.warn(
+        `the vulnerability database could not be refreshed (${errorMessage(e)}); scanning with the one that is ${describeAge(age)}`,
+      );
     }
     return openDb(cacheDir);
   }
@@ -75,9 +80,14 @@ export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
   const outdated = existing !== undefined;
   if (!mayUpdate) {
     if (outdated) return openDb(cacheDir); // fails with the schema versions and what to run
-    throw new UserError(`no vulnerability database in ${cacheDir}/db`, 'run `customs db update --source DIR|URL` first, or drop --skip-db-update');
+    throw new UserError(
+      `no vulnerability database in ${cacheDir}/db`,
+      'run `customs db update --source DIR|URL` first, or drop --skip-db-update',
+    );
   }
-  logger.info(`${outdated ? 'rebuilding the vulnerability database (it was made by an older customs)' : 'building the vulnerability database'} from ${sources.join(', ')}`);
+  logger.info(
+    `${outdated ? 'rebuilding the vulnerability database (it was made by an older customs)' : 'building the vulnerability database'} from ${sources.join(', ')}`,
+  );
   await update();
   return openDb(cacheDir);
 }

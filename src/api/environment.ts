@@ -21,7 +21,12 @@ export function resolveCacheDir(dir?: string): string {
 export function configuredSources(sources: string[] | undefined): string[] {
   if (sources?.length) return sources;
   const env = process.env['CUSTOMS_DB_SOURCE'];
-  return env ? env.split(',').map((s) => s.trim()).filter(Boolean) : [DEFAULT_SOURCE];
+  return env
+    ? env
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [DEFAULT_SOURCE];
 }
 
 /**

@@ -9,7 +9,18 @@ import type { JsonReport } from '../report/format/json-layout.js';
 import { toolVersion } from '../util/tool-version.js';
 import type { ScanOutcome } from './scan.js';
 
-export const FORMATS = ['table', 'json', 'cyclonedx', 'spdx-json', 'spdx', 'sarif', 'gitlab', 'junit', 'openvex', 'template'] as const;
+export const FORMATS = [
+  'table',
+  'json',
+  'cyclonedx',
+  'spdx-json',
+  'spdx',
+  'sarif',
+  'gitlab',
+  'junit',
+  'openvex',
+  'template',
+] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface RenderRequest {
@@ -39,7 +50,10 @@ export function render(outcome: ScanOutcome, format: FormatName, req: RenderRequ
 }
 
 /** The report in `--format json`'s layout (Trivy's SchemaVersion 2), as an object. */
-export function toJsonReport(outcome: ScanOutcome, req: Pick<RenderRequest, 'listAllPkgs' | 'showSuppressed'> = {}): JsonReport {
+export function toJsonReport(
+  outcome: ScanOutcome,
+  req: Pick<RenderRequest, 'listAllPkgs' | 'showSuppressed'> = {},
+): JsonReport {
   const rendered = render(outcome, 'json', req);
   return JSON.parse(typeof rendered === 'string' ? rendered : [...rendered].join('')) as JsonReport;
 }

@@ -70,13 +70,21 @@ export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
 
 function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] } {
   const named = (['image', 'input', 'rootfs', 'sbom'] as const).filter((k) => req[k] !== undefined);
-  if (named.length !== 1) throw new UserError(`a scan names exactly one of image, input, rootfs or sbom${named.length ? `, not ${named.join(' and ')}` : ''}`);
+  if (named.length !== 1)
+    throw new UserError(
+      `a scan names exactly one of image, input, rootfs or sbom${named.length ? `, not ${named.join(' and ')}` : ''}`,
+    );
   if (req.sbom !== undefined) {
     const file = req.sbom;
     return {
       type: 'sbom',
       collect: (r) => () =>
-        Promise.resolve(openSbom(file, { maxBytes: r.limits?.maxSbomBytes ?? defaultSbomLimits.maxBytes, maxComponents: r.limits?.maxSbomComponents ?? defaultSbomLimits.maxComponents })),
+        Promise.resolve(
+          openSbom(file, {
+            maxBytes: r.limits?.maxSbomBytes ?? defaultSbomLimits.maxBytes,
+            maxComponents: r.limits?.maxSbomComponents ?? defaultSbomLimits.maxComponents,
+          }),
+        ),
     };
   }
   if (req.rootfs !== undefined) {
@@ -87,7 +95,14 @@ function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; ty
     type: 'container_image',
     collect: (r) =>
       fromImage((logger) =>
-        openImageSource({ ref: r.image, input: r.input, platform: r.platform, ...r.registry, maxLayers: r.limits?.maxLayers, logger }),
+        openImageSource({
+          ref: r.image,
+          input: r.input,
+          platform: r.platform,
+          ...r.registry,
+          maxLayers: r.limits?.maxLayers,
+          logger,
+        }),
       ),
   };
 }
@@ -107,7 +122,10 @@ function walkLimitsOf(req: ScanRequest, parallel: number): WalkLimits {
 function sbomValidates(report: Report): boolean {
   const opts = { toolName: 'customs', toolVersion: toolVersion() };
   try {
-    return cycloneDxValidator()(JSON.parse(renderCycloneDx(report, opts))) && spdxValidator()(JSON.parse(renderSpdxJson(report, opts)));
+    return (
+      cycloneDxValidator()(JSON.parse(renderCycloneDx(report, opts))) &&
+      spdxValidator()(JSON.parse(renderSpdxJson(report, opts)))
+    );
   } catch {
     return false;
   }
@@ -126,14 +144,17 @@ function applyTeamDecisions(report: Report, req: ScanRequest, logger: Logger): R
   const vex = (req.vex ?? []).flatMap((v) => loadVex(v));
   if (!ignore.length && !vex.length) return report;
   const { report: decided, expired } = applyDecisions(report, { ignore, vex, now: new Date() });
-  for (const r of expired) logger.warn(`ignore rule ${r.id} (${r.origin}) expired on ${r.expiresAt}; it no longer applies`);
+  for (const r of expired)
+    logger.warn(`ignore rule ${r.id} (${r.origin}) expired on ${r.expiresAt}; it no longer applies`);
   return decided;
 }
 
 /** The request's signal, ended also by its timeout. */
 function deadlineOf(req: ScanRequest): AbortSignal | undefined {
   const ms = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const signals = [req.signal, ms > 0 ? AbortSignal.timeout(ms) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  const signals = [req.signal, ms > 0 ? AbortSignal.timeout(ms) : undefined].filter(
+    (s): s is AbortSignal => s !== undefined,
+  );
   return signals.length ? AbortSignal.any(signals) : undefined;
 }
 
@@ -143,7 +164,10 @@ export async function scanReport(req: ScanRequest): Promise<ScanOutcome> {
 }
 
 /** As scanReport, with the target already turned into a collector (for callers that detect the kind themselves). */
-export async function scanWith(target: { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] }, req: ScanRequest): Promise<ScanOutcome> {
+export async function scanWith(
+  target: { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] },
+  req: ScanRequest,
+): Promise<ScanOutcome> {
   const logger = req.logger ?? silentLogger;
   const scanners = req.scanners ?? ['vuln'];
   const signal = deadlineOf(req);
@@ -187,16 +211,29 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
       let report = buildReport(image, artifact, { artifactType: target.type });
       if (db) {
         const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined;
-        report = detectVulnerabilities(report, artifact, db, { matchOsOwned: req.matchOsOwned ?? false, logger, cache });
+        report = detectVulnerabilities(report, artifact, db, {
+          matchOsOwned: req.matchOsOwned ?? false,
+          logger,
+          cache,
+        });
         if (cache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
         db.close(); // its memory-mapped pages leave the process with it, before the report is built
       }
       // The config's secrets are found whichever scanners run: the config is in every report.
       const configSecrets = await findConfigSecrets(image.config, matcher);
-      if (scanners.includes('secret')) report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, configSecrets)] };
+      if (scanners.includes('secret'))
+        report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, configSecrets)] };
       if (scanners.includes('misconfig')) {
-        const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter((m) => m.status === 'FAIL');
-        report = { ...report, results: [...report.results, { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed }] };
+        const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter(
+          (m) => m.status === 'FAIL',
+        );
+        report = {
+          ...report,
+          results: [
+            ...report.results,
+            { target: 'image config', class: 'config', type: 'image-config', misconfigurations: failed },
+          ],
+        };
       }
       if (scanners.includes('license')) {
         const forbidden = new Set((req.licenseForbidden ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean));
@@ -204,10 +241,16 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
       }
       const inPaths = await pathSecretValues(report, matcher);
       const redact = [...new Set([...configSecrets.values, ...inPaths.values])].sort((a, b) => b.length - a.length);
-      report = redactReport({ ...report, warnings: [...report.warnings, ...configSecrets.warnings, ...inPaths.warnings] }, redact);
+      report = redactReport(
+        { ...report, warnings: [...report.warnings, ...configSecrets.warnings, ...inPaths.warnings] },
+        redact,
+      );
       for (const w of report.warnings) logger.warn(w);
       const os = artifact.os;
-      if (os?.eosl) logger.warn(`${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`);
+      if (os?.eosl)
+        logger.warn(
+          `${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: it gets no security fixes and the results may be incomplete`,
+        );
       report = applyTeamDecisions(report, req, logger);
       report = applyFindingFilter(report, {
         severities: new Set<Severity>(req.severities ?? SEVERITIES),
@@ -216,7 +259,11 @@ export async function scanWith(target: { collect: (req: ScanRequest) => Collect;
         pkgTypes: new Set(req.pkgTypes ?? ['os', 'library']),
       });
       const gates = req.securityGates;
-      if (gates) report = { ...report, gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined) };
+      if (gates)
+        report = {
+          ...report,
+          gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined),
+        };
       return { report, redact, eosl: os?.eosl === true };
     } finally {
       matcher.close();

@@ -31,7 +31,8 @@ export function applicationsOf(manifests: Application[], packages: Package[]): A
     if (!ecos) continue;
     const rank = (a: Application): number => (ecos.has(a.ecosystem) ? 0 : 100) + ORDER.indexOf(a.ecosystem);
     const prev = byDir.get(project);
-    if (!prev || rank(m) < rank(prev) || (rank(m) === rank(prev) && m.filePath < prev.filePath)) byDir.set(project, { ...m, project });
+    if (!prev || rank(m) < rank(prev) || (rank(m) === rank(prev) && m.filePath < prev.filePath))
+      byDir.set(project, { ...m, project });
   }
   return [...byDir.values()].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 }

@@ -25,7 +25,9 @@ export function layerRefs(image: Image): LayerRef[] {
 
 export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport, opts: ArtifactOptions): Artifact {
   const layers = layerRefs(image);
-  const osFacts = merged.current.flatMap((f) => (f.history.at(-1)?.output?.os ? [{ path: f.path, os: f.history.at(-1)!.output!.os! }] : []));
+  const osFacts = merged.current.flatMap((f) =>
+    f.history.at(-1)?.output?.os ? [{ path: f.path, os: f.history.at(-1)!.output!.os! }] : [],
+  );
   const detectedOs = os.resolveOS(osFacts);
   if (detectedOs) {
     const eol = os.eolInfo(detectedOs, new Date());
@@ -65,7 +67,14 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   packages = mergeSightings(packages);
 
   const manifests = merged.current.flatMap((f) => f.history.at(-1)?.output?.applications ?? []);
-  return { os: detectedOs, packages, applications: applicationsOf(manifests, packages), layers, merged, warnings: merged.warnings };
+  return {
+    os: detectedOs,
+    packages,
+    applications: applicationsOf(manifests, packages),
+    layers,
+    merged,
+    warnings: merged.warnings,
+  };
 }
 
 function identity(p: Package): string {
@@ -116,7 +125,8 @@ function ownersOfFiles(facts: MergedFact[], paths: Set<string>): Map<string, str
  */
 function inheritOwnerLicences(packages: Package[]): void {
   const osLicences = new Map<string, string[]>();
-  for (const p of packages) if (OS_ECOSYSTEMS.has(p.ecosystem) && p.licenses?.length) osLicences.set(p.name, p.licenses);
+  for (const p of packages)
+    if (OS_ECOSYSTEMS.has(p.ecosystem) && p.licenses?.length) osLicences.set(p.name, p.licenses);
   for (const p of packages) {
     if (!p.ownedBy || p.licenses?.length) continue;
     const lic = osLicences.get(p.ownedBy);

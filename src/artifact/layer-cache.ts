@@ -6,7 +6,17 @@
  * and are pruned least-recently-used beyond a size bound.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/private-dir.js';
 
@@ -27,7 +37,10 @@ export class FileLayerCache implements LayerCache {
   /** Whether this instance stored anything: only then can the cache have outgrown its bound. */
   private wrote = false;
   private madePrivate = false;
-  constructor(private readonly cacheDir: string, private readonly onWarning: (msg: string) => void = () => {}) {
+  constructor(
+    private readonly cacheDir: string,
+    private readonly onWarning: (msg: string) => void = () => {},
+  ) {
     this.dir = join(cacheDir, 'layers');
   }
 
@@ -40,16 +53,28 @@ export class FileLayerCache implements LayerCache {
   get<T>(key: string): T | undefined {
     const file = this.fileFor(key);
     let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return undefined; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
     try {
       const parsed = JSON.parse(text) as { key: string; value: T };
       if (parsed.key !== key) return undefined;
       const now = new Date();
-      try { utimesSync(file, now, now); } catch { /* LRU order is best effort */ }
+      try {
+        utimesSync(file, now, now);
+      } catch {
+        /* LRU order is best effort */
+      }
       return parsed.value;
     } catch {
       this.onWarning(`layer cache entry ${file} is unreadable; it will be rebuilt`);
-      try { unlinkSync(file); } catch { /* already gone */ }
+      try {
+        unlinkSync(file);
+      } catch {
+        /* already gone */
+      }
       return undefined;
     }
   }
@@ -58,7 +83,10 @@ export class FileLayerCache implements LayerCache {
     const file = this.fileFor(key);
     const dir = join(file, '..');
     try {
-      if (!this.madePrivate) { ensurePrivateDir(this.dir, this.cacheDir); this.madePrivate = true; }
+      if (!this.madePrivate) {
+        ensurePrivateDir(this.dir, this.cacheDir);
+        this.madePrivate = true;
+      }
       mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
       writeFileSync(tmp, JSON.stringify({ key, value }), { mode: PRIVATE_FILE_MODE, flag: 'wx' }); // O_EXCL: a planted name (or symlink) is never written through
@@ -87,17 +115,27 @@ export class FileLayerCache implements LayerCache {
         try {
           const st = statSync(path);
           // A writer killed between write and rename leaves its temp file behind.
-          if (name.startsWith('.tmp-')) { if (Date.now() - st.mtimeMs > STALE_TEMP_MS) unlinkSync(path); continue; }
+          if (name.startsWith('.tmp-')) {
+            if (Date.now() - st.mtimeMs > STALE_TEMP_MS) unlinkSync(path);
+            continue;
+          }
           files.push({ path, size: st.size, mtime: st.mtimeMs });
           total += st.size;
-        } catch { /* removed meanwhile */ }
+        } catch {
+          /* removed meanwhile */
+        }
       }
     }
     if (total <= maxBytes) return;
     files.sort((a, b) => a.mtime - b.mtime);
     for (const f of files) {
       if (total <= maxBytes) break;
-      try { unlinkSync(f.path); total -= f.size; } catch { /* removed meanwhile */ }
+      try {
+        unlinkSync(f.path);
+        total -= f.size;
+      } catch {
+        /* removed meanwhile */
+      }
     }
   }
 
@@ -107,5 +145,9 @@ export class FileLayerCache implements LayerCache {
 }
 
 function safeReaddir(dir: string): string[] {
-  try { return readdirSync(dir); } catch { return []; }
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -9,7 +9,9 @@ import type { FactVersion, MergedFact, MergedLayers } from '../model/artifact.js
 import type { AnalyzerOutput, LayerFacts } from '../model/facts.js';
 import { dirnameOf } from '../layer/path.js';
 
-function keyOf(analyzer: string, path: string): string { return `${analyzer}\0${path}`; }
+function keyOf(analyzer: string, path: string): string {
+  return `${analyzer}\0${path}`;
+}
 
 /** True when `path` or one of its ancestors is in `set`. `strict`: ancestors only. */
 function hiddenBy(path: string, set: Set<string>, strict = false): boolean {
@@ -38,11 +40,16 @@ export function mergeLayers(layers: readonly LayerFacts[]): MergedLayers {
     const writes = new Set<string>();
     for (const a of layer.analyzers) for (const f of a.files) writes.add(f.path);
 
-    const hides = (path: string): boolean => hiddenBy(path, gone) || hiddenBy(path, opaque, true) || hiddenBy(path, linked);
+    const hides = (path: string): boolean =>
+      hiddenBy(path, gone) || hiddenBy(path, opaque, true) || hiddenBy(path, linked);
     for (const [key, fact] of current) {
-      if (hides(fact.path)) { current.delete(key); removed.push(fact); }
+      if (hides(fact.path)) {
+        current.delete(key);
+        removed.push(fact);
+      }
     }
-    for (const [path] of symlinks) if (hiddenBy(path, gone) || hiddenBy(path, opaque, true) || writes.has(path)) symlinks.delete(path);
+    for (const [path] of symlinks)
+      if (hiddenBy(path, gone) || hiddenBy(path, opaque, true) || writes.has(path)) symlinks.delete(path);
     for (const [path] of setid) if (hides(path) || writes.has(path)) setid.delete(path);
 
     for (const [path, target] of Object.entries(s.symlinks)) symlinks.set(path, target);

@@ -61,7 +61,10 @@ export function mergeSightings(packages: Package[]): Package[] {
   for (const p of packages) {
     const key = OS_ECOSYSTEMS.has(p.ecosystem) ? `\0os${unique++}` : sightingKey(p);
     const prev = merged.get(key);
-    if (!prev) { merged.set(key, p); continue; }
+    if (!prev) {
+      merged.set(key, p);
+      continue;
+    }
     const [keep, other] = better(p, prev) ? [{ ...p }, prev] : [prev.foundIn ? prev : { ...prev }, p];
     fold(keep, other);
     merged.set(key, keep);

@@ -18,7 +18,11 @@ export function resolveInImage(path: string, symlinks: ReadonlyMap<string, strin
   while (rest.length) {
     const candidate = resolved ? `${resolved}/${rest[0]}` : rest[0]!;
     const target = symlinks.get(candidate);
-    if (target === undefined) { resolved = candidate; rest = rest.slice(1); continue; }
+    if (target === undefined) {
+      resolved = candidate;
+      rest = rest.slice(1);
+      continue;
+    }
     if (++hops > MAX_HOPS) return undefined;
     const joined = target.startsWith('/') ? target : `${dirnameOf(candidate)}/${target}`;
     const next = normaliseImagePath(joined);

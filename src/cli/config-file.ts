@@ -20,9 +20,10 @@ import { UserError } from '../util/errors.js';
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
-    d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
   return d[a.length]![b.length]!;
 }
 
@@ -31,11 +32,36 @@ function distance(a: string, b: string): number {
  * added later is explicit-only until someone decides it is harmless.
  */
 export const IMPLICIT_CONFIG_KEYS: ReadonlySet<string> = new Set([
-  'security_gates', 'format', 'severity', 'exit-code', 'ignore-unfixed', 'pkg-types', 'vuln-type', 'exit-on-eol',
-  'scanners', 'list-all-pkgs', 'include-dev-deps', 'show-suppressed', 'match-os-owned', 'license-forbidden',
-  'secret-skip-base', 'skip-db-update', 'offline-scan', 'no-cache', 'parallel', 'timeout', 'registry-timeout', 'platform',
-  'max-layer-size', 'max-compression-ratio', 'max-entries-per-layer', 'memory-budget', 'max-sbom-size', 'max-sbom-components',
-  'quiet', 'debug',
+  'security_gates',
+  'format',
+  'severity',
+  'exit-code',
+  'ignore-unfixed',
+  'pkg-types',
+  'vuln-type',
+  'exit-on-eol',
+  'scanners',
+  'list-all-pkgs',
+  'include-dev-deps',
+  'show-suppressed',
+  'match-os-owned',
+  'license-forbidden',
+  'secret-skip-base',
+  'skip-db-update',
+  'offline-scan',
+  'no-cache',
+  'parallel',
+  'timeout',
+  'registry-timeout',
+  'platform',
+  'max-layer-size',
+  'max-compression-ratio',
+  'max-entries-per-layer',
+  'memory-budget',
+  'max-sbom-size',
+  'max-sbom-components',
+  'quiet',
+  'debug',
 ]);
 
 export function applyConfigFile(cmd: Command): void {
@@ -45,16 +71,28 @@ export function applyConfigFile(cmd: Command): void {
   const file = flag ?? (existsSync('customs.yaml') ? 'customs.yaml' : undefined);
   if (!file) return;
   let doc: unknown;
-  try { doc = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: 100 }); } catch (e) {
-    throw new UserError(`${file}: ${(e as Error).message.split('\n')[0]}`, 'fix the YAML, or pass --config with another file');
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: 100 });
+  } catch (e) {
+    throw new UserError(
+      `${file}: ${(e as Error).message.split('\n')[0]}`,
+      'fix the YAML, or pass --config with another file',
+    );
   }
   if (doc === null || doc === undefined) return;
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${file}: the top level must be a mapping of flag names to values`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new UserError(`${file}: the top level must be a mapping of flag names to values`);
   const options = new Map(cmd.options.filter((o) => o.long).map((o) => [o.long!.slice(2), o]));
   for (const [rawKey, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (rawKey === 'security_gates') { cmd.setOptionValueWithSource('securityGates', parseGates(value, file), 'config'); continue; }
+    if (rawKey === 'security_gates') {
+      cmd.setOptionValueWithSource('securityGates', parseGates(value, file), 'config');
+      continue;
+    }
     const key = rawKey.replace(/_/g, '-');
-    if (implicit && options.has(key) && key !== 'config' && !IMPLICIT_CONFIG_KEYS.has(key)) { leftOut.push(rawKey); continue; }
+    if (implicit && options.has(key) && key !== 'config' && !IMPLICIT_CONFIG_KEYS.has(key)) {
+      leftOut.push(rawKey);
+      continue;
+    }
     const opt = options.get(key);
     if (!opt || key === 'config') {
       const near = [...options.keys(), 'security_gates'].sort((a, b) => distance(key, a) - distance(key, b))[0];
@@ -66,11 +104,14 @@ export function applyConfigFile(cmd: Command): void {
     const repeatable = opt.variadic || Array.isArray(opt.defaultValue);
     if (Array.isArray(value)) v = repeatable ? value.map(String) : value.map(String).join(',');
     else if (typeof value === 'number') v = String(value);
-    else if (typeof value !== 'string' && typeof value !== 'boolean') throw new UserError(`${file}: "${rawKey}" must be a string, number, boolean or list`);
+    else if (typeof value !== 'string' && typeof value !== 'boolean')
+      throw new UserError(`${file}: "${rawKey}" must be a string, number, boolean or list`);
     if (repeatable && !Array.isArray(v)) v = [String(v)];
     cmd.setOptionValueWithSource(attr, v, 'config');
   }
   if (leftOut.length && !cmd.getOptionValue('quiet')) {
-    process.stderr.write(`${new Date().toISOString()}\tWARN\t${file}: found in the working directory, so ${leftOut.join(', ')} ${leftOut.length > 1 ? 'were' : 'was'} ignored: keys that read or write files, choose data sources or carry credentials apply only from a file named with --config\n`);
+    process.stderr.write(
+      `${new Date().toISOString()}\tWARN\t${file}: found in the working directory, so ${leftOut.join(', ')} ${leftOut.length > 1 ? 'were' : 'was'} ignored: keys that read or write files, choose data sources or carry credentials apply only from a file named with --config\n`,
+    );
   }
 }

@@ -15,7 +15,9 @@ export function armScanTimeout(flags: ScanFlags, logger: Logger): () => void {
   const ms = parseDuration(flags.timeout ?? '10m', '--timeout');
   if (!ms) return () => {};
   const timer = setTimeout(() => {
-    logger.error(`the scan did not finish within ${flags.timeout} (--timeout); raise --timeout for very large images, or check that the registry or disk is not stalled`);
+    logger.error(
+      `the scan did not finish within ${flags.timeout} (--timeout); raise --timeout for very large images, or check that the registry or disk is not stalled`,
+    );
     process.exit(1);
   }, ms);
   timer.unref();

@@ -13,7 +13,6 @@ import { registerSbom } from './commands/sbom.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConfig } from './commands/config.js';
 
-
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
     .description('Container image security scanner: SBOM, vulnerabilities, secrets, misconfigurations, licences')
@@ -30,7 +29,9 @@ export async function main(argv: string[]): Promise<void> {
   if (debug) process.on('exit', reportPeakMemory);
   // Last line of defence: an error no code path caught still ends as one clear line, not a stack dump.
   const fatal = (e: unknown): void => {
-    process.stderr.write(`customs: error: ${errorMessage(e)}${e instanceof UserError ? '' : ' (unexpected: this is a bug in customs; rerun with --debug and report it)'}\n`);
+    process.stderr.write(
+      `customs: error: ${errorMessage(e)}${e instanceof UserError ? '' : ' (unexpected: this is a bug in customs; rerun with --debug and report it)'}\n`,
+    );
     if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exit(1);
   };
@@ -52,5 +53,6 @@ export async function main(argv: string[]): Promise<void> {
 /** `--debug` ends with the process's high-water resident memory, for budgets and benchmarks. */
 function reportPeakMemory(): void {
   const bytes = peakRssBytes();
-  if (bytes !== undefined) process.stderr.write(`${new Date().toISOString()}\tDEBUG\tpeak memory ${Math.round(bytes / 1024 / 1024)} MiB\n`);
+  if (bytes !== undefined)
+    process.stderr.write(`${new Date().toISOString()}\tDEBUG\tpeak memory ${Math.round(bytes / 1024 / 1024)} MiB\n`);
 }

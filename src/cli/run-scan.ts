@@ -22,9 +22,13 @@ import type { ScanFlags } from './scan-flags.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
-  for (const s of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const s of list
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     if (s === 'none') continue;
-    if (!(SCANNER_NAMES as readonly string[]).includes(s)) throw new UserError(`unknown scanner "${s}"`, `use any of ${SCANNER_NAMES.join(',')}`);
+    if (!(SCANNER_NAMES as readonly string[]).includes(s))
+      throw new UserError(`unknown scanner "${s}"`, `use any of ${SCANNER_NAMES.join(',')}`);
     if (!out.includes(s as ScannerName)) out.push(s as ScannerName);
   }
   return out;
@@ -35,7 +39,12 @@ export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
 }
 
 /** The library request the flags describe. Every flag value is checked here, before any slow work. */
-export function requestFromFlags(target: ScanTarget, flags: ScanFlags, logger: Logger, progress: Progress): ScanRequest {
+export function requestFromFlags(
+  target: ScanTarget,
+  flags: ScanFlags,
+  logger: Logger,
+  progress: Progress,
+): ScanRequest {
   const parallel = Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2);
   return {
     ...target,
@@ -50,7 +59,10 @@ export function requestFromFlags(target: ScanTarget, flags: ScanFlags, logger: L
     vex: flags.vex,
     secretConfig: flags.secretConfig,
     secretSkipBase: flags.secretSkipBase ?? false,
-    licenseForbidden: (flags.licenseForbidden ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    licenseForbidden: (flags.licenseForbidden ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
     securityGates: flags.securityGates,
     cacheDir: flags.cacheDir,
     layerCache: flags.cache,
@@ -153,7 +165,8 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
   writeReport(rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
   if (report.gates?.some((g) => !g.pass)) {
-    for (const g of report.gates.filter((x) => !x.pass)) logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);
+    for (const g of report.gates.filter((x) => !x.pass))
+      logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);
     process.exitCode = exitCode || 1;
   }
   if (exitOnEol && eosl) process.exitCode = exitOnEol;

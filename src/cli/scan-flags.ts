@@ -7,7 +7,6 @@ import { FORMATS, type FormatName } from '../api/render.js';
 import type { Gates } from '../policy/gates.js';
 import { applyConfigFile } from './config-file.js';
 
-
 export interface ScanFlags {
   format: FormatName;
   output?: string;
@@ -56,12 +55,18 @@ export interface ScanFlags {
 export function addScanFlags(cmd: Command): Command {
   cmd.hook('preAction', (c) => applyConfigFile(c));
   return cmd
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'),
+    )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-t, --template <@file|text>', 'Handlebars template for --format template, rendered over the JSON report')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR; default: the user cache dir)')
     .option('--no-cache', 'do not read or write the per-layer cache')
-    .option('--cache-max-size <bytes>', 'prune the per-layer cache, least recently used first, beyond this size', String(2 * 1024 ** 3))
+    .option(
+      '--cache-max-size <bytes>',
+      'prune the per-layer cache, least recently used first, beyond this size',
+      String(2 * 1024 ** 3),
+    )
     .option('--scanners <list>', 'comma-separated: vuln,secret,misconfig,license (none: inventory only)', 'vuln')
     .option('--list-all-pkgs', 'list every package in json/table output, not only vulnerable ones')
     .option('--include-dev-deps', 'include development-only lockfile entries')
@@ -74,21 +79,39 @@ export function addScanFlags(cmd: Command): Command {
     .option('--skip-db-update', 'never update the vulnerability database')
     .option('--offline-scan', 'never touch the network for the database')
     .option('--db-source <src...>', 'OSV export location(s): URL or directory (env CUSTOMS_DB_SOURCE)')
-    .option('--kev-source <file|url>', 'CISA KEV catalog for database builds (env CUSTOMS_KEV_SOURCE; default: CISA\'s published URL; none: without)')
+    .option(
+      '--kev-source <file|url>',
+      "CISA KEV catalog for database builds (env CUSTOMS_KEV_SOURCE; default: CISA's published URL; none: without)",
+    )
     .option('--epss-source <file|url>', 'FIRST EPSS CSV, gzip or plain, for database builds (env CUSTOMS_EPSS_SOURCE)')
-    .option('--db-max-age <duration>', 'refresh (or, with --skip-db-update, warn about) a database older than this (env CUSTOMS_DB_MAX_AGE; default 24h; 0: never)')
-    .option('--kev-only', 'report (and count for --exit-code and gates) only findings in CISA\'s Known Exploited Vulnerabilities catalog')
-    .option('--ignorefile <file>', 'ignore rules (default: .customsignore, else .trivyignore, else .trivyignore.yaml in the working dir)')
+    .option(
+      '--db-max-age <duration>',
+      'refresh (or, with --skip-db-update, warn about) a database older than this (env CUSTOMS_DB_MAX_AGE; default 24h; 0: never)',
+    )
+    .option(
+      '--kev-only',
+      "report (and count for --exit-code and gates) only findings in CISA's Known Exploited Vulnerabilities catalog",
+    )
+    .option(
+      '--ignorefile <file>',
+      'ignore rules (default: .customsignore, else .trivyignore, else .trivyignore.yaml in the working dir)',
+    )
     .option('--vex <file...>', 'OpenVEX or CycloneDX VEX documents (files or directories)')
     .option('--secret-config <file>', 'secret rules to add, disable or allow (YAML: rules, disable-rules, allow-rules)')
     .option('--secret-skip-base', 'do not scan the base image layers for secrets')
-    .option('--license-forbidden <list>', 'SPDX ids to classify as forbidden (e.g. AGPL-3.0-only,SSPL-1.0); findings gate with --severity CRITICAL')
+    .option(
+      '--license-forbidden <list>',
+      'SPDX ids to classify as forbidden (e.g. AGPL-3.0-only,SSPL-1.0); findings gate with --severity CRITICAL',
+    )
     .option('--show-suppressed', 'list the findings ignore rules and VEX suppressed')
     .option('--match-os-owned', 'also match language packages that the OS package manager installed')
     .option('--parallel <n>', 'layers analysed at once', '2')
     .option('--max-layer-size <bytes>', 'largest decompressed layer accepted (default 64 GiB)')
     .option('--max-compression-ratio <n>', 'largest decompressed/compressed ratio accepted (default 1000)')
-    .option('--memory-budget <bytes>', 'memory the scan may use for file contents: one file read takes at most budget/(2 x --parallel) (default 1 GiB: 256 MiB per file)')
+    .option(
+      '--memory-budget <bytes>',
+      'memory the scan may use for file contents: one file read takes at most budget/(2 x --parallel) (default 1 GiB: 256 MiB per file)',
+    )
     .option('--max-entries-per-layer <n>', 'most tar entries accepted in one layer (default 2000000)')
     .option('--max-layers <n>', 'most layers accepted in one image (default 500)')
     .option('--max-sbom-size <bytes>', 'largest SBOM document accepted (default 256 MiB)')

@@ -44,28 +44,107 @@ const lowerCase = (name: string): string => name.toLowerCase();
 const pep503 = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 export const ECOSYSTEMS: Readonly<Record<Ecosystem, EcosystemSpec>> = {
-  deb: { kind: 'os', osv: { Debian: 'debian', Ubuntu: 'ubuntu' }, comparator: dpkgComparator, purlType: 'deb', normaliseName: asIs, sbomResultType: 'dpkg' },
-  apk: { kind: 'os', osv: { Alpine: 'alpine', Wolfi: 'wolfi', Chainguard: 'chainguard' }, comparator: apkComparator, purlType: 'apk', normaliseName: asIs, sbomResultType: 'apk' },
+  deb: {
+    kind: 'os',
+    osv: { Debian: 'debian', Ubuntu: 'ubuntu' },
+    comparator: dpkgComparator,
+    purlType: 'deb',
+    normaliseName: asIs,
+    sbomResultType: 'dpkg',
+  },
+  apk: {
+    kind: 'os',
+    osv: { Alpine: 'alpine', Wolfi: 'wolfi', Chainguard: 'chainguard' },
+    comparator: apkComparator,
+    purlType: 'apk',
+    normaliseName: asIs,
+    sbomResultType: 'apk',
+  },
   rpm: {
     kind: 'os',
-    osv: { 'Red Hat': 'red hat', AlmaLinux: 'almalinux', 'Rocky Linux': 'rocky linux', openSUSE: 'opensuse', SUSE: 'suse', Mageia: 'mageia' },
+    osv: {
+      'Red Hat': 'red hat',
+      AlmaLinux: 'almalinux',
+      'Rocky Linux': 'rocky linux',
+      openSUSE: 'opensuse',
+      SUSE: 'suse',
+      Mageia: 'mageia',
+    },
     comparator: rpmComparator,
     purlType: 'rpm',
     normaliseName: asIs,
     sbomResultType: 'rpm',
   },
-  npm: { kind: 'language', osv: { npm: 'nswg' }, comparator: semverComparator, purlType: 'npm', normaliseName: asIs, sbomResultType: 'node-pkg' },
-  pypi: { kind: 'language', osv: { PyPI: 'osv-pypi' }, comparator: pep440Comparator, purlType: 'pypi', normaliseName: pep503, sbomResultType: 'python-pkg' },
-  go: { kind: 'language', osv: { Go: 'go-vulndb' }, comparator: goComparator, purlType: 'golang', normaliseName: asIs, sbomResultType: 'gobinary' },
-  maven: { kind: 'language', osv: { Maven: 'maven' }, comparator: mavenComparator, purlType: 'maven', normaliseName: asIs, sbomResultType: 'jar' },
-  rubygems: { kind: 'language', osv: { RubyGems: 'rubysec' }, comparator: rubygemsComparator, purlType: 'gem', normaliseName: asIs, sbomResultType: 'gemspec' },
-  cargo: { kind: 'language', osv: { 'crates.io': 'rustsec' }, comparator: semverComparator, purlType: 'cargo', normaliseName: asIs, sbomResultType: 'cargo' },
-  composer: { kind: 'language', osv: { Packagist: 'friendsofphp' }, comparator: composerComparator, purlType: 'composer', normaliseName: lowerCase, sbomResultType: 'composer' },
-  nuget: { kind: 'language', osv: { NuGet: 'nuget' }, comparator: nugetComparator, purlType: 'nuget', normaliseName: lowerCase, sbomResultType: 'nuget' },
+  npm: {
+    kind: 'language',
+    osv: { npm: 'nswg' },
+    comparator: semverComparator,
+    purlType: 'npm',
+    normaliseName: asIs,
+    sbomResultType: 'node-pkg',
+  },
+  pypi: {
+    kind: 'language',
+    osv: { PyPI: 'osv-pypi' },
+    comparator: pep440Comparator,
+    purlType: 'pypi',
+    normaliseName: pep503,
+    sbomResultType: 'python-pkg',
+  },
+  go: {
+    kind: 'language',
+    osv: { Go: 'go-vulndb' },
+    comparator: goComparator,
+    purlType: 'golang',
+    normaliseName: asIs,
+    sbomResultType: 'gobinary',
+  },
+  maven: {
+    kind: 'language',
+    osv: { Maven: 'maven' },
+    comparator: mavenComparator,
+    purlType: 'maven',
+    normaliseName: asIs,
+    sbomResultType: 'jar',
+  },
+  rubygems: {
+    kind: 'language',
+    osv: { RubyGems: 'rubysec' },
+    comparator: rubygemsComparator,
+    purlType: 'gem',
+    normaliseName: asIs,
+    sbomResultType: 'gemspec',
+  },
+  cargo: {
+    kind: 'language',
+    osv: { 'crates.io': 'rustsec' },
+    comparator: semverComparator,
+    purlType: 'cargo',
+    normaliseName: asIs,
+    sbomResultType: 'cargo',
+  },
+  composer: {
+    kind: 'language',
+    osv: { Packagist: 'friendsofphp' },
+    comparator: composerComparator,
+    purlType: 'composer',
+    normaliseName: lowerCase,
+    sbomResultType: 'composer',
+  },
+  nuget: {
+    kind: 'language',
+    osv: { NuGet: 'nuget' },
+    comparator: nugetComparator,
+    purlType: 'nuget',
+    normaliseName: lowerCase,
+    sbomResultType: 'nuget',
+  },
 };
 
 const ALL = Object.entries(ECOSYSTEMS) as [Ecosystem, EcosystemSpec][];
-const byOsvBase = new Map(ALL.flatMap(([eco, spec]) => Object.keys(spec.osv).map((base) => [base, { eco, spec }] as const)));
+const byOsvBase = new Map(
+  ALL.flatMap(([eco, spec]) => Object.keys(spec.osv).map((base) => [base, { eco, spec }] as const)),
+);
 const byPurlType = new Map(ALL.map(([eco, spec]) => [spec.purlType, eco]));
 
 /** The ecosystem an OSV ecosystem name (`Debian:12`, `PyPI`, `Ubuntu:Pro:22.04`) belongs to. */

@@ -29,7 +29,10 @@ export class ContentHasher extends Transform {
   private readonly hash: Hash | undefined;
   private result: string | undefined;
   private readonly waiting: ((digest: string) => void)[] = [];
-  constructor(private readonly algorithm: 'sha256' | 'sha512', private readonly verifiedUpstream?: string) {
+  constructor(
+    private readonly algorithm: 'sha256' | 'sha512',
+    private readonly verifiedUpstream?: string,
+  ) {
     super();
     this.hash = verifiedUpstream === undefined ? createHash(algorithm) : undefined;
   }
@@ -49,10 +52,15 @@ export class ContentHasher extends Transform {
   digest(): Promise<string> {
     if (this.result !== undefined) return Promise.resolve(this.result);
     return new Promise((resolve, reject) => {
-      if (this.errored) { reject(this.errored); return; }
+      if (this.errored) {
+        reject(this.errored);
+        return;
+      }
       this.waiting.push(resolve);
       this.once('error', reject);
-      this.once('close', () => { if (this.result === undefined) reject(this.errored ?? new Error('the layer stream closed before its end')); });
+      this.once('close', () => {
+        if (this.result === undefined) reject(this.errored ?? new Error('the layer stream closed before its end'));
+      });
       this.unpipe();
       this.resume();
     });

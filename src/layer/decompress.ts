@@ -35,7 +35,10 @@ function releasingGunzip(): Transform {
   const inflate = gunzip._transform.bind(gunzip);
   gunzip._transform = (chunk: Buffer, enc: BufferEncoding, cb: TransformCallback): void => {
     // zlib calls back once it has read the whole chunk and dropped its reference to it.
-    inflate(chunk, enc, (err?: Error | null, out?: unknown) => { releaseChunk(chunk); cb(err, out); });
+    inflate(chunk, enc, (err?: Error | null, out?: unknown) => {
+      releaseChunk(chunk);
+      cb(err, out);
+    });
   };
   return gunzip;
 }
@@ -53,15 +56,23 @@ class ZstdTransform extends Transform {
   private wake: (() => void) | undefined;
   constructor() {
     super();
-    this.decoder = new ZstdDecompress((chunk) => { if (chunk.length) this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)); });
+    this.decoder = new ZstdDecompress((chunk) => {
+      if (chunk.length) this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    });
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.feed(chunk).then(() => cb(), (e: Error) => cb(new Error(`zstd: ${e.message}`)));
+    this.feed(chunk).then(
+      () => cb(),
+      (e: Error) => cb(new Error(`zstd: ${e.message}`)),
+    );
   }
   private async feed(chunk: Buffer): Promise<void> {
     for (let off = 0; off < chunk.length && !this.destroyed; off += ZSTD_SLICE) {
       this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset + off, Math.min(ZSTD_SLICE, chunk.length - off)));
-      while (this.readableLength >= this.readableHighWaterMark && !this.destroyed) await new Promise<void>((resolve) => { this.wake = resolve; });
+      while (this.readableLength >= this.readableHighWaterMark && !this.destroyed)
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
     }
   }
   override _read(size: number): void {
@@ -75,7 +86,12 @@ class ZstdTransform extends Transform {
     super._destroy(err, cb);
   }
   override _flush(cb: TransformCallback): void {
-    try { this.decoder.push(new Uint8Array(0), true); cb(); } catch (e) { cb(new Error(`zstd: ${(e as Error).message}`)); }
+    try {
+      this.decoder.push(new Uint8Array(0), true);
+      cb();
+    } catch (e) {
+      cb(new Error(`zstd: ${(e as Error).message}`));
+    }
   }
 }
 
@@ -100,7 +116,8 @@ class InflatedBlocks {
       if (this.current) this.finished.push({ block: this.current, end: this.currentEnd });
       if (this.finished.length > InflatedBlocks.MAX_WAITING) this.finished.shift();
       // zlib's own block, never a slice of Node's shared pool of small buffers
-      this.current = chunk.buffer.byteLength === GUNZIP_CHUNK && GUNZIP_CHUNK > Buffer.poolSize ? chunk.buffer : undefined;
+      this.current =
+        chunk.buffer.byteLength === GUNZIP_CHUNK && GUNZIP_CHUNK > Buffer.poolSize ? chunk.buffer : undefined;
     }
     this.currentEnd = end;
   }
@@ -115,17 +132,38 @@ class InflatedBlocks {
 /** Counts bytes in and out and fails when the layer is a bomb. */
 class BoundedCounter extends Transform {
   out = 0;
-  constructor(private readonly limits: WalkLimits, private readonly inCount: () => number, private readonly what: string, private readonly blocks?: InflatedBlocks) { super(); }
+  constructor(
+    private readonly limits: WalkLimits,
+    private readonly inCount: () => number,
+    private readonly what: string,
+    private readonly blocks?: InflatedBlocks,
+  ) {
+    super();
+  }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.out += chunk.length;
     this.blocks?.passed(chunk, this.out);
     if (this.out > this.limits.maxLayerBytes) {
-      cb(new LimitError(`${this.what}: decompressed size`, 'max layer size', this.limits.maxLayerBytes, 'raise it with --max-layer-size if the image is genuine'));
+      cb(
+        new LimitError(
+          `${this.what}: decompressed size`,
+          'max layer size',
+          this.limits.maxLayerBytes,
+          'raise it with --max-layer-size if the image is genuine',
+        ),
+      );
       return;
     }
     const inBytes = this.inCount();
     if (this.out > this.limits.ratioGraceBytes && inBytes > 0 && this.out / inBytes > this.limits.maxCompressionRatio) {
-      cb(new LimitError(`${this.what}: compression ratio ${Math.round(this.out / inBytes)}:1`, 'max compression ratio', this.limits.maxCompressionRatio, 'the layer looks like a decompression bomb; raise --max-compression-ratio if it is genuine'));
+      cb(
+        new LimitError(
+          `${this.what}: compression ratio ${Math.round(this.out / inBytes)}:1`,
+          'max compression ratio',
+          this.limits.maxCompressionRatio,
+          'the layer looks like a decompression bomb; raise --max-compression-ratio if it is genuine',
+        ),
+      );
       return;
     }
     cb(null, chunk);
@@ -156,11 +194,18 @@ export interface ContentDigestOptions {
  * hashed as it flows so the caller can check the diff_id.
  * `what` names the layer in errors.
  */
-export async function openTarStream(blob: Readable, limits: WalkLimits, what: string, digestOpts: ContentDigestOptions = {}): Promise<TarStream> {
+export async function openTarStream(
+  blob: Readable,
+  limits: WalkLimits,
+  what: string,
+  digestOpts: ContentDigestOptions = {},
+): Promise<TarStream> {
   // A small blob can fail its digest check while the head is read, before
   // any consumer listens: keep the error and fail here instead of crashing.
   let early: Error | undefined;
-  const keep = (e: Error): void => { early ??= e; };
+  const keep = (e: Error): void => {
+    early ??= e;
+  };
   blob.on('error', keep);
   const head = await peek(blob, 4);
   blob.off('error', keep);
@@ -168,7 +213,10 @@ export async function openTarStream(blob: Readable, limits: WalkLimits, what: st
   if (failed) throw failed;
   let inBytes = 0;
   const counting = new Transform({
-    transform(chunk: Buffer, _e, cb) { inBytes += chunk.length; cb(null, chunk); },
+    transform(chunk: Buffer, _e, cb) {
+      inBytes += chunk.length;
+      cb(null, chunk);
+    },
   });
   blob.on('error', (e) => counting.destroy(e));
   blob.pipe(counting);
@@ -180,13 +228,18 @@ export async function openTarStream(blob: Readable, limits: WalkLimits, what: st
     const dec = kind === 'gzip' ? releasingGunzip() : new ZstdTransform();
     const bounded = new BoundedCounter(limits, () => inBytes, what, blocks);
     counting.on('error', (e) => dec.destroy(e));
-    dec.on('error', (e) => bounded.destroy(e instanceof UserError ? e : new Error(`${what}: ${kind} stream is corrupt or truncated: ${e.message}`)));
+    dec.on('error', (e) =>
+      bounded.destroy(
+        e instanceof UserError ? e : new Error(`${what}: ${kind} stream is corrupt or truncated: ${e.message}`),
+      ),
+    );
     counting.pipe(dec).pipe(bounded);
     out = bounded;
   }
   // Hashed in the same pass the walk reads: the one copy of the bytes, no second read.
   const algorithm = digestOpts.algorithm ?? 'sha256';
-  const upstream = kind === 'none' && digestOpts.blobVerifiedAs?.startsWith(`${algorithm}:`) ? digestOpts.blobVerifiedAs : undefined;
+  const upstream =
+    kind === 'none' && digestOpts.blobVerifiedAs?.startsWith(`${algorithm}:`) ? digestOpts.blobVerifiedAs : undefined;
   const hasher = new ContentHasher(algorithm, upstream);
   out.on('error', (e) => hasher.destroy(e));
   out.pipe(hasher);
@@ -210,11 +263,26 @@ async function peek(stream: Readable, n: number): Promise<Buffer> {
     }
     if (stream.readableEnded) break;
     const ended = await new Promise<boolean>((resolve, reject) => {
-      const onReadable = (): void => { cleanup(); resolve(false); };
-      const onEnd = (): void => { cleanup(); resolve(true); };
-      const onError = (e: Error): void => { cleanup(); reject(e); };
-      const cleanup = (): void => { stream.off('readable', onReadable); stream.off('end', onEnd); stream.off('error', onError); };
-      stream.on('readable', onReadable); stream.on('end', onEnd); stream.on('error', onError);
+      const onReadable = (): void => {
+        cleanup();
+        resolve(false);
+      };
+      const onEnd = (): void => {
+        cleanup();
+        resolve(true);
+      };
+      const onError = (e: Error): void => {
+        cleanup();
+        reject(e);
+      };
+      const cleanup = (): void => {
+        stream.off('readable', onReadable);
+        stream.off('end', onEnd);
+        stream.off('error', onError);
+      };
+      stream.on('readable', onReadable);
+      stream.on('end', onEnd);
+      stream.on('error', onError);
     });
     if (ended) break;
   }

@@ -32,7 +32,9 @@ export function normaliseImagePath(raw: string): NormalisedPath {
 /** True when `path` is `dir` or lies below it. `dir` '' is the root. */
 export function isUnder(path: string, dir: string): boolean {
   if (dir === '') return true;
-  return path === dir || (path.length > dir.length && path.startsWith(dir) && path.charCodeAt(dir.length) === 47 /* / */);
+  return (
+    path === dir || (path.length > dir.length && path.startsWith(dir) && path.charCodeAt(dir.length) === 47) /* / */
+  );
 }
 
 export function dirnameOf(path: string): string {

@@ -37,7 +37,14 @@ type Progress = (entryBytes: number) => void;
 
 export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<LayerFacts> {
   const { analyzers, limits, layerName } = opts;
-  const structure: LayerFacts['structure'] = { whiteouts: [], opaqueDirs: [], symlinks: {}, setidFiles: [], entries: 0, warnings: [] };
+  const structure: LayerFacts['structure'] = {
+    whiteouts: [],
+    opaqueDirs: [],
+    symlinks: {},
+    setidFiles: [],
+    entries: 0,
+    warnings: [],
+  };
   const perAnalyzer = new Map<string, FileAnalysis[]>(analyzers.map((a) => [a.name, []]));
   const keptForHardlinks = new RecentContents(HARDLINK_KEEP_TOTAL_BYTES);
 
@@ -51,15 +58,23 @@ export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<Laye
     // tar-stream notes where the entry's data starts in the tar; the walk reports its way
     // through the data from there, so the buffers behind it can be released early.
     const dataStart = (header as { byteOffset?: unknown }).byteOffset;
-    const progress: Progress | undefined = typeof dataStart === 'number' ? (n) => tar.consumedTo(dataStart + n) : undefined;
+    const progress: Progress | undefined =
+      typeof dataStart === 'number' ? (n) => tar.consumedTo(dataStart + n) : undefined;
     progress?.(0); // the headers before it are parsed: entries without data move the point on too
     structure.entries++;
     if (structure.entries > limits.maxEntriesPerLayer) {
-      throw new LimitError(`${layerName}: tar entries`, 'max entries per layer', limits.maxEntriesPerLayer, 'raise --max-entries-per-layer if the image is genuine');
+      throw new LimitError(
+        `${layerName}: tar entries`,
+        'max entries per layer',
+        limits.maxEntriesPerLayer,
+        'raise --max-entries-per-layer if the image is genuine',
+      );
     }
     const norm = normaliseImagePath(header.name);
     if (!norm.ok) {
-      structure.warnings.push(`${layerName}: skipped tar entry ${JSON.stringify(header.name.slice(0, 200))}: ${norm.reason}`);
+      structure.warnings.push(
+        `${layerName}: skipped tar entry ${JSON.stringify(header.name.slice(0, 200))}: ${norm.reason}`,
+      );
       await drain(entry, progress);
       continue;
     }
@@ -86,7 +101,9 @@ export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<Laye
         const wanting = analyzers.filter((a) => safeRequired(a, path, info));
         if (!wanting.length) continue;
         if (!content) {
-          structure.warnings.push(`${layerName}: ${path} is a hardlink to ${target.path}, whose content was not kept (too large or too far back in the layer); not analysed`);
+          structure.warnings.push(
+            `${layerName}: ${path} is a hardlink to ${target.path}, whose content was not kept (too large or too far back in the layer); not analysed`,
+          );
           continue;
         }
         await analyzeFile(wanting, { ...info, content }, layerName, perAnalyzer);
@@ -98,16 +115,32 @@ export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<Laye
         if (mode & 0o6000) structure.setidFiles.push({ path, mode });
         const info: FileInfo = { path, size, mode };
         const wanting = analyzers.filter((a) => safeRequired(a, path, info));
-        if (!wanting.length) { await drain(entry, progress); continue; }
+        if (!wanting.length) {
+          await drain(entry, progress);
+          continue;
+        }
         const fitting = wanting.filter((a) => size <= fileCap(a, limits));
         for (const a of wanting) {
           if (size > a.maxFileSize) {
-            perAnalyzer.get(a.name)!.push({ path, warnings: [`${layerName}: ${path}: ${size} bytes exceeds the ${a.name} analyzer's size cap (${a.maxFileSize}); not analysed`] });
+            perAnalyzer.get(a.name)!.push({
+              path,
+              warnings: [
+                `${layerName}: ${path}: ${size} bytes exceeds the ${a.name} analyzer's size cap (${a.maxFileSize}); not analysed`,
+              ],
+            });
           } else if (size > limits.maxFileBytes) {
-            perAnalyzer.get(a.name)!.push({ path, warnings: [`${layerName}: ${path}: ${size} bytes is more than one file may take of the memory budget (${limits.maxFileBytes}); not analysed (raise --memory-budget)`] });
+            perAnalyzer.get(a.name)!.push({
+              path,
+              warnings: [
+                `${layerName}: ${path}: ${size} bytes is more than one file may take of the memory budget (${limits.maxFileBytes}); not analysed (raise --memory-budget)`,
+              ],
+            });
           }
         }
-        if (!fitting.length) { await drain(entry, progress); continue; }
+        if (!fitting.length) {
+          await drain(entry, progress);
+          continue;
+        }
         const content = await readAll(entry, size, progress);
         const kept = content.length <= HARDLINK_KEEP_FILE_BYTES;
         if (kept) keptForHardlinks.add(path, content);
@@ -121,7 +154,10 @@ export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<Laye
   }
   tar.consumedTo(Number.POSITIVE_INFINITY);
   keptForHardlinks.clear();
-  const analyzerFacts: AnalyzerLayerFacts[] = analyzers.map((a) => ({ analyzer: a.name, files: perAnalyzer.get(a.name)! }));
+  const analyzerFacts: AnalyzerLayerFacts[] = analyzers.map((a) => ({
+    analyzer: a.name,
+    files: perAnalyzer.get(a.name)!,
+  }));
   return { structure, analyzers: analyzerFacts };
 }
 
@@ -146,7 +182,9 @@ class RecentContents {
     }
   }
 
-  get(path: string): Buffer | undefined { return this.files.get(path); }
+  get(path: string): Buffer | undefined {
+    return this.files.get(path);
+  }
 
   clear(): void {
     for (const path of [...this.files.keys()]) this.remove(path);
@@ -154,7 +192,11 @@ class RecentContents {
 
   private remove(path: string): void {
     const old = this.files.get(path);
-    if (old) { this.bytes -= old.length; this.files.delete(path); releaseMemory(old.buffer); }
+    if (old) {
+      this.bytes -= old.length;
+      this.files.delete(path);
+      releaseMemory(old.buffer);
+    }
   }
 }
 
@@ -163,24 +205,35 @@ function joinPath(dir: string, name: string): string {
 }
 
 function safeRequired(a: Analyzer, path: string, info: FileInfo): boolean {
-  try { return a.required(path, info); } catch { return false; }
+  try {
+    return a.required(path, info);
+  } catch {
+    return false;
+  }
 }
 
 async function analyzeFile(
-  wanting: Analyzer[], file: FileInfo & { content: Buffer }, layerName: string, out: Map<string, FileAnalysis[]>,
+  wanting: Analyzer[],
+  file: FileInfo & { content: Buffer },
+  layerName: string,
+  out: Map<string, FileAnalysis[]>,
 ): Promise<void> {
   for (const a of wanting) {
     const warnings: string[] = [];
     let dropped = 0;
     // A broken file can yield a warning per line: keep the first few, count the rest.
-    const warn = (m: string): void => { if (warnings.length < MAX_WARNINGS_PER_FILE) warnings.push(`${layerName}: ${file.path}: ${m}`); else dropped++; };
+    const warn = (m: string): void => {
+      if (warnings.length < MAX_WARNINGS_PER_FILE) warnings.push(`${layerName}: ${file.path}: ${m}`);
+      else dropped++;
+    };
     let output: AnalyzerOutput | undefined;
     try {
       output = (await a.analyze(file, { warn })) ?? undefined;
     } catch (e) {
       warnings.push(`${layerName}: ${file.path}: ${a.name} analyzer failed: ${errorMessage(e)}`);
     }
-    if (dropped) warnings.push(`${layerName}: ${file.path}: ${dropped} more warnings from the ${a.name} analyzer not shown`);
+    if (dropped)
+      warnings.push(`${layerName}: ${file.path}: ${dropped} more warnings from the ${a.name} analyzer not shown`);
     const rec: FileAnalysis = { path: file.path };
     if (output) rec.output = output;
     if (warnings.length) rec.warnings = warnings;

@@ -12,8 +12,15 @@ const MAX_NAME = 200;
 
 /** Licence URLs of the common licences' own sites: the path names the licence. */
 const URLS: { pattern: RegExp; id: (m: RegExpExecArray) => string | undefined }[] = [
-  { pattern: /^https?:\/\/(?:www\.)?apache\.org\/licenses\/LICENSE-2\.0(?:\.txt|\.html)?\/?$/i, id: () => 'Apache-2.0' },
-  { pattern: /^https?:\/\/(?:www\.)?(?:opensource\.org|spdx\.org)\/licenses\/([A-Za-z0-9.+-]+?)(?:\.php|\.html|\.txt)?\/?$/i, id: (m) => spdxIdIgnoringCase(m[1]!) },
+  {
+    pattern: /^https?:\/\/(?:www\.)?apache\.org\/licenses\/LICENSE-2\.0(?:\.txt|\.html)?\/?$/i,
+    id: () => 'Apache-2.0',
+  },
+  {
+    pattern:
+      /^https?:\/\/(?:www\.)?(?:opensource\.org|spdx\.org)\/licenses\/([A-Za-z0-9.+-]+?)(?:\.php|\.html|\.txt)?\/?$/i,
+    id: (m) => spdxIdIgnoringCase(m[1]!),
+  },
   { pattern: /^https?:\/\/(?:www\.)?eclipse\.org\/legal\/epl-(?:v10|1\.0)(?:\.html)?\/?$/i, id: () => 'EPL-1.0' },
   { pattern: /^https?:\/\/(?:www\.)?eclipse\.org\/legal\/epl-(?:v20|2\.0)(?:\.html)?\/?$/i, id: () => 'EPL-2.0' },
   { pattern: /^https?:\/\/(?:www\.)?mozilla\.org\/(?:en-US\/)?MPL\/(1\.1|2\.0)\/?/i, id: (m) => `MPL-${m[1]}` },
@@ -37,10 +44,16 @@ export function spdxFromUrl(url: string): string | undefined {
  * as written.
  */
 export function licencesFromName(name: string | undefined, url?: string): string[] {
-  const n = (name ?? '').slice(0, 4 * MAX_NAME).replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
+  const n = (name ?? '')
+    .slice(0, 4 * MAX_NAME)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_NAME);
   if (n) {
-    if (/^https?:\/\//i.test(n)) { const id = spdxFromUrl(n); if (id) return [id]; }
-    else {
+    if (/^https?:\/\//i.test(n)) {
+      const id = spdxFromUrl(n);
+      if (id) return [id];
+    } else {
       const stated = classifyLicenceText(n);
       if (stated.length) return stated;
       const spdx = normaliseLicence(n);

@@ -31,7 +31,12 @@ export function spdxIdIgnoringCase(s: string): string | undefined {
 /** True for a valid SPDX expression (a single id counts). */
 export function isSpdxExpression(s: string): boolean {
   if (s.length > 1000) return false;
-  try { parse(s); return true; } catch { return false; }
+  try {
+    parse(s);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -44,7 +44,11 @@ const FAMILIES = {
   mpl: { stem: 'MPL', needsVersion: true, versions: { '1.0': '1.0', '1.1': '1.1', 2: '2.0', '2.0': '2.0' } },
   epl: { stem: 'EPL', needsVersion: true, versions: { 1: '1.0', '1.0': '1.0', 2: '2.0', '2.0': '2.0' } },
   // Debian's and Perl's "the Artistic License" is the Perl one.
-  artistic: { stem: 'Artistic', versions: { 1: '1.0', '1.0': '1.0', 2: '2.0', '2.0': '2.0' }, bare: 'Artistic-1.0-Perl' },
+  artistic: {
+    stem: 'Artistic',
+    versions: { 1: '1.0', '1.0': '1.0', 2: '2.0', '2.0': '2.0' },
+    bare: 'Artistic-1.0-Perl',
+  },
 } satisfies Record<string, Family>;
 type FamilyName = keyof typeof FAMILIES;
 
@@ -54,14 +58,26 @@ function familyId(family: Family, version: string): string | undefined {
 }
 
 /** A phrase (tokens) and what it names: a family whose version follows, a fixed id, or a rule needing context. */
-type Rule = { phrase: string[]; family: FamilyName } | { phrase: string[]; ids: string[] } | { phrase: string[]; special: 'bsd-text' | 'isc-text' | 'hpnd-text' };
+type Rule =
+  | { phrase: string[]; family: FamilyName }
+  | { phrase: string[]; ids: string[] }
+  | { phrase: string[]; special: 'bsd-text' | 'isc-text' | 'hpnd-text' };
 
 const w = (s: string): string[] => s.split(' ');
 const RULES: Rule[] = [
   ...['gnu general public license', 'gnu gpl', 'gpl'].map((p) => ({ phrase: w(p), family: 'gpl' as const })),
-  ...['gnu lesser general public license', 'gnu library general public license', 'lesser general public license', 'library general public license', 'gnu lgpl', 'lgpl']
-    .map((p) => ({ phrase: w(p), family: 'lgpl' as const })),
-  ...['gnu affero general public license', 'affero general public license', 'agpl'].map((p) => ({ phrase: w(p), family: 'agpl' as const })),
+  ...[
+    'gnu lesser general public license',
+    'gnu library general public license',
+    'lesser general public license',
+    'library general public license',
+    'gnu lgpl',
+    'lgpl',
+  ].map((p) => ({ phrase: w(p), family: 'lgpl' as const })),
+  ...['gnu affero general public license', 'affero general public license', 'agpl'].map((p) => ({
+    phrase: w(p),
+    family: 'agpl' as const,
+  })),
   ...['gnu free documentation license', 'gfdl'].map((p) => ({ phrase: w(p), family: 'gfdl' as const })),
   { phrase: w('apache'), family: 'apache' },
   ...['mozilla public license', 'mpl'].map((p) => ({ phrase: w(p), family: 'mpl' as const })),
@@ -71,18 +87,51 @@ const RULES: Rule[] = [
   { phrase: w('same terms as perl itself'), ids: ['Artistic-1.0-Perl', 'GPL-1.0-or-later'] },
   ...['mit license', 'expat license', 'mit x11'].map((p) => ({ phrase: w(p), ids: ['MIT'] })),
   { phrase: w('permission is hereby granted free of charge to any person obtaining a copy'), ids: ['MIT'] },
-  ...['bsd 3 clause', '3 clause bsd', 'three clause bsd', 'new bsd license', 'modified bsd license', 'revised bsd license'].map((p) => ({ phrase: w(p), ids: ['BSD-3-Clause'] })),
-  ...['bsd 2 clause', '2 clause bsd', 'two clause bsd', 'simplified bsd license', 'freebsd license'].map((p) => ({ phrase: w(p), ids: ['BSD-2-Clause'] })),
-  ...['bsd 4 clause', '4 clause bsd', 'four clause bsd', 'original bsd license'].map((p) => ({ phrase: w(p), ids: ['BSD-4-Clause'] })),
+  ...[
+    'bsd 3 clause',
+    '3 clause bsd',
+    'three clause bsd',
+    'new bsd license',
+    'modified bsd license',
+    'revised bsd license',
+  ].map((p) => ({ phrase: w(p), ids: ['BSD-3-Clause'] })),
+  ...['bsd 2 clause', '2 clause bsd', 'two clause bsd', 'simplified bsd license', 'freebsd license'].map((p) => ({
+    phrase: w(p),
+    ids: ['BSD-2-Clause'],
+  })),
+  ...['bsd 4 clause', '4 clause bsd', 'four clause bsd', 'original bsd license'].map((p) => ({
+    phrase: w(p),
+    ids: ['BSD-4-Clause'],
+  })),
   ...['bsd 0 clause', '0 clause bsd', 'zero clause bsd'].map((p) => ({ phrase: w(p), ids: ['0BSD'] })),
   // "…binary forms, with or without modification, are permitted"; some insert "of the software as well as documentation".
   { phrase: w('redistribution and use in source and binary forms'), special: 'bsd-text' },
   { phrase: w('isc license'), ids: ['ISC'] },
-  { phrase: w('permission to use copy modify and or distribute this software for any purpose with or without fee is hereby granted'), special: 'isc-text' },
-  { phrase: w('permission to use copy modify and distribute this software for any purpose with or without fee is hereby granted'), special: 'isc-text' },
+  {
+    phrase: w(
+      'permission to use copy modify and or distribute this software for any purpose with or without fee is hereby granted',
+    ),
+    special: 'isc-text',
+  },
+  {
+    phrase: w(
+      'permission to use copy modify and distribute this software for any purpose with or without fee is hereby granted',
+    ),
+    special: 'isc-text',
+  },
   // X.Org's and fontconfig's grant; the Open Group's adds the clause on its name.
-  { phrase: w('permission to use copy modify distribute and sell this software and its documentation for any purpose is hereby granted without fee'), special: 'hpnd-text' },
-  { phrase: w('permission to use copy modify and distribute this software and its documentation for any purpose and without fee is hereby granted'), ids: ['HPND'] },
+  {
+    phrase: w(
+      'permission to use copy modify distribute and sell this software and its documentation for any purpose is hereby granted without fee',
+    ),
+    special: 'hpnd-text',
+  },
+  {
+    phrase: w(
+      'permission to use copy modify and distribute this software and its documentation for any purpose and without fee is hereby granted',
+    ),
+    ids: ['HPND'],
+  },
   { phrase: w('info zip license'), ids: ['Info-ZIP'] },
   ...['zlib license', 'zlib libpng license'].map((p) => ({ phrase: w(p), ids: ['Zlib'] })),
   { phrase: w('altered source versions must be plainly marked as such'), ids: ['Zlib'] },
@@ -111,7 +160,10 @@ for (const r of RULES) {
  */
 export function tokenise(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.slice(0, MAX_TEXT_CHARS).toLowerCase().split(/[^a-z0-9.+]+/)) {
+  for (const raw of text
+    .slice(0, MAX_TEXT_CHARS)
+    .toLowerCase()
+    .split(/[^a-z0-9.+]+/)) {
     const t = trimDots(raw);
     if (!t) continue;
     out.push(t === 'licence' ? 'license' : t === 'licences' ? 'licenses' : t);
@@ -121,7 +173,8 @@ export function tokenise(text: string): string[] {
 
 /** `2.1.` → `2.1`, by index: a regex anchored at the end would rescan a long run of dots from every position. */
 function trimDots(s: string): string {
-  let a = 0, b = s.length;
+  let a = 0,
+    b = s.length;
   while (a < b && s.charCodeAt(a) === 46) a++;
   while (b > a && s.charCodeAt(b - 1) === 46) b--;
   return s.slice(a, b);
@@ -162,7 +215,8 @@ function laterFollows(tokens: string[], from: number): boolean {
   for (let i = from; i < end; i++) {
     const t = tokens[i]!;
     if (t === 'only' || stopsAt(tokens, i)) return false;
-    if ((t === 'later' || t === 'newer' || t === 'greater') && ['or', 'any', 'and'].includes(tokens[i - 1] ?? '')) return true;
+    if ((t === 'later' || t === 'newer' || t === 'greater') && ['or', 'any', 'and'].includes(tokens[i - 1] ?? ''))
+      return true;
   }
   return false;
 }
@@ -176,7 +230,12 @@ function phraseWithin(tokens: string[], from: number, window: number, phrase: st
 /** The BSD licence text: its clause count decides which one (endorsement clause → 3, advertising clause → 4). */
 function bsdVariant(tokens: string[], from: number): string {
   if (phraseWithin(tokens, from, BSD_WINDOW, w('all advertising materials mentioning features'))) return 'BSD-4-Clause';
-  const endorse = phraseWithin(tokens, from, BSD_WINDOW, w('to endorse or promote products derived from this software'));
+  const endorse = phraseWithin(
+    tokens,
+    from,
+    BSD_WINDOW,
+    w('to endorse or promote products derived from this software'),
+  );
   return endorse ? 'BSD-3-Clause' : 'BSD-2-Clause';
 }
 
@@ -187,7 +246,9 @@ function iscVariant(tokens: string[], from: number): string {
 
 /** The Open Group's variant keeps its name out of advertising ("Except as contained in this notice, the name of…"). */
 function hpndVariant(tokens: string[], from: number): string {
-  return phraseWithin(tokens, from, BSD_WINDOW, w('except as contained in this notice the name of')) ? 'MIT-open-group' : 'HPND-sell-variant';
+  return phraseWithin(tokens, from, BSD_WINDOW, w('except as contained in this notice the name of'))
+    ? 'MIT-open-group'
+    : 'HPND-sell-variant';
 }
 
 const SPECIAL = { 'bsd-text': bsdVariant, 'isc-text': iscVariant, 'hpnd-text': hpndVariant };
@@ -205,7 +266,10 @@ export function classifyLicenceText(text: string): string[] {
   for (let i = 0; i < tokens.length;) {
     const rules = BY_FIRST.get(tokens[i]!);
     const rule = rules?.find((r) => matchesAt(tokens, i, r.phrase));
-    if (!rule) { i++; continue; }
+    if (!rule) {
+      i++;
+      continue;
+    }
     const next = i + rule.phrase.length;
     if ('ids' in rule) found.push(...rule.ids);
     else if ('special' in rule) found.push(SPECIAL[rule.special](tokens, next));
@@ -213,8 +277,9 @@ export function classifyLicenceText(text: string): string[] {
       const family: Family = FAMILIES[rule.family];
       const { version, orLater } = versionAfter(tokens, next, family);
       const id = version === undefined ? undefined : familyId(family, version);
-      if (version === undefined) { if (!family.needsVersion) found.push({ bare: rule.family }); }
-      else if (id) found.push(family.gnu ? `${id}-${orLater ? 'or-later' : 'only'}` : id);
+      if (version === undefined) {
+        if (!family.needsVersion) found.push({ bare: rule.family });
+      } else if (id) found.push(family.gnu ? `${id}-${orLater ? 'or-later' : 'only'}` : id);
     }
     i = next;
   }

@@ -47,7 +47,6 @@ export interface OsSupport {
   eolInfo(os: OSInfo, now: Date): { eolDate?: string; eosl: boolean };
 }
 
-
 /** An application and its project directory (`app`), as artifact/sightings.ts projectOf gives it for its packages. */
 export interface ApplicationOf extends Application {
   project: string;

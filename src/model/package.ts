@@ -14,8 +14,7 @@ export interface LayerRef {
  * and release; language ecosystems by name.
  */
 export type Ecosystem =
-  | 'deb' | 'apk' | 'rpm'
-  | 'npm' | 'pypi' | 'go' | 'maven' | 'rubygems' | 'cargo' | 'composer' | 'nuget';
+  'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'go' | 'maven' | 'rubygems' | 'cargo' | 'composer' | 'nuget';
 
 /** How we know the package is there. */
 export type PackageOrigin = 'installed' | 'lockfile';

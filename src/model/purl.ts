@@ -26,7 +26,14 @@ export function buildPurl(p: PurlParts): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k.toLowerCase()}=${encodeSegment(v)}`);
   if (q.length) out += '?' + q.join('&');
-  if (p.subpath) out += '#' + p.subpath.split('/').filter((s) => s && s !== '.' && s !== '..').map(encodeSegment).join('/');
+  if (p.subpath)
+    out +=
+      '#' +
+      p.subpath
+        .split('/')
+        .filter((s) => s && s !== '.' && s !== '..')
+        .map(encodeSegment)
+        .join('/');
   return out;
 }
 
@@ -37,7 +44,11 @@ export function parsePurl(purl: string): PurlParts | undefined {
   let subpath: string | undefined;
   const hash = rest.indexOf('#');
   if (hash >= 0) {
-    try { subpath = decodeURIComponent(rest.slice(hash + 1)); } catch { return undefined; }
+    try {
+      subpath = decodeURIComponent(rest.slice(hash + 1));
+    } catch {
+      return undefined;
+    }
     rest = rest.slice(0, hash);
   }
   const qualifiers: Record<string, string> = {};
@@ -46,7 +57,11 @@ export function parsePurl(purl: string): PurlParts | undefined {
     for (const kv of rest.slice(qm + 1).split('&')) {
       const eq = kv.indexOf('=');
       if (eq <= 0) continue;
-      try { qualifiers[kv.slice(0, eq).toLowerCase()] = decodeURIComponent(kv.slice(eq + 1)); } catch { return undefined; }
+      try {
+        qualifiers[kv.slice(0, eq).toLowerCase()] = decodeURIComponent(kv.slice(eq + 1));
+      } catch {
+        return undefined;
+      }
     }
     rest = rest.slice(0, qm);
   }
@@ -57,8 +72,14 @@ export function parsePurl(purl: string): PurlParts | undefined {
   let version: string | undefined;
   const at = path.lastIndexOf('@');
   try {
-    if (at >= 0) { version = decodeURIComponent(path.slice(at + 1)); path = path.slice(0, at); }
-    const segs = path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+    if (at >= 0) {
+      version = decodeURIComponent(path.slice(at + 1));
+      path = path.slice(0, at);
+    }
+    const segs = path
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     const name = segs.pop();
     if (!name) return undefined;
     return { type, namespace: segs.length ? segs.join('/') : undefined, name, version, qualifiers, subpath };

@@ -13,7 +13,8 @@ export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'L
 
 export type ResultClass = 'os-pkgs' | 'lang-pkgs' | 'secret' | 'config' | 'license' | 'license-file' | 'custom';
 
-export type VulnStatus = 'fixed' | 'affected' | 'will_not_fix' | 'fix_deferred' | 'end_of_life' | 'under_investigation' | 'unknown';
+export type VulnStatus =
+  'fixed' | 'affected' | 'will_not_fix' | 'fix_deferred' | 'end_of_life' | 'under_investigation' | 'unknown';
 
 export interface CvssScore {
   /** Source of the vector (`osv`, `debian`, `nvd`, …). */

@@ -17,8 +17,12 @@ export interface FindingFilter {
 
 export function parseSeverities(list: string): Set<Severity> {
   const out = new Set<Severity>();
-  for (const raw of list.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
-    if (!(SEVERITIES as readonly string[]).includes(raw)) throw new UserError(`unknown severity "${raw}"`, `use any of ${SEVERITIES.join(',')}`);
+  for (const raw of list
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean)) {
+    if (!(SEVERITIES as readonly string[]).includes(raw))
+      throw new UserError(`unknown severity "${raw}"`, `use any of ${SEVERITIES.join(',')}`);
     out.add(raw as Severity);
   }
   return out;
@@ -26,8 +30,12 @@ export function parseSeverities(list: string): Set<Severity> {
 
 export function parsePkgTypes(list: string): Set<'os' | 'library'> {
   const out = new Set<'os' | 'library'>();
-  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (raw !== 'os' && raw !== 'library') throw new UserError(`unknown package type "${raw}"`, 'use os, library or os,library');
+  for (const raw of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (raw !== 'os' && raw !== 'library')
+      throw new UserError(`unknown package type "${raw}"`, 'use os, library or os,library');
     out.add(raw);
   }
   return out;
@@ -45,7 +53,9 @@ export function applyFindingFilter(report: Report, f: FindingFilter): Report {
   return {
     ...report,
     results: report.results
-      .filter((r) => (r.class === 'os-pkgs' ? f.pkgTypes.has('os') : r.class === 'lang-pkgs' ? f.pkgTypes.has('library') : true))
+      .filter((r) =>
+        r.class === 'os-pkgs' ? f.pkgTypes.has('os') : r.class === 'lang-pkgs' ? f.pkgTypes.has('library') : true,
+      )
       .map((r) => ({
         ...r,
         vulnerabilities: r.vulnerabilities?.filter((v) => keepVulnerability(v, f)),

@@ -8,25 +8,51 @@ import type { Report, Result, Suppression, Vulnerability } from '../model/report
 import { isExpired, type IgnoreRule } from './ignore.js';
 import { purlMatches, type VexStatement } from './vex.js';
 
-export interface Decisions { ignore: IgnoreRule[]; vex: VexStatement[]; now: Date }
+export interface Decisions {
+  ignore: IgnoreRule[];
+  vex: VexStatement[];
+  now: Date;
+}
 
 function pathMatches(rulePaths: string[] | undefined, path: string | undefined): boolean {
   if (!rulePaths?.length) return true;
   const p = (path ?? '').replace(/^\//, '');
   return rulePaths.some((r) => {
     const rp = r.replace(/^\//, '');
-    if (rp.includes('*')) return new RegExp(`^${rp.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(p);
+    if (rp.includes('*'))
+      return new RegExp(
+        `^${rp
+          .split('*')
+          .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ).test(p);
     return p === rp || p.startsWith(`${rp.replace(/\/$/, '')}/`);
   });
 }
 
-function ignoreFor(rules: IgnoreRule[], kind: IgnoreRule['kind'], ids: string[], paths: (string | undefined)[], purl?: string): IgnoreRule | undefined {
-  return rules.find((r) => (r.kind === 'any' || r.kind === kind) && ids.includes(r.id) && paths.some((path) => pathMatches(r.paths, path)) && (!r.purls?.length || (purl !== undefined && r.purls.some((p) => purlMatches(p, purl)))));
+function ignoreFor(
+  rules: IgnoreRule[],
+  kind: IgnoreRule['kind'],
+  ids: string[],
+  paths: (string | undefined)[],
+  purl?: string,
+): IgnoreRule | undefined {
+  return rules.find(
+    (r) =>
+      (r.kind === 'any' || r.kind === kind) &&
+      ids.includes(r.id) &&
+      paths.some((path) => pathMatches(r.paths, path)) &&
+      (!r.purls?.length || (purl !== undefined && r.purls.some((p) => purlMatches(p, purl)))),
+  );
 }
 
 function vexFor(statements: VexStatement[], v: Vulnerability): VexStatement | undefined {
   const ids = new Set(v.aliases.concat(v.id));
-  return statements.find((s) => (ids.has(s.vulnerability) || s.aliases.some((a) => ids.has(a))) && (!s.products.length || s.products.some((p) => purlMatches(p, v.purl))));
+  return statements.find(
+    (s) =>
+      (ids.has(s.vulnerability) || s.aliases.some((a) => ids.has(a))) &&
+      (!s.products.length || s.products.some((p) => purlMatches(p, v.purl))),
+  );
 }
 
 export function applyDecisions(report: Report, d: Decisions): { report: Report; expired: IgnoreRule[] } {
@@ -37,12 +63,32 @@ export function applyDecisions(report: Report, d: Decisions): { report: Report; 
     const vulnerabilities = r.vulnerabilities?.filter((v) => {
       const rule = ignoreFor(live, 'vulnerability', v.aliases.concat(v.id), v.pkgPaths ?? [v.pkgPath], v.purl);
       if (rule) {
-        suppressed.push({ kind: 'vulnerability', id: v.id, pkgName: v.pkgName, installedVersion: v.installedVersion, severity: v.severity, by: 'ignore', status: 'ignored', source: rule.origin, statement: rule.statement });
+        suppressed.push({
+          kind: 'vulnerability',
+          id: v.id,
+          pkgName: v.pkgName,
+          installedVersion: v.installedVersion,
+          severity: v.severity,
+          by: 'ignore',
+          status: 'ignored',
+          source: rule.origin,
+          statement: rule.statement,
+        });
         return false;
       }
       const st = vexFor(d.vex, v);
       if (st && (st.status === 'not_affected' || st.status === 'fixed')) {
-        suppressed.push({ kind: 'vulnerability', id: v.id, pkgName: v.pkgName, installedVersion: v.installedVersion, severity: v.severity, by: 'vex', status: st.status, source: st.source, statement: st.justification });
+        suppressed.push({
+          kind: 'vulnerability',
+          id: v.id,
+          pkgName: v.pkgName,
+          installedVersion: v.installedVersion,
+          severity: v.severity,
+          by: 'vex',
+          status: st.status,
+          source: st.source,
+          statement: st.justification,
+        });
         return false;
       }
       if (st) v.vexStatus = st.status;
@@ -50,12 +96,30 @@ export function applyDecisions(report: Report, d: Decisions): { report: Report; 
     });
     const secrets = r.secrets?.filter((s) => {
       const rule = ignoreFor(live, 'secret', [s.ruleId], [r.target]);
-      if (rule) suppressed.push({ kind: 'secret', id: s.ruleId, severity: s.severity, by: 'ignore', status: 'ignored', source: rule.origin, statement: rule.statement });
+      if (rule)
+        suppressed.push({
+          kind: 'secret',
+          id: s.ruleId,
+          severity: s.severity,
+          by: 'ignore',
+          status: 'ignored',
+          source: rule.origin,
+          statement: rule.statement,
+        });
       return !rule;
     });
     const misconfigurations = r.misconfigurations?.filter((m) => {
       const rule = ignoreFor(live, 'misconfiguration', [m.id, m.avdId ?? ''], [r.target]);
-      if (rule) suppressed.push({ kind: 'misconfiguration', id: m.id, severity: m.severity, by: 'ignore', status: 'ignored', source: rule.origin, statement: rule.statement });
+      if (rule)
+        suppressed.push({
+          kind: 'misconfiguration',
+          id: m.id,
+          severity: m.severity,
+          by: 'ignore',
+          status: 'ignored',
+          source: rule.origin,
+          statement: rule.statement,
+        });
       return !rule;
     });
     const out: Result = { ...r, vulnerabilities, secrets, misconfigurations };

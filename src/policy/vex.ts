@@ -23,8 +23,12 @@ export interface VexStatement {
 const STATUSES = new Set(['not_affected', 'fixed', 'under_investigation', 'affected']);
 /** CycloneDX analysis states → OpenVEX statuses. */
 const CDX_STATE: Record<string, VexStatement['status']> = {
-  not_affected: 'not_affected', false_positive: 'not_affected', resolved: 'fixed', resolved_with_pedigree: 'fixed',
-  in_triage: 'under_investigation', exploitable: 'affected',
+  not_affected: 'not_affected',
+  false_positive: 'not_affected',
+  resolved: 'fixed',
+  resolved_with_pedigree: 'fixed',
+  in_triage: 'under_investigation',
+  exploitable: 'affected',
 };
 
 type Json = Record<string, unknown>;
@@ -35,51 +39,109 @@ function openVex(doc: Json, file: string): VexStatement[] {
   return statements.map((s: Json, i: number) => {
     const where = `${file}: /statements/${i}`;
     const v = s['vulnerability'] as Json | string | undefined;
-    const name = typeof v === 'string' ? v : typeof v?.['name'] === 'string' ? (v['name']) : typeof v?.['@id'] === 'string' ? (v['@id']) : undefined;
+    const name =
+      typeof v === 'string'
+        ? v
+        : typeof v?.['name'] === 'string'
+          ? v['name']
+          : typeof v?.['@id'] === 'string'
+            ? v['@id']
+            : undefined;
     if (!name) throw new UserError(`${where}/vulnerability/name: missing`);
     const status = s['status'];
-    if (typeof status !== 'string' || !STATUSES.has(status)) throw new UserError(`${where}/status: "${String(status)}" is not one of ${[...STATUSES].join(', ')}`);
+    if (typeof status !== 'string' || !STATUSES.has(status))
+      throw new UserError(`${where}/status: "${String(status)}" is not one of ${[...STATUSES].join(', ')}`);
     const products: string[] = [];
     for (const p of (s['products'] as Json[] | undefined) ?? []) {
       const subs = (p['subcomponents'] as Json[] | undefined) ?? [];
-      if (subs.length) for (const sc of subs) { const id = sc['@id'] ?? (sc['identifiers'] as Json | undefined)?.['purl']; if (typeof id === 'string') products.push(id); }
-      else { const id = p['@id'] ?? (p['identifiers'] as Json | undefined)?.['purl']; if (typeof id === 'string' && id.startsWith('pkg:') && !id.startsWith('pkg:oci/')) products.push(id); }
+      if (subs.length)
+        for (const sc of subs) {
+          const id = sc['@id'] ?? (sc['identifiers'] as Json | undefined)?.['purl'];
+          if (typeof id === 'string') products.push(id);
+        }
+      else {
+        const id = p['@id'] ?? (p['identifiers'] as Json | undefined)?.['purl'];
+        if (typeof id === 'string' && id.startsWith('pkg:') && !id.startsWith('pkg:oci/')) products.push(id);
+      }
     }
-    const aliases = typeof v === 'object' && Array.isArray(v?.['aliases']) ? (v['aliases'] as unknown[]).filter((a): a is string => typeof a === 'string') : [];
-    return { vulnerability: name, aliases, products, status: status as VexStatement['status'], justification: typeof s['justification'] === 'string' ? (s['justification']) : (s['impact_statement'] as string | undefined), source: where };
+    const aliases =
+      typeof v === 'object' && Array.isArray(v?.['aliases'])
+        ? (v['aliases'] as unknown[]).filter((a): a is string => typeof a === 'string')
+        : [];
+    return {
+      vulnerability: name,
+      aliases,
+      products,
+      status: status as VexStatement['status'],
+      justification:
+        typeof s['justification'] === 'string' ? s['justification'] : (s['impact_statement'] as string | undefined),
+      source: where,
+    };
   });
 }
 
 function cycloneDxVex(doc: Json, file: string): VexStatement[] {
   const comps = new Map<string, string>();
-  for (const c of (doc['components'] as Json[] | undefined) ?? []) if (typeof c['bom-ref'] === 'string' && typeof c['purl'] === 'string') comps.set(c['bom-ref'], c['purl']);
+  for (const c of (doc['components'] as Json[] | undefined) ?? [])
+    if (typeof c['bom-ref'] === 'string' && typeof c['purl'] === 'string') comps.set(c['bom-ref'], c['purl']);
   return ((doc['vulnerabilities'] as Json[] | undefined) ?? []).flatMap((v, i) => {
     const analysis = v['analysis'] as Json | undefined;
     const state = CDX_STATE[scalarText(analysis?.['state'], '')];
     if (!state || typeof v['id'] !== 'string') return [];
-    const products = ((v['affects'] as Json[] | undefined) ?? []).map((a) => scalarText(a['ref'], '')).map((r) => comps.get(r) ?? r).filter((r) => r.startsWith('pkg:'));
-    return [{ vulnerability: v['id'], aliases: [], products, status: state, justification: (analysis?.['justification'] ?? analysis?.['detail']) as string | undefined, source: `${file}: /vulnerabilities/${i}` }];
+    const products = ((v['affects'] as Json[] | undefined) ?? [])
+      .map((a) => scalarText(a['ref'], ''))
+      .map((r) => comps.get(r) ?? r)
+      .filter((r) => r.startsWith('pkg:'));
+    return [
+      {
+        vulnerability: v['id'],
+        aliases: [],
+        products,
+        status: state,
+        justification: (analysis?.['justification'] ?? analysis?.['detail']) as string | undefined,
+        source: `${file}: /vulnerabilities/${i}`,
+      },
+    ];
   });
 }
 
 export function loadVex(pathOrDir: string): VexStatement[] {
   let files: string[];
-  try { files = statSync(pathOrDir).isDirectory() ? readdirSync(pathOrDir).filter((f) => f.endsWith('.json')).map((f) => join(pathOrDir, f)) : [pathOrDir]; } catch (e) {
+  try {
+    files = statSync(pathOrDir).isDirectory()
+      ? readdirSync(pathOrDir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => join(pathOrDir, f))
+      : [pathOrDir];
+  } catch (e) {
     throw new UserError(`${pathOrDir}: cannot read VEX (${(e as Error).message})`);
   }
   return files.flatMap((file) => {
     let doc: Json;
-    try { doc = JSON.parse(readFileSync(file, 'utf8')) as Json; } catch (e) { throw new UserError(`${file}: not valid JSON (${(e as Error).message})`); }
-    if (typeof doc['@context'] === 'string' && (doc['@context']).includes('openvex')) return openVex(doc, file);
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    } catch (e) {
+      throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof doc['@context'] === 'string' && doc['@context'].includes('openvex')) return openVex(doc, file);
     if (doc['bomFormat'] === 'CycloneDX') return cycloneDxVex(doc, file);
-    throw new UserError(`${file}: neither an OpenVEX document (@context openvex) nor a CycloneDX BOM`, 'give an OpenVEX 0.2 or CycloneDX VEX file');
+    throw new UserError(
+      `${file}: neither an OpenVEX document (@context openvex) nor a CycloneDX BOM`,
+      'give an OpenVEX 0.2 or CycloneDX VEX file',
+    );
   });
 }
 
 /** purl match ignoring qualifiers; a statement purl without a version covers every version. */
 export function purlMatches(statement: string, pkg: string): boolean {
-  const a = parsePurl(statement), b = parsePurl(pkg);
+  const a = parsePurl(statement),
+    b = parsePurl(pkg);
   if (!a || !b) return statement === pkg;
   const norm = (s: string | undefined): string => (s ?? '').toLowerCase();
-  return a.type === b.type && norm(a.namespace) === norm(b.namespace) && a.name.toLowerCase() === b.name.toLowerCase() && (!a.version || a.version === b.version);
+  return (
+    a.type === b.type &&
+    norm(a.namespace) === norm(b.namespace) &&
+    a.name.toLowerCase() === b.name.toLowerCase() &&
+    (!a.version || a.version === b.version)
+  );
 }

@@ -30,7 +30,12 @@ export function buildReport(image: Image, artifact: Artifact, opts: BuildReportO
   if (artifact.os || osPkgs.length) {
     const os = artifact.os;
     const target = os ? `${image.name} (${os.family} ${os.name})` : image.name;
-    results.push({ target, class: 'os-pkgs', type: os?.family ?? osPkgs[0]?.type ?? 'unknown', packages: sortPackages(osPkgs) });
+    results.push({
+      target,
+      class: 'os-pkgs',
+      type: os?.family ?? osPkgs[0]?.type ?? 'unknown',
+      packages: sortPackages(osPkgs),
+    });
   }
   const groups = new Map<string, Result>();
   for (const p of artifact.packages) {
@@ -38,7 +43,10 @@ export function buildReport(image: Image, artifact: Artifact, opts: BuildReportO
     const target = AGGREGATED_TARGETS[p.type] ?? p.filePath.split('!')[0]!;
     const key = `${p.type}\0${target}`;
     let r = groups.get(key);
-    if (!r) { r = { target, class: 'lang-pkgs', type: p.type, packages: [] }; groups.set(key, r); }
+    if (!r) {
+      r = { target, class: 'lang-pkgs', type: p.type, packages: [] };
+      groups.set(key, r);
+    }
     r.packages!.push(p);
   }
   for (const r of [...groups.values()].sort((a, b) => cmp(a.target, b.target) || cmp(a.type, b.type))) {
@@ -66,8 +74,16 @@ export function buildReport(image: Image, artifact: Artifact, opts: BuildReportO
   };
 }
 
-function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function sortPackages(pkgs: Package[]): Package[] {
-  return [...pkgs].sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.filePath, b.filePath) || cmp(a.arch ?? '', b.arch ?? ''));
+  return [...pkgs].sort(
+    (a, b) =>
+      cmp(a.name, b.name) ||
+      cmp(a.version, b.version) ||
+      cmp(a.filePath, b.filePath) ||
+      cmp(a.arch ?? '', b.arch ?? ''),
+  );
 }

@@ -8,7 +8,13 @@ import type { Package } from '../model/package.js';
 import type { Report, Severity, Vulnerability } from '../model/report.js';
 import { SEVERITIES } from '../model/report.js';
 
-export interface PackageChange { name: string; ecosystem: string; filePath: string; from?: string; to?: string }
+export interface PackageChange {
+  name: string;
+  ecosystem: string;
+  filePath: string;
+  from?: string;
+  to?: string;
+}
 export interface Comparison {
   old: { name: string; packages: number; vulnerabilities: number };
   new: { name: string; packages: number; vulnerabilities: number };
@@ -19,7 +25,9 @@ export interface Comparison {
 
 /** OS packages are compared by name alone (their status file path is the same everywhere). */
 function pkgKey(p: Package): string {
-  return ['deb', 'apk', 'rpm'].includes(p.ecosystem) ? `${p.ecosystem}\0${p.name}\0${p.arch ?? ''}` : `${p.ecosystem}\0${p.name}\0${p.filePath}`;
+  return ['deb', 'apk', 'rpm'].includes(p.ecosystem)
+    ? `${p.ecosystem}\0${p.name}\0${p.arch ?? ''}`
+    : `${p.ecosystem}\0${p.name}\0${p.filePath}`;
 }
 
 function packagesOf(r: Report): Map<string, Package> {
@@ -35,9 +43,18 @@ function vulnsOf(r: Report): Map<string, Vulnerability> {
 }
 
 export function compareReports(oldR: Report, newR: Report): Comparison {
-  const op = packagesOf(oldR), np = packagesOf(newR);
-  const change = (p: Package, from?: string, to?: string): PackageChange => ({ name: p.name, ecosystem: p.ecosystem, filePath: p.filePath, ...(from ? { from } : {}), ...(to ? { to } : {}) });
-  const added: PackageChange[] = [], removed: PackageChange[] = [], changed: PackageChange[] = [];
+  const op = packagesOf(oldR),
+    np = packagesOf(newR);
+  const change = (p: Package, from?: string, to?: string): PackageChange => ({
+    name: p.name,
+    ecosystem: p.ecosystem,
+    filePath: p.filePath,
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  });
+  const added: PackageChange[] = [],
+    removed: PackageChange[] = [],
+    changed: PackageChange[] = [];
   let unchanged = 0;
   for (const [k, p] of np) {
     const o = op.get(k);
@@ -46,10 +63,19 @@ export function compareReports(oldR: Report, newR: Report): Comparison {
     else unchanged++;
   }
   for (const [k, p] of op) if (!np.has(k)) removed.push(change(p, p.version));
-  const ov = vulnsOf(oldR), nv = vulnsOf(newR);
+  const ov = vulnsOf(oldR),
+    nv = vulnsOf(newR);
   const introduced = [...nv].filter(([k]) => !ov.has(k)).map(([, v]) => v);
   const fixed = [...ov].filter(([k]) => !nv.has(k)).map(([, v]) => v);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { introduced: introduced.filter((v) => v.severity === s).length, fixed: fixed.filter((v) => v.severity === s).length }])) as Comparison['bySeverity'];
+  const bySeverity = Object.fromEntries(
+    SEVERITIES.map((s) => [
+      s,
+      {
+        introduced: introduced.filter((v) => v.severity === s).length,
+        fixed: fixed.filter((v) => v.severity === s).length,
+      },
+    ]),
+  ) as Comparison['bySeverity'];
   const byName = (a: PackageChange, b: PackageChange): number => a.name.localeCompare(b.name);
   return {
     old: { name: oldR.artifactName, packages: op.size, vulnerabilities: ov.size },

@@ -19,7 +19,11 @@ export interface ImageIdentity {
 
 function reference(text: string | undefined): ImageReference | undefined {
   if (!text) return undefined;
-  try { return parseReference(text); } catch { return undefined; }
+  try {
+    return parseReference(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `oci-archive:/x/y/node-app.tar:1.0` → `node-app`: the last path component, without transport, tag or extension. */
@@ -36,7 +40,11 @@ export function imageIdentity(report: Report): ImageIdentity {
   const tagged = md.repoTags.map(reference).find((r) => r);
   const digested = md.repoDigests.map(reference).find((r) => r?.digest);
   const ref = tagged ?? digested;
-  const name = md.repoTags[0] ?? (digested ? `${digested.registry}/${digested.repository}` : `${localName(report.artifactName)}${md.refName ? `:${md.refName}` : ''}`);
+  const name =
+    md.repoTags[0] ??
+    (digested
+      ? `${digested.registry}/${digested.repository}`
+      : `${localName(report.artifactName)}${md.refName ? `:${md.refName}` : ''}`);
   const manifest = digested?.digest ?? md.manifestDigest;
   const digest = manifest ?? (md.imageId || undefined);
   if (!digest) return { name };

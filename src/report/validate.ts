@@ -24,7 +24,8 @@ export function makeAjv(): import('ajv').default {
   // Non-ASCII characters are percent-encoded (RFC 3987 IRI to URI); the range starts at NUL by definition.
   // eslint-disable-next-line no-control-regex
   const toUri = (iri: string): string => iri.replace(/[^\x00-\x7f]/gu, (c) => encodeURIComponent(c));
-  const test = (f: Format, s: string): boolean => (f instanceof RegExp ? f.test(s) : typeof f === 'function' ? f(s) : false);
+  const test = (f: Format, s: string): boolean =>
+    f instanceof RegExp ? f.test(s) : typeof f === 'function' ? f(s) : false;
   ajv.addFormat('iri-reference', (s: string) => test(formats['uri-reference'], toUri(s)));
   ajv.addFormat('iri', (s: string) => test(formats['uri'], toUri(s)));
   ajv.addFormat('idn-email', /^[^\s@]+@[^\s@]+$/u);

@@ -14,10 +14,17 @@ import type { MatchOptions, MatchOutput } from '../detect/vuln/matcher.js';
 import type { LayerCache } from '../artifact/layer-cache.js';
 import { codeIdentity } from '../util/code-identity.js';
 
-export function findingsKey(dbIdentity: string, packages: Package[], os: OSInfo | undefined, opts: MatchOptions): string {
+export function findingsKey(
+  dbIdentity: string,
+  packages: Package[],
+  os: OSInfo | undefined,
+  opts: MatchOptions,
+): string {
   // Fields matching never reads, some of them long, are left out of the key.
   const matched = packages.map(({ dependsOn, licenses, maintainer, ...rest }) => rest);
-  const inventory = createHash('sha256').update(JSON.stringify([os ?? null, matched])).digest('hex');
+  const inventory = createHash('sha256')
+    .update(JSON.stringify([os ?? null, matched]))
+    .digest('hex');
   return `findings\0${codeIdentity()}\0${dbIdentity}\0${JSON.stringify(opts)}\0${inventory}`;
 }
 

@@ -12,7 +12,10 @@ import { baseLayerCount } from '../source/base-layers.js';
 import { collectLayerFacts, type LayerStats } from './layers.js';
 import type { ScanOptions } from './options.js';
 
-export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{ artifact: Artifact; stats: LayerStats }> {
+export async function inventoryImage(
+  image: Image,
+  opts: ScanOptions,
+): Promise<{ artifact: Artifact; stats: LayerStats }> {
   const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => opts.logger.warn(m)) : noLayerCache;
   if (!image.layers.length) opts.logger.warn(`${image.name} has no layers: there is nothing to inventory`);
   let done = 0;
@@ -29,10 +32,15 @@ export async function inventoryImage(image: Image, opts: ScanOptions): Promise<{
     signal: opts.signal,
     onLayerDone: (_layer, fromCache) => opts.onLayerDone?.(++done, image.layers.length, fromCache),
   });
-  if (opts.scanners.includes('secret')) opts.logger.debug(`secret scanner: ${secretStats.files} file(s) read in ${secretStats.ms.toFixed(0)} ms (cached layers excluded)`);
+  if (opts.scanners.includes('secret'))
+    opts.logger.debug(
+      `secret scanner: ${secretStats.files} file(s) read in ${secretStats.ms.toFixed(0)} ms (cached layers excluded)`,
+    );
   if (cache instanceof FileLayerCache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
   const merged = mergeLayers(facts);
   const artifact = buildArtifact(image, merged, osSupport, { includeDevDeps: opts.includeDevDeps });
-  opts.logger.debug(`inventory: ${artifact.packages.length} packages from ${image.layers.length} layers (${stats.walked} walked, ${stats.cached} from the cache)`);
+  opts.logger.debug(
+    `inventory: ${artifact.packages.length} packages from ${image.layers.length} layers (${stats.walked} walked, ${stats.cached} from the cache)`,
+  );
   return { artifact, stats };
 }

@@ -30,9 +30,15 @@ export interface LayerScanOptions {
   onLayerDone?: (layer: LayerSource, fromCache: boolean) => void;
 }
 
-export interface LayerStats { walked: number; cached: number }
+export interface LayerStats {
+  walked: number;
+  cached: number;
+}
 
-export async function collectLayerFacts(image: Image, opts: LayerScanOptions): Promise<{ facts: LayerFacts[]; stats: LayerStats }> {
+export async function collectLayerFacts(
+  image: Image,
+  opts: LayerScanOptions,
+): Promise<{ facts: LayerFacts[]; stats: LayerStats }> {
   const facts = new Array<LayerFacts>(image.layers.length);
   const stats: LayerStats = { walked: 0, cached: 0 };
   let next = 0;
@@ -43,7 +49,8 @@ export async function collectLayerFacts(image: Image, opts: LayerScanOptions): P
       const analyzers = opts.skip ? opts.analyzers.filter((a) => !opts.skip!(layer, a)) : opts.analyzers;
       const { value, fromCache } = await factsForLayer(image, layer, { ...opts, analyzers });
       facts[layer.index] = value;
-      if (fromCache) stats.cached++; else stats.walked++;
+      if (fromCache) stats.cached++;
+      else stats.walked++;
       opts.onLayerDone?.(layer, fromCache);
     }
   };
@@ -60,12 +67,22 @@ export async function collectLayerFacts(image: Image, opts: LayerScanOptions): P
  * was hashed to exactly that pair; an image claiming another layer's
  * diff_id over a blob of its own misses, is walked and fails the check.
  */
-function layerKey(layer: LayerSource): string { return `${layer.digest}\0${layer.diffId}\0verified`; }
-function structureKey(layer: LayerSource): string { return `${layerKey(layer)}\0structure\0${WALKER_VERSION}`; }
+function layerKey(layer: LayerSource): string {
+  return `${layer.digest}\0${layer.diffId}\0verified`;
+}
+function structureKey(layer: LayerSource): string {
+  return `${layerKey(layer)}\0structure\0${WALKER_VERSION}`;
+}
 /** The effective size cap is part of the key: a smaller --memory-budget skips files, so its facts differ. */
-function analyzerKey(layer: LayerSource, a: Analyzer, limits: WalkLimits): string { return `${layerKey(layer)}\0${a.name}\0${a.version}\0${fileCap(a, limits)}`; }
+function analyzerKey(layer: LayerSource, a: Analyzer, limits: WalkLimits): string {
+  return `${layerKey(layer)}\0${a.name}\0${a.version}\0${fileCap(a, limits)}`;
+}
 
-async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOptions): Promise<{ value: LayerFacts; fromCache: boolean }> {
+async function factsForLayer(
+  image: Image,
+  layer: LayerSource,
+  opts: LayerScanOptions,
+): Promise<{ value: LayerFacts; fromCache: boolean }> {
   // A layer without a verifiable diff_id (a rootfs directory has none) is walked every time and never cached.
   const algorithm = verifiableAlgorithm(layer.diffId);
   const useCache = algorithm !== undefined && verifiableAlgorithm(layer.digest) !== undefined;
@@ -74,10 +91,14 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
   const missing: Analyzer[] = [];
   for (const a of opts.analyzers) {
     const hit = useCache ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer, a, opts.limits)) : undefined;
-    if (hit) cachedAnalyzers.set(a.name, hit); else missing.push(a);
+    if (hit) cachedAnalyzers.set(a.name, hit);
+    else missing.push(a);
   }
   if (cachedStructure && missing.length === 0) {
-    return { value: { structure: cachedStructure, analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name)!) }, fromCache: true };
+    return {
+      value: { structure: cachedStructure, analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name)!) },
+      fromCache: true,
+    };
   }
 
   const layerName = `layer ${layer.digest} (#${layer.index + 1} of ${image.name})`;
@@ -99,7 +120,10 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
     // A tar that breaks is often a blob that was altered: say so when its digest confirms it.
     const verdict = blob ? await finishReading(blob) : undefined;
     if (verdict instanceof UserError) throw verdict;
-    throw new UserError(`${layerName}: cannot read the layer: ${errorMessage(e)}`, 'the image is corrupt or truncated; re-pull or re-export it');
+    throw new UserError(
+      `${layerName}: cannot read the layer: ${errorMessage(e)}`,
+      'the image is corrupt or truncated; re-pull or re-export it',
+    );
   }
   if (algorithm) checkDiffId(layerName, layer.diffId, contentDigest);
   if (useCache) {
@@ -111,7 +135,10 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
   }
   const byName = new Map(walked.analyzers.map((f) => [f.analyzer, f]));
   return {
-    value: { structure: walked.structure, analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name) ?? byName.get(a.name)!) },
+    value: {
+      structure: walked.structure,
+      analyzers: opts.analyzers.map((a) => cachedAnalyzers.get(a.name) ?? byName.get(a.name)!),
+    },
     fromCache: false,
   };
 }
@@ -119,8 +146,13 @@ async function factsForLayer(image: Image, layer: LayerSource, opts: LayerScanOp
 /** A cancelled scan stops reading the layer: the walk then fails with the stream's error. */
 function stopOnAbort(blob: Readable, signal: AbortSignal | undefined): void {
   if (!signal) return;
-  const stop = (): void => { blob.destroy(signal.reason instanceof Error ? signal.reason : new Error('the scan was cancelled')); };
-  if (signal.aborted) { stop(); return; }
+  const stop = (): void => {
+    blob.destroy(signal.reason instanceof Error ? signal.reason : new Error('the scan was cancelled'));
+  };
+  if (signal.aborted) {
+    stop();
+    return;
+  }
   signal.addEventListener('abort', stop, { once: true });
   blob.once('close', () => signal.removeEventListener('abort', stop));
 }

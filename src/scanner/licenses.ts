@@ -14,8 +14,15 @@ export function licenceResults(report: Report, forbidden: Set<string>): Result[]
     for (const p of r.packages ?? []) {
       const names = p.licenses?.length ? p.licenses : ['UNKNOWN'];
       for (const raw of names) {
-        const c = raw === 'UNKNOWN' ? { name: 'UNKNOWN', category: 'unknown' as const } : classifyLicence(raw, forbidden);
-        licenses.push({ pkgName: p.name, filePath: p.filePath, name: c.name, category: c.category, severity: SEVERITY_OF[c.category] });
+        const c =
+          raw === 'UNKNOWN' ? { name: 'UNKNOWN', category: 'unknown' as const } : classifyLicence(raw, forbidden);
+        licenses.push({
+          pkgName: p.name,
+          filePath: p.filePath,
+          name: c.name,
+          category: c.category,
+          severity: SEVERITY_OF[c.category],
+        });
       }
     }
     if (licenses.length) out.push({ target: r.target, class: 'license', type: r.type, licenses });

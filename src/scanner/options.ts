@@ -5,7 +5,6 @@ import type { Logger } from '../util/log.js';
 import { silentLogger } from '../util/log.js';
 import type { ScannerName } from '../model/scanners.js';
 
-
 export interface ScanOptions {
   scanners: ScannerName[];
   /** Where layer results (and the vulnerability database) live; undefined = no layer cache. */

@@ -19,7 +19,15 @@ function hitsOf(fact: MergedFact): { hits: SecretHit[]; layerIndex: number } | u
 }
 
 function finding(h: SecretHit, layer: LayerRef | undefined, deleted: boolean): SecretFinding {
-  const f: SecretFinding = { ruleId: h.ruleId, category: h.category, severity: h.severity, title: h.title, startLine: h.startLine, endLine: h.endLine, match: h.match };
+  const f: SecretFinding = {
+    ruleId: h.ruleId,
+    category: h.category,
+    severity: h.severity,
+    title: h.title,
+    startLine: h.startLine,
+    endLine: h.endLine,
+    match: h.match,
+  };
   if (layer) f.layer = layer;
   if (deleted) f.deleted = true;
   return f;
@@ -42,7 +50,9 @@ export function secretResults(artifact: Artifact, config: ImageConfig, configSec
       const found = hitsOf(fact);
       if (!found) continue;
       results.push({
-        target: `/${fact.path}`, class: 'secret', type: '',
+        target: `/${fact.path}`,
+        class: 'secret',
+        type: '',
         secrets: found.hits.map((h) => finding(h, artifact.layers[found.layerIndex], deleted)),
       });
     }
@@ -52,9 +62,15 @@ export function secretResults(artifact: Artifact, config: ImageConfig, configSec
   const configHits = configSecrets.hits;
   if (configHits.length) {
     results.push({
-      target: 'image config', class: 'secret', type: '',
+      target: 'image config',
+      class: 'secret',
+      type: '',
       secrets: configHits.map((h) => {
-        const f = finding(h, h.historyIndex !== undefined ? layerOfHistory(config, artifact.layers, h.historyIndex) : undefined, false);
+        const f = finding(
+          h,
+          h.historyIndex !== undefined ? layerOfHistory(config, artifact.layers, h.historyIndex) : undefined,
+          false,
+        );
         f.title = `${h.title} (${h.where})`;
         return f;
       }),

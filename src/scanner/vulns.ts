@@ -19,7 +19,9 @@ export interface DetectOptions {
 export function detectVulnerabilities(report: Report, artifact: Artifact, db: VulnDb, opts: DetectOptions): Report {
   const matchOpts = { matchOsOwned: opts.matchOsOwned };
   const match = () => matchVulnerabilities(db, artifact.packages, artifact.os, matchOpts);
-  const { vulnerabilities, warnings } = opts.cache ? cachedMatch(opts.cache, findingsKey(db.identity(), artifact.packages, artifact.os, matchOpts), match) : match();
+  const { vulnerabilities, warnings } = opts.cache
+    ? cachedMatch(opts.cache, findingsKey(db.identity(), artifact.packages, artifact.os, matchOpts), match)
+    : match();
   const byPackage = new Map<string, typeof vulnerabilities>();
   for (const v of vulnerabilities) {
     const k = `${v.pkgId}\0${v.purl}\0${v.pkgPath ?? ''}`;
@@ -32,7 +34,8 @@ export function detectVulnerabilities(report: Report, artifact: Artifact, db: Vu
     if (r.class !== 'os-pkgs' && r.class !== 'lang-pkgs') return r;
     const vulns = (r.packages ?? []).flatMap((p) => byPackage.get(`${packageId(p)}\0${p.purl}\0${p.filePath}`) ?? []);
     const unchecked = uncheckedPackages(db, r.packages ?? [], artifact.os, opts.matchOsOwned);
-    for (const u of unchecked) notChecked.push(`${r.target}: ${describeUnchecked(u)}; they were not checked for vulnerabilities`);
+    for (const u of unchecked)
+      notChecked.push(`${r.target}: ${describeUnchecked(u)}; they were not checked for vulnerabilities`);
     return unchecked.length ? { ...r, vulnerabilities: vulns, unchecked } : { ...r, vulnerabilities: vulns };
   });
   return { ...report, results, warnings: [...report.warnings, ...warnings, ...notChecked] };

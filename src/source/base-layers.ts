@@ -19,7 +19,8 @@ export function baseLayerCount(config: ImageConfig): number {
   let n = 0;
   for (const h of history) {
     if (h.empty_layer) continue;
-    if (ROOTFS_ADD.test(h.created_by ?? '')) n++; else break;
+    if (ROOTFS_ADD.test(h.created_by ?? '')) n++;
+    else break;
   }
   return n;
 }

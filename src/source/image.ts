@@ -68,7 +68,8 @@ export const DEFAULT_MAX_LAYERS = 500;
 /** Refuses an image with more layers than `max`, before its config or any layer is read. */
 export function checkLayerCount(count: number, max: number | undefined, what: string): void {
   const limit = max ?? DEFAULT_MAX_LAYERS;
-  if (count > limit) throw new LimitError(`${what}: ${count} layers`, 'max layers', limit, 'raise --max-layers if the image is genuine');
+  if (count > limit)
+    throw new LimitError(`${what}: ${count} layers`, 'max layers', limit, 'raise --max-layers if the image is genuine');
 }
 
 /**
@@ -78,12 +79,17 @@ export function checkLayerCount(count: number, max: number | undefined, what: st
  */
 export function diffIdsFor(config: ImageConfig, layerCount: number, what: string): string[] {
   const diffIds: unknown = config.rootfs?.diff_ids ?? [];
-  if (!Array.isArray(diffIds)) throw new UserError(`${what}: the config's rootfs.diff_ids is not a list`, 'the image is corrupt');
+  if (!Array.isArray(diffIds))
+    throw new UserError(`${what}: the config's rootfs.diff_ids is not a list`, 'the image is corrupt');
   if (diffIds.length !== layerCount) {
-    throw new UserError(`${what}: the config lists ${diffIds.length} diff_ids but the manifest ${layerCount} layers`, 'the image is corrupt');
+    throw new UserError(
+      `${what}: the config lists ${diffIds.length} diff_ids but the manifest ${layerCount} layers`,
+      'the image is corrupt',
+    );
   }
   for (const d of diffIds) {
-    if (typeof d !== 'string' || !isDigest(d)) throw new UserError(`${what}: invalid diff_id "${String(d).slice(0, 80)}"`, 'the image config is corrupt');
+    if (typeof d !== 'string' || !isDigest(d))
+      throw new UserError(`${what}: invalid diff_id "${String(d).slice(0, 80)}"`, 'the image config is corrupt');
   }
   return diffIds as string[];
 }

@@ -34,10 +34,18 @@ async function walk(p: Pack, root: string, dir: string, depth: number): Promise<
   for (const n of names) {
     const path = join(dir, n);
     let st: Stats;
-    try { st = await lstat(path); } catch { continue; }
+    try {
+      st = await lstat(path);
+    } catch {
+      continue;
+    }
     if (st.isSymbolicLink()) {
       const target = await readlink(path).catch(() => '');
-      await new Promise<void>((res, rej) => p.entry({ name: relative(root, path), type: 'symlink', linkname: target, mode: 0o777 }, '', (e) => (e ? rej(e) : res())));
+      await new Promise<void>((res, rej) =>
+        p.entry({ name: relative(root, path), type: 'symlink', linkname: target, mode: 0o777 }, '', (e) =>
+          e ? rej(e) : res(),
+        ),
+      );
       continue;
     }
     await addEntry(p, root, path, st);
@@ -55,16 +63,27 @@ export async function openRootfs(dir: string): Promise<Image> {
   }
   const id = `rootfs:${root}`;
   return {
-    name: dir, id, repoTags: [], repoDigests: [],
+    name: dir,
+    id,
+    repoTags: [],
+    repoDigests: [],
     config: { rootfs: { type: 'layers', diff_ids: [id] }, history: [] },
-    layers: [{
-      index: 0, digest: id, diffId: id, createdBy: '',
-      async open() {
-        const p = pack();
-        walk(p, root, root, 0).then(() => p.finalize(), (e: Error) => p.destroy(e));
-        return p as unknown as import('node:stream').Readable;
+    layers: [
+      {
+        index: 0,
+        digest: id,
+        diffId: id,
+        createdBy: '',
+        async open() {
+          const p = pack();
+          walk(p, root, root, 0).then(
+            () => p.finalize(),
+            (e: Error) => p.destroy(e),
+          );
+          return p as unknown as import('node:stream').Readable;
+        },
       },
-    }],
+    ],
     close: async () => {},
   };
 }

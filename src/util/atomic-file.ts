@@ -7,7 +7,18 @@
  * contents before they are complete.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, mkdtempSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
@@ -37,7 +48,11 @@ export function createTempDirBeside(target: string): string {
  * there first, a symlink included, is removed, never followed.
  */
 export function claimFreshFile(path: string): void {
-  try { unlinkSync(path); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
   closeSync(openSync(path, EXCLUSIVE, 0o600));
 }
 

@@ -7,7 +7,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseDuration(v: string, flag: string): number {
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
   const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (!parts.length || parts.map((p) => p[0]).join('') !== v) throw new UserError(`${flag} must be a duration like 90s, 5m or 1h, got "${v}"`);
+  if (!parts.length || parts.map((p) => p[0]).join('') !== v)
+    throw new UserError(`${flag} must be a duration like 90s, 5m or 1h, got "${v}"`);
   return parts.reduce((ms, p) => ms + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
 }
 

@@ -3,7 +3,10 @@
  * file) and says what to do. The CLI prints `message` on one line and exits 1.
  */
 export class UserError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(hint ? `${message} (${hint})` : message);
     this.name = 'UserError';
   }
@@ -11,7 +14,12 @@ export class UserError extends Error {
 
 /** A bound (size, count, ratio, depth, time) was exceeded. Names the limit and its flag. */
 export class LimitError extends UserError {
-  constructor(what: string, readonly limitName: string, readonly limit: number, hint?: string) {
+  constructor(
+    what: string,
+    readonly limitName: string,
+    readonly limit: number,
+    hint?: string,
+  ) {
     super(`${what}: exceeds ${limitName} (${limit})`, hint);
     this.name = 'LimitError';
   }

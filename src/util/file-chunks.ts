@@ -25,13 +25,20 @@ export function releaseChunk(chunk: Buffer): void {
 
 class FileChunks extends Readable {
   private fd = -1;
-  constructor(private readonly path: string, private pos: number, private readonly end: number) {
+  constructor(
+    private readonly path: string,
+    private pos: number,
+    private readonly end: number,
+  ) {
     super({ highWaterMark: CHUNK_BYTES });
   }
 
   override _construct(cb: (error?: Error | null) => void): void {
     open(this.path, 'r', (e, fd) => {
-      if (e) { cb(e); return; }
+      if (e) {
+        cb(e);
+        return;
+      }
       this.fd = fd;
       cb();
     });
@@ -39,11 +46,20 @@ class FileChunks extends Readable {
 
   override _read(): void {
     const want = Math.min(CHUNK_BYTES, this.end - this.pos);
-    if (want <= 0) { this.push(null); return; }
+    if (want <= 0) {
+      this.push(null);
+      return;
+    }
     const buf = Buffer.allocUnsafeSlow(want);
     read(this.fd, buf, 0, want, this.pos, (e, n) => {
-      if (e) { this.destroy(e); return; }
-      if (n === 0) { this.push(null); return; }
+      if (e) {
+        this.destroy(e);
+        return;
+      }
+      if (n === 0) {
+        this.push(null);
+        return;
+      }
       this.pos += n;
       releasable.add(buf.buffer);
       this.push(n === want ? buf : buf.subarray(0, n));
@@ -51,7 +67,10 @@ class FileChunks extends Readable {
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
-    if (this.fd < 0) { cb(err); return; }
+    if (this.fd < 0) {
+      cb(err);
+      return;
+    }
     close(this.fd, () => cb(err));
     this.fd = -1;
   }

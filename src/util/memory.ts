@@ -9,7 +9,9 @@ export function peakRssBytes(): number | undefined {
   try {
     const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
     if (m) return Number(m[1]) * 1024;
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   const kib = process.resourceUsage?.().maxRSS;
   return kib ? kib * 1024 : undefined;
 }

@@ -14,6 +14,10 @@ export const PRIVATE_FILE_MODE = 0o600;
 export function ensurePrivateDir(dir: string, root = dirname(dir)): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const d of new Set([root, dir])) {
-    try { chmodSync(d, PRIVATE_DIR_MODE); } catch { /* not ours (a shared --cache-dir): left as it is */ }
+    try {
+      chmodSync(d, PRIVATE_DIR_MODE);
+    } catch {
+      /* not ours (a shared --cache-dir): left as it is */
+    }
   }
 }

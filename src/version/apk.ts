@@ -8,7 +8,17 @@
 import { InvalidVersionError, type VersionComparator } from './types.js';
 
 /** Token types as apk-tools names them; LeadingZeros is the digit run whose extra zeros count -1 each. */
-const enum T { DigitOrZero = 0, Digit = 1, Letter = 2, Suffix = 3, SuffixNo = 4, RevisionNo = 5, End = 6, Invalid = -1, LeadingZeros = -2 }
+const enum T {
+  DigitOrZero = 0,
+  Digit = 1,
+  Letter = 2,
+  Suffix = 3,
+  SuffixNo = 4,
+  RevisionNo = 5,
+  End = 6,
+  Invalid = -1,
+  LeadingZeros = -2,
+}
 const PRE = ['alpha', 'beta', 'pre', 'rc'];
 const POST = ['cvs', 'svn', 'git', 'hg', 'p'];
 
@@ -16,7 +26,9 @@ class Cursor {
   pos = 0;
   type: T = T.Digit;
   constructor(readonly s: string) {}
-  get rest(): number { return this.s.length - this.pos; }
+  get rest(): number {
+    return this.s.length - this.pos;
+  }
 }
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
@@ -33,19 +45,28 @@ function nextToken(c: Cursor): void {
     if (ch === '.') n = T.DigitOrZero;
     else if (ch === '_') n = T.Suffix;
     else if (ch === '-') {
-      if (c.s[c.pos + 1] === 'r') { n = T.RevisionNo; c.pos++; }
+      if (c.s[c.pos + 1] === 'r') {
+        n = T.RevisionNo;
+        c.pos++;
+      }
     }
     c.pos++;
   }
   if (n < c.type && n !== T.Invalid) {
-    const ok = (n === T.DigitOrZero && c.type === T.Digit) || (n === T.Suffix && c.type === T.SuffixNo) || (n === T.Digit && c.type === T.Letter);
+    const ok =
+      (n === T.DigitOrZero && c.type === T.Digit) ||
+      (n === T.Suffix && c.type === T.SuffixNo) ||
+      (n === T.Digit && c.type === T.Letter);
     if (!ok) n = T.Invalid;
   }
   c.type = n;
 }
 
 function getToken(c: Cursor): number {
-  if (c.rest <= 0) { c.type = T.End; return 0; }
+  if (c.rest <= 0) {
+    c.type = T.End;
+    return 0;
+  }
   let v = 0;
   let i = c.pos;
   let nt = T.Invalid;
@@ -61,7 +82,14 @@ function getToken(c: Cursor): number {
     case T.Digit:
     case T.SuffixNo:
     case T.RevisionNo:
-      while (i < c.s.length && isDigit(c.s[i])) { v = v * 10 + Number(c.s[i]); i++; if (v > Number.MAX_SAFE_INTEGER / 10) { c.type = T.Invalid; return -1; } }
+      while (i < c.s.length && isDigit(c.s[i])) {
+        v = v * 10 + Number(c.s[i]);
+        i++;
+        if (v > Number.MAX_SAFE_INTEGER / 10) {
+          c.type = T.Invalid;
+          return -1;
+        }
+      }
       break;
     case T.Letter:
       v = c.s.charCodeAt(i);
@@ -70,9 +98,17 @@ function getToken(c: Cursor): number {
     case T.Suffix: {
       const rest = c.s.slice(i);
       const pre = PRE.findIndex((p) => rest.startsWith(p));
-      if (pre >= 0) { v = pre - PRE.length; i += PRE[pre]!.length; break; }
+      if (pre >= 0) {
+        v = pre - PRE.length;
+        i += PRE[pre]!.length;
+        break;
+      }
       const post = POST.findIndex((p) => rest.startsWith(p));
-      if (post >= 0) { v = post; i += POST[post]!.length; break; }
+      if (post >= 0) {
+        v = post;
+        i += POST[post]!.length;
+        break;
+      }
       c.type = T.Invalid;
       return -1;
     }
@@ -95,8 +131,10 @@ function valid(v: string): boolean {
 }
 
 function compare(a: string, b: string): number {
-  const x = new Cursor(a), y = new Cursor(b);
-  let av = 0, bv = 0;
+  const x = new Cursor(a),
+    y = new Cursor(b);
+  let av = 0,
+    bv = 0;
   while (x.type === y.type && x.type !== T.End && x.type !== T.Invalid && av === bv) {
     av = getToken(x);
     bv = getToken(y);

@@ -5,8 +5,20 @@
 import { parsedComparator } from './parsed.js';
 import type { VersionComparator } from './types.js';
 
-const RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p|dev)(?:[.-]?(\d+))?)?(?:[.-]?dev)?$/i;
-const STABILITY: Record<string, number> = { dev: 0, alpha: 1, a: 1, beta: 2, b: 2, rc: 3, stable: 4, patch: 5, pl: 5, p: 5 };
+const RE =
+  /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p|dev)(?:[.-]?(\d+))?)?(?:[.-]?dev)?$/i;
+const STABILITY: Record<string, number> = {
+  dev: 0,
+  alpha: 1,
+  a: 1,
+  beta: 2,
+  b: 2,
+  rc: 3,
+  stable: 4,
+  patch: 5,
+  pl: 5,
+  p: 5,
+};
 
 function parse(v: string): number[] | undefined {
   if (v.length > 128) return undefined;
@@ -14,7 +26,15 @@ function parse(v: string): number[] | undefined {
   if (!m) return undefined;
   const devSuffix = /[.-]?dev$/i.test(v.trim()) && m[5]?.toLowerCase() !== 'dev';
   const stab = m[5] ? STABILITY[m[5].toLowerCase()]! : devSuffix ? 0 : 4;
-  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0), Number(m[4] ?? 0), stab, Number(m[6] ?? 0), devSuffix && m[5] ? -1 : 0];
+  return [
+    Number(m[1]),
+    Number(m[2] ?? 0),
+    Number(m[3] ?? 0),
+    Number(m[4] ?? 0),
+    stab,
+    Number(m[6] ?? 0),
+    devSuffix && m[5] ? -1 : 0,
+  ];
 }
 
 export const composerComparator: VersionComparator = parsedComparator('composer', parse, (x, y) => {

@@ -6,7 +6,11 @@
 import { parsedComparator } from './parsed.js';
 import type { VersionComparator } from './types.js';
 
-interface DpkgVersion { epoch: number; upstream: string; revision: string }
+interface DpkgVersion {
+  epoch: number;
+  upstream: string;
+  revision: string;
+}
 
 const VALID = /^(?:(\d+):)?([0-9][A-Za-z0-9.+~:-]*?)(?:-([A-Za-z0-9.+~]+))?$/;
 
@@ -30,20 +34,23 @@ function order(c: string | undefined): number {
 
 /** dpkg's verrevcmp. */
 export function compareFragment(a: string, b: string): number {
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   while (i < a.length || j < b.length) {
     let firstDiff = 0;
     while ((i < a.length && !/[0-9]/.test(a[i]!)) || (j < b.length && !/[0-9]/.test(b[j]!))) {
       const ac = i < a.length && !/[0-9]/.test(a[i]!) ? order(a[i]) : 0;
       const bc = j < b.length && !/[0-9]/.test(b[j]!) ? order(b[j]) : 0;
       if (ac !== bc) return ac - bc;
-      i++; j++;
+      i++;
+      j++;
     }
     while (a[i] === '0') i++;
     while (b[j] === '0') j++;
     while (i < a.length && /[0-9]/.test(a[i]!) && j < b.length && /[0-9]/.test(b[j]!)) {
       if (!firstDiff) firstDiff = a.charCodeAt(i) - b.charCodeAt(j);
-      i++; j++;
+      i++;
+      j++;
     }
     if (i < a.length && /[0-9]/.test(a[i]!)) return 1;
     if (j < b.length && /[0-9]/.test(b[j]!)) return -1;
@@ -53,4 +60,7 @@ export function compareFragment(a: string, b: string): number {
 }
 
 export const dpkgComparator: VersionComparator = parsedComparator('dpkg', parseDpkg, (x, y) =>
-  x.epoch !== y.epoch ? Math.sign(x.epoch - y.epoch) : Math.sign(compareFragment(x.upstream, y.upstream)) || Math.sign(compareFragment(x.revision, y.revision)));
+  x.epoch !== y.epoch
+    ? Math.sign(x.epoch - y.epoch)
+    : Math.sign(compareFragment(x.upstream, y.upstream)) || Math.sign(compareFragment(x.revision, y.revision)),
+);

@@ -14,10 +14,20 @@ import { rubygemsComparator } from './rubygems.js';
 import { semverComparator } from './semver.js';
 import type { VersionComparator } from './types.js';
 
-const byScheme = new Map<string, VersionComparator>([
-  dpkgComparator, apkComparator, rpmComparator, semverComparator, pep440Comparator, goComparator,
-  rubygemsComparator, mavenComparator, nugetComparator, composerComparator,
-].map((c) => [c.id, c]));
+const byScheme = new Map<string, VersionComparator>(
+  [
+    dpkgComparator,
+    apkComparator,
+    rpmComparator,
+    semverComparator,
+    pep440Comparator,
+    goComparator,
+    rubygemsComparator,
+    mavenComparator,
+    nugetComparator,
+    composerComparator,
+  ].map((c) => [c.id, c]),
+);
 
 export function comparatorById(id: string): VersionComparator | undefined {
   return byScheme.get(id);

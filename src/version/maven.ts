@@ -31,16 +31,34 @@ function parse(version: string): Item[] {
       list.push({ kind: 'str', v: ALIASES[t] ?? t });
     }
   };
-  const newList = (): void => { const l: Item[] = []; list.push({ kind: 'list', v: l }); list = l; stack.push(l); };
+  const newList = (): void => {
+    const l: Item[] = [];
+    list.push({ kind: 'list', v: l });
+    list = l;
+    stack.push(l);
+  };
   for (let i = 0; i < v.length; i++) {
     const c = v[i]!;
-    if (c === '.') { push(v.slice(start, i), isDigit); start = i + 1; }
-    else if (c === '-') { push(v.slice(start, i), isDigit); start = i + 1; newList(); }
-    else if (/[0-9]/.test(c)) {
-      if (!isDigit && i > start) { push(v.slice(start, i), false, true); start = i; newList(); }
+    if (c === '.') {
+      push(v.slice(start, i), isDigit);
+      start = i + 1;
+    } else if (c === '-') {
+      push(v.slice(start, i), isDigit);
+      start = i + 1;
+      newList();
+    } else if (/[0-9]/.test(c)) {
+      if (!isDigit && i > start) {
+        push(v.slice(start, i), false, true);
+        start = i;
+        newList();
+      }
       isDigit = true;
     } else {
-      if (isDigit && i > start) { push(v.slice(start, i), true); start = i; newList(); }
+      if (isDigit && i > start) {
+        push(v.slice(start, i), true);
+        start = i;
+        newList();
+      }
       isDigit = false;
     }
   }
@@ -50,7 +68,9 @@ function parse(version: string): Item[] {
 }
 
 function isNull(i: Item): boolean {
-  return (i.kind === 'int' && i.v === 0n) || (i.kind === 'str' && i.v === '') || (i.kind === 'list' && i.v.length === 0);
+  return (
+    (i.kind === 'int' && i.v === 0n) || (i.kind === 'str' && i.v === '') || (i.kind === 'list' && i.v.length === 0)
+  );
 }
 
 /** Maven's ListItem.normalize: from the end, drop null items, step over sub-lists, stop at anything else. */
@@ -68,7 +88,8 @@ function cmpItem(a: Item | undefined, b: Item | undefined): number {
   if (a === undefined) return -cmpItem(b, undefined);
   if (b === undefined) {
     if (a.kind === 'int') return a.v === 0n ? 0 : 1;
-    if (a.kind === 'str') return qualifierKey(a.v) < qualifierKey('') ? -1 : qualifierKey(a.v) === qualifierKey('') ? 0 : 1;
+    if (a.kind === 'str')
+      return qualifierKey(a.v) < qualifierKey('') ? -1 : qualifierKey(a.v) === qualifierKey('') ? 0 : 1;
     return a.v.length === 0 ? 0 : cmpItem(a.v[0], undefined);
   }
   if (a.kind === 'int') {
@@ -77,7 +98,8 @@ function cmpItem(a: Item | undefined, b: Item | undefined): number {
   }
   if (a.kind === 'str') {
     if (b.kind === 'int' || b.kind === 'list') return -1;
-    const x = qualifierKey(a.v), y = qualifierKey(b.v);
+    const x = qualifierKey(a.v),
+      y = qualifierKey(b.v);
     return x < y ? -1 : x > y ? 1 : 0;
   }
   if (b.kind === 'int') return -1;

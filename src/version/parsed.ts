@@ -13,7 +13,11 @@ import { InvalidVersionError, type VersionComparator } from './types.js';
  */
 const MAX_MEMO = 20_000;
 
-export function parsedComparator<T>(id: string, parse: (v: string) => T | undefined | null, compare: (a: T, b: T) => number): VersionComparator {
+export function parsedComparator<T>(
+  id: string,
+  parse: (v: string) => T | undefined | null,
+  compare: (a: T, b: T) => number,
+): VersionComparator {
   const memo = new Map<string, T>();
   const strict = (v: string): T => {
     const known = memo.get(v);
@@ -26,7 +30,10 @@ export function parsedComparator<T>(id: string, parse: (v: string) => T | undefi
   };
   return {
     id,
-    isValid: (v) => { const p = parse(v); return p !== undefined && p !== null; },
+    isValid: (v) => {
+      const p = parse(v);
+      return p !== undefined && p !== null;
+    },
     compare: (a, b) => compare(strict(a), strict(b)),
   };
 }

@@ -5,9 +5,17 @@
 import { parsedComparator } from './parsed.js';
 import type { VersionComparator } from './types.js';
 
-const RE = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/i;
+const RE =
+  /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/i;
 
-interface Pep440 { epoch: number; release: number[]; pre?: [number, number]; post?: number; dev?: number; local?: (string | number)[] }
+interface Pep440 {
+  epoch: number;
+  release: number[];
+  pre?: [number, number];
+  post?: number;
+  dev?: number;
+  local?: (string | number)[];
+}
 
 function parse(v: string): Pep440 | undefined {
   if (v.length > 256) return undefined;
@@ -24,11 +32,16 @@ function parse(v: string): Pep440 | undefined {
   return out;
 }
 
-function cmpNum(a: number, b: number): number { return a < b ? -1 : a > b ? 1 : 0; }
+function cmpNum(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function cmpRelease(a: number[], b: number[]): number {
   const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) { const c = cmpNum(a[i] ?? 0, b[i] ?? 0); if (c) return c; }
+  for (let i = 0; i < n; i++) {
+    const c = cmpNum(a[i] ?? 0, b[i] ?? 0);
+    if (c) return c;
+  }
   return 0;
 }
 
@@ -44,10 +57,15 @@ function cmpLocal(a: (string | number)[] | undefined, b: (string | number)[] | u
   if (!a) return -1;
   if (!b) return 1;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     if (x === undefined) return -1;
     if (y === undefined) return 1;
-    if (typeof x === 'number' && typeof y === 'number') { const c = cmpNum(x, y); if (c) return c; continue; }
+    if (typeof x === 'number' && typeof y === 'number') {
+      const c = cmpNum(x, y);
+      if (c) return c;
+      continue;
+    }
     if (typeof x === 'number') return 1; // numeric segments sort after alphanumeric ones
     if (typeof y === 'number') return -1;
     if (x !== y) return x < y ? -1 : 1;
@@ -58,7 +76,8 @@ function cmpLocal(a: (string | number)[] | undefined, b: (string | number)[] | u
 export function comparePep440(a: Pep440, b: Pep440): number {
   let c = cmpNum(a.epoch, b.epoch) || cmpRelease(a.release, b.release);
   if (c) return c;
-  const pa = preKey(a), pb = preKey(b);
+  const pa = preKey(a),
+    pb = preKey(b);
   c = cmpNum(pa[0], pb[0]) || cmpNum(pa[1], pb[1]) || cmpNum(pa[2], pb[2]);
   if (c) return c;
   c = cmpNum(a.post ?? -1, b.post ?? -1);

@@ -26,9 +26,11 @@ export const rubygemsComparator: VersionComparator = {
   compare(a, b) {
     if (!this.isValid(a)) throw new InvalidVersionError('rubygems', a);
     if (!this.isValid(b)) throw new InvalidVersionError('rubygems', b);
-    const x = segments(a), y = segments(b);
+    const x = segments(a),
+      y = segments(b);
     for (let i = 0; i < Math.max(x.length, y.length); i++) {
-      const p = x[i] ?? 0, q = y[i] ?? 0;
+      const p = x[i] ?? 0,
+        q = y[i] ?? 0;
       if (p === q) continue;
       if (typeof p === 'string' && typeof q === 'number') return -1;
       if (typeof p === 'number' && typeof q === 'string') return 1;

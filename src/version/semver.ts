@@ -8,7 +8,11 @@ import type { VersionComparator } from './types.js';
 
 function norm(v: string): string | null {
   if (v === '0') return '0.0.0';
-  return semver.valid(v.trim(), { loose: false }) ?? semver.valid(semver.clean(v, { loose: true }) ?? '', { loose: true });
+  return (
+    semver.valid(v.trim(), { loose: false }) ?? semver.valid(semver.clean(v, { loose: true }) ?? '', { loose: true })
+  );
 }
 
-export const semverComparator: VersionComparator = parsedComparator('semver', norm, (x, y) => semver.compare(x, y, { loose: true }));
+export const semverComparator: VersionComparator = parsedComparator('semver', norm, (x, y) =>
+  semver.compare(x, y, { loose: true }),
+);

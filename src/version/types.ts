@@ -13,7 +13,10 @@ export interface VersionComparator {
 }
 
 export class InvalidVersionError extends Error {
-  constructor(readonly scheme: string, readonly version: string) {
+  constructor(
+    readonly scheme: string,
+    readonly version: string,
+  ) {
     super(`invalid ${scheme} version "${version}"`);
     this.name = 'InvalidVersionError';
   }

@@ -9,7 +9,12 @@
 import Database from 'better-sqlite3';
 import { SCHEMA } from './schema.js';
 
-interface SchemaEntry { type: string; name: string; tbl_name: string; sql: string | null }
+interface SchemaEntry {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
 
 /** What DbWriter.finish leaves: the build's tables less the staging one, plus ANALYZE's statistics tables. */
 function referenceSchema(): Map<string, SchemaEntry> {
@@ -18,7 +23,9 @@ function referenceSchema(): Map<string, SchemaEntry> {
     db.exec(SCHEMA);
     db.exec('DROP TABLE advisory_staging; ANALYZE;');
     return entries(db);
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 }
 
 let reference: Map<string, SchemaEntry> | undefined;
@@ -39,8 +46,14 @@ export function schemaDifferences(db: Database.Database): string[] {
   const out: string[] = [];
   for (const [key, e] of got) {
     const want = reference.get(key);
-    if (!want) { out.push(`unexpected ${e.type} "${e.name}"${e.type === 'view' || e.type === 'trigger' ? ' (a database customs writes has no views or triggers)' : ''}`); continue; }
-    if (want.tbl_name !== e.tbl_name || want.sql !== e.sql) out.push(`${e.type} "${e.name}" is defined differently (${String(e.sql).slice(0, 200)})`);
+    if (!want) {
+      out.push(
+        `unexpected ${e.type} "${e.name}"${e.type === 'view' || e.type === 'trigger' ? ' (a database customs writes has no views or triggers)' : ''}`,
+      );
+      continue;
+    }
+    if (want.tbl_name !== e.tbl_name || want.sql !== e.sql)
+      out.push(`${e.type} "${e.name}" is defined differently (${String(e.sql).slice(0, 200)})`);
   }
   for (const [key, want] of reference) {
     if (!got.has(key) && !want.name.startsWith('sqlite_stat')) out.push(`${want.type} "${want.name}" is missing`);
@@ -50,6 +63,10 @@ export function schemaDifferences(db: Database.Database): string[] {
 
 /** Views, triggers and virtual tables: schema entries that run code when read. Cheap enough for every open. */
 export function codeInSchema(db: Database.Database): string[] {
-  const rows = db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL%')").all() as { type: string; name: string }[];
+  const rows = db
+    .prepare(
+      "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL%')",
+    )
+    .all() as { type: string; name: string }[];
   return rows.map((r) => `${r.type === 'table' ? 'virtual table' : r.type} "${r.name}"`);
 }

@@ -26,7 +26,11 @@ import { UserError } from '../util/errors.js';
 /** 3: cve_fact, kev and epss tables (issue 16 items 9, 10, 12). */
 export const SCHEMA_VERSION = 3;
 
-export interface EcosystemCounts { records: number; skipped: number; withdrawn: number }
+export interface EcosystemCounts {
+  records: number;
+  skipped: number;
+  withdrawn: number;
+}
 export interface DbStatus {
   schemaVersion: number;
   builtAt: string;
@@ -63,8 +67,10 @@ export interface KevEntry {
   vulnerabilityName?: string;
 }
 
-export interface EpssScore { score: number; percentile: number }
-
+export interface EpssScore {
+  score: number;
+  percentile: number;
+}
 
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 
@@ -85,16 +91,24 @@ export class DbWriter {
     // Affected entries arrive in advisory order but are stored in name order: a large page cache keeps that fast.
     this.db.pragma('cache_size = -131072');
     this.db.exec(SCHEMA);
-    this.insAdvisory = this.db.prepare('INSERT OR REPLACE INTO advisory_staging (id, package_key, folder, body) VALUES (?, ?, ?, ?)');
-    this.insAffected = this.db.prepare('INSERT OR REPLACE INTO affected (ecosystem, name, advisory_id, seq, data) VALUES (?, ?, ?, ?, ?)');
+    this.insAdvisory = this.db.prepare(
+      'INSERT OR REPLACE INTO advisory_staging (id, package_key, folder, body) VALUES (?, ?, ?, ?)',
+    );
+    this.insAffected = this.db.prepare(
+      'INSERT OR REPLACE INTO affected (ecosystem, name, advisory_id, seq, data) VALUES (?, ?, ?, ?, ?)',
+    );
     this.insCvss = this.db.prepare('INSERT OR REPLACE INTO cve_cvss (cve, data) VALUES (?, ?)');
-    this.insFact = this.db.prepare('INSERT OR REPLACE INTO cve_fact (cve, advisory_id, folder, data) VALUES (?, ?, ?, ?)');
+    this.insFact = this.db.prepare(
+      'INSERT OR REPLACE INTO cve_fact (cve, advisory_id, folder, data) VALUES (?, ?, ?, ?)',
+    );
     this.insKev = this.db.prepare('INSERT OR REPLACE INTO kev (cve, data) VALUES (?, ?)');
     this.insEpss = this.db.prepare('INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)');
   }
 
   /** Runs `fn` in one transaction (bulk inserts are only fast that way). */
-  transaction(fn: () => void): void { this.db.transaction(fn)(); }
+  transaction(fn: () => void): void {
+    this.db.transaction(fn)();
+  }
 
   addRecord(folder: string, r: OsvRecord): void {
     const { affected, ...body } = r;
@@ -115,26 +129,41 @@ export class DbWriter {
    * a DSA or USN names many, and its text and rating are about all of them.
    */
   private addCveFact(folder: string, r: OsvRecord): void {
-    const cves = [...new Set([r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])].filter((i) => typeof i === 'string' && CVE_ID.test(i)))];
+    const cves = [
+      ...new Set(
+        [r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])].filter((i) => typeof i === 'string' && CVE_ID.test(i)),
+      ),
+    ];
     if (cves.length !== 1) return;
     const fact: Omit<CveFact, 'advisoryId' | 'folder'> = {};
-    const cvss = [...(r.severity ?? []), ...(r.affected ?? []).flatMap((a) => a.severity ?? [])].filter((x) => typeof x?.score === 'string' && x.type.startsWith('CVSS_'));
+    const cvss = [...(r.severity ?? []), ...(r.affected ?? []).flatMap((a) => a.severity ?? [])].filter(
+      (x) => typeof x?.score === 'string' && x.type.startsWith('CVSS_'),
+    );
     if (cvss.length) fact.cvss = [...new Map(cvss.map((x) => [x.score, x])).values()].slice(0, 8);
     const score = Number(r.database_specific?.['cvss_v3'] ?? r.database_specific?.['cvss_v2']);
     if (Number.isFinite(score) && score > 0 && score <= 10) fact.score = score;
-    const title = typeof r.summary === 'string' && r.summary.trim() ? r.summary.trim().slice(0, 300) : firstSentence(r.details);
+    const title =
+      typeof r.summary === 'string' && r.summary.trim() ? r.summary.trim().slice(0, 300) : firstSentence(r.details);
     if (title) fact.title = title;
     if (Object.keys(fact).length) this.insFact.run(cves[0], r.id, folder, JSON.stringify(fact));
   }
 
-  addKev(cve: string, entry: KevEntry): void { this.insKev.run(cve, JSON.stringify(entry)); }
+  addKev(cve: string, entry: KevEntry): void {
+    this.insKev.run(cve, JSON.stringify(entry));
+  }
 
-  addEpss(cve: string, e: EpssScore): void { this.insEpss.run(cve, e.score, e.percentile); }
+  addEpss(cve: string, e: EpssScore): void {
+    this.insEpss.run(cve, e.score, e.percentile);
+  }
 
-  addCveCvss(cve: string, data: unknown): void { this.insCvss.run(cve, JSON.stringify(data)); }
+  addCveCvss(cve: string, data: unknown): void {
+    this.insCvss.run(cve, JSON.stringify(data));
+  }
 
   finish(status: Omit<DbStatus, 'schemaVersion'>): void {
-    const ins = this.db.prepare('INSERT INTO ecosystem_count (folder, records, skipped, withdrawn) VALUES (?, ?, ?, ?)');
+    const ins = this.db.prepare(
+      'INSERT INTO ecosystem_count (folder, records, skipped, withdrawn) VALUES (?, ?, ?, ?)',
+    );
     const meta = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     this.transaction(() => {
       for (const [f, c] of Object.entries(status.ecosystems)) ins.run(f, c.records, c.skipped, c.withdrawn);
@@ -144,14 +173,21 @@ export class DbWriter {
       if (status.kev) meta.run('kev', JSON.stringify(status.kev));
       if (status.epss) meta.run('epss', JSON.stringify(status.epss));
     });
-    this.db.exec(`INSERT INTO advisory (id, folder, body) SELECT id, folder, body FROM advisory_staging ORDER BY package_key, id;
+    this.db
+      .exec(`INSERT INTO advisory (id, folder, body) SELECT id, folder, body FROM advisory_staging ORDER BY package_key, id;
       DROP TABLE advisory_staging;
       ANALYZE;
       VACUUM;`);
     this.db.close();
   }
 
-  abandon(): void { try { this.db.close(); } catch { /* already closed */ } }
+  abandon(): void {
+    try {
+      this.db.close();
+    } catch {
+      /* already closed */
+    }
+  }
 }
 
 /**
@@ -172,7 +208,12 @@ function matcherFields(a: OsvAffected): OsvAffected {
   return out;
 }
 
-export interface AffectedRow { ecosystem: string; name: string; advisoryId: string; affected: OsvAffected }
+export interface AffectedRow {
+  ecosystem: string;
+  name: string;
+  advisoryId: string;
+  affected: OsvAffected;
+}
 
 /** Names (or ids) per query: far below SQLite's limit on bound parameters. */
 const BATCH = 500;
@@ -197,7 +238,11 @@ export class VulnDb {
       // No function the schema names may run with side effects, and no view or trigger may run at all (schema-check.ts).
       this.db.pragma('trusted_schema = OFF');
       const code = codeInSchema(this.db);
-      if (code.length) throw new UserError(`${path}: the vulnerability database holds ${code.join(', ')}; customs never writes those, so it was altered`, 'delete it and run `customs db update`, or import a trusted export');
+      if (code.length)
+        throw new UserError(
+          `${path}: the vulnerability database holds ${code.join(', ')}; customs never writes those, so it was altered`,
+          'delete it and run `customs db update`, or import a trusted export',
+        );
     } catch (e) {
       this.db.close();
       throw e;
@@ -208,7 +253,11 @@ export class VulnDb {
   /** Refuses a file whose tables and indexes are not exactly the ones this customs writes. */
   assertLayout(): void {
     const diff = schemaDifferences(this.db);
-    if (diff.length) throw new UserError(`${this.path}: not the layout of a customs vulnerability database: ${diff.slice(0, 5).join('; ')}`, 'delete it and run `customs db update`, or import a trusted export');
+    if (diff.length)
+      throw new UserError(
+        `${this.path}: not the layout of a customs vulnerability database: ${diff.slice(0, 5).join('; ')}`,
+        'delete it and run `customs db update`, or import a trusted export',
+      );
   }
 
   /**
@@ -248,13 +297,26 @@ export class VulnDb {
   }
 
   status(): DbStatus {
-    const meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    const meta = new Map(
+      (this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [
+        r.key,
+        r.value,
+      ]),
+    );
     const ecosystems: Record<string, EcosystemCounts> = {};
-    for (const r of this.db.prepare('SELECT folder, records, skipped, withdrawn FROM ecosystem_count ORDER BY folder').all() as { folder: string; records: number; skipped: number; withdrawn: number }[]) {
+    for (const r of this.db
+      .prepare('SELECT folder, records, skipped, withdrawn FROM ecosystem_count ORDER BY folder')
+      .all() as { folder: string; records: number; skipped: number; withdrawn: number }[]) {
       ecosystems[r.folder] = { records: r.records, skipped: r.skipped, withdrawn: r.withdrawn };
     }
     const enriched = (this.db.prepare('SELECT count(*) AS n FROM cve_cvss').get() as { n: number }).n;
-    const out: DbStatus = { schemaVersion: Number(meta.get('schema_version') ?? 0), builtAt: meta.get('built_at') ?? '', sources: JSON.parse(meta.get('sources') ?? '[]') as string[], ecosystems, enrichedCves: enriched };
+    const out: DbStatus = {
+      schemaVersion: Number(meta.get('schema_version') ?? 0),
+      builtAt: meta.get('built_at') ?? '',
+      sources: JSON.parse(meta.get('sources') ?? '[]') as string[],
+      ecosystems,
+      enrichedCves: enriched,
+    };
     if (meta.has('kev')) out.kev = JSON.parse(meta.get('kev')!) as DbStatus['kev'];
     if (meta.has('epss')) out.epss = JSON.parse(meta.get('epss')!) as DbStatus['epss'];
     return out;
@@ -268,9 +330,13 @@ export class VulnDb {
     this.map(true);
     for (let i = 0; i < names.length; i += BATCH) {
       const batch = names.slice(i, i + BATCH).map((n) => normalisePackageName(ecosystem, n));
-      const rows = this.db.prepare(`SELECT name, advisory_id AS id, data FROM affected WHERE ecosystem = ? AND name IN (${batch.map(() => '?').join(',')})`)
+      const rows = this.db
+        .prepare(
+          `SELECT name, advisory_id AS id, data FROM affected WHERE ecosystem = ? AND name IN (${batch.map(() => '?').join(',')})`,
+        )
         .iterate(ecosystem, ...batch) as IterableIterator<{ name: string; id: string; data: string }>;
-      for (const r of rows) yield { ecosystem, name: r.name, advisoryId: r.id, affected: JSON.parse(r.data) as OsvAffected };
+      for (const r of rows)
+        yield { ecosystem, name: r.name, advisoryId: r.id, affected: JSON.parse(r.data) as OsvAffected };
     }
   }
 
@@ -281,7 +347,9 @@ export class VulnDb {
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += BATCH) {
       const batch = unique.slice(i, i + BATCH);
-      const rows = this.db.prepare(`SELECT id, body FROM advisory WHERE id IN (${batch.map(() => '?').join(',')})`).all(...batch) as { id: string; body: string }[];
+      const rows = this.db
+        .prepare(`SELECT id, body FROM advisory WHERE id IN (${batch.map(() => '?').join(',')})`)
+        .all(...batch) as { id: string; body: string }[];
       for (const r of rows) out.set(r.id, JSON.parse(r.body) as OsvRecord);
     }
     return out;
@@ -289,7 +357,11 @@ export class VulnDb {
 
   /** Ecosystem names present that start with `prefix` (e.g. all `Ubuntu:22.04…` variants). */
   ecosystemsLike(prefix: string): string[] {
-    return (this.db.prepare('SELECT DISTINCT ecosystem FROM affected WHERE ecosystem >= ? AND ecosystem < ?').all(prefix, prefix + '\uffff') as { ecosystem: string }[]).map((r) => r.ecosystem);
+    return (
+      this.db
+        .prepare('SELECT DISTINCT ecosystem FROM affected WHERE ecosystem >= ? AND ecosystem < ?')
+        .all(prefix, prefix + '\uffff') as { ecosystem: string }[]
+    ).map((r) => r.ecosystem);
   }
 
   cveCvss(cve: string): { vector: string; base_score: number }[] | undefined {
@@ -306,8 +378,14 @@ export class VulnDb {
   /** What other single-CVE records say of this CVE (see DbWriter.addCveFact). */
   cveFacts(cve: string): CveFact[] {
     this.map(false);
-    const rows = this.db.prepare('SELECT advisory_id AS id, folder, data FROM cve_fact WHERE cve = ? ORDER BY advisory_id').all(cve) as { id: string; folder: string; data: string }[];
-    return rows.map((r) => ({ advisoryId: r.id, folder: r.folder, ...(JSON.parse(r.data) as Omit<CveFact, 'advisoryId' | 'folder'>) }));
+    const rows = this.db
+      .prepare('SELECT advisory_id AS id, folder, data FROM cve_fact WHERE cve = ? ORDER BY advisory_id')
+      .all(cve) as { id: string; folder: string; data: string }[];
+    return rows.map((r) => ({
+      advisoryId: r.id,
+      folder: r.folder,
+      ...(JSON.parse(r.data) as Omit<CveFact, 'advisoryId' | 'folder'>),
+    }));
   }
 
   /** The KEV catalog's entry for this CVE, when it is known to be exploited. */
@@ -322,5 +400,7 @@ export class VulnDb {
     return this.db.prepare('SELECT score, percentile FROM epss WHERE cve = ?').get(cve) as EpssScore | undefined;
   }
 
-  close(): void { this.db.close(); }
+  close(): void {
+    this.db.close();
+  }
 }

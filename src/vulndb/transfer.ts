@@ -9,7 +9,16 @@
  * every check has passed.
  */
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ensurePrivateDir } from '../util/private-dir.js';
 import Database from 'better-sqlite3';
@@ -24,11 +33,20 @@ const INTEGRITY_ERRORS = 10;
 /** What the signature covers: a fixed prefix (so it can mean nothing else) and the digest. */
 const SIGNED_PREFIX = 'customs vulnerability database export v1\n';
 
-export interface ExportOptions { signKeyFile?: string }
-export interface ImportOptions { verifyKeyFile?: string; warn?: (m: string) => void }
+export interface ExportOptions {
+  signKeyFile?: string;
+}
+export interface ImportOptions {
+  verifyKeyFile?: string;
+  warn?: (m: string) => void;
+}
 
-export function digestFile(file: string): string { return `${file}.sha256`; }
-export function signatureFile(file: string): string { return `${file}.sig`; }
+export function digestFile(file: string): string {
+  return `${file}.sha256`;
+}
+export function signatureFile(file: string): string {
+  return `${file}.sig`;
+}
 
 async function sha256Of(file: string): Promise<string> {
   const h = createHash('sha256');
@@ -42,9 +60,16 @@ function ed25519Key(file: string, kind: 'private' | 'public'): KeyObject {
     const pem = readFileSync(file);
     key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
   } catch (e) {
-    throw new UserError(`${file}: cannot read the ${kind} key (${errorMessage(e).split('\n')[0]})`, 'give a PEM Ed25519 key, e.g. from `openssl genpkey -algorithm ed25519`');
+    throw new UserError(
+      `${file}: cannot read the ${kind} key (${errorMessage(e).split('\n')[0]})`,
+      'give a PEM Ed25519 key, e.g. from `openssl genpkey -algorithm ed25519`',
+    );
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new UserError(`${file}: a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; customs signs exports with Ed25519`, 'make one with `openssl genpkey -algorithm ed25519 -out key.pem`');
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new UserError(
+      `${file}: a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; customs signs exports with Ed25519`,
+      'make one with `openssl genpkey -algorithm ed25519 -out key.pem`',
+    );
   return key;
 }
 
@@ -59,7 +84,12 @@ function tempBeside(file: string): string {
 /** Writes `data` to `file` through a temp file (created exclusively) renamed into place. */
 function writeAtomically(file: string, data: string): void {
   const tmp = tempBeside(file);
-  try { writeFileSync(tmp, data, { flag: 'wx' }); renameSync(tmp, file); } finally { rmSync(tmp, { force: true }); }
+  try {
+    writeFileSync(tmp, data, { flag: 'wx' });
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 export async function exportDb(cacheDir: string, file: string, opts: ExportOptions = {}): Promise<void> {
@@ -74,7 +104,8 @@ export async function exportDb(cacheDir: string, file: string, opts: ExportOptio
     // The database first: a sidecar that names another file's digest only makes the import refuse.
     renameSync(tmp, file);
     writeAtomically(digestFile(file), `${hex}  ${basename(file)}\n`);
-    if (key) writeAtomically(signatureFile(file), `${sign(null, Buffer.from(SIGNED_PREFIX + hex), key).toString('base64')}\n`);
+    if (key)
+      writeAtomically(signatureFile(file), `${sign(null, Buffer.from(SIGNED_PREFIX + hex), key).toString('base64')}\n`);
     else rmSync(signatureFile(file), { force: true }); // an old signature would not match this export
   } finally {
     src.close();
@@ -85,40 +116,84 @@ export async function exportDb(cacheDir: string, file: string, opts: ExportOptio
 /** The digest `FILE.sha256` promises (the first field of its first line). */
 function promisedDigest(file: string): string {
   const side = digestFile(file);
-  if (!existsSync(side)) throw new UserError(`${file}: no ${basename(side)} beside it`, 'copy the .sha256 file `db export` writes along with the database');
+  if (!existsSync(side))
+    throw new UserError(
+      `${file}: no ${basename(side)} beside it`,
+      'copy the .sha256 file `db export` writes along with the database',
+    );
   if (statSync(side).size > 4096) throw new UserError(`${side}: not a digest file (too large)`);
   const m = /^([a-f0-9]{64})\s/.exec(readFileSync(side, 'utf8'));
-  if (!m) throw new UserError(`${side}: not a sha256 digest line`, 'it should read "<64 hex digits>  FILE", as `db export` writes it');
+  if (!m)
+    throw new UserError(
+      `${side}: not a sha256 digest line`,
+      'it should read "<64 hex digits>  FILE", as `db export` writes it',
+    );
   return m[1]!;
 }
 
 function checkSignature(file: string, hex: string, keyFile: string): void {
   const key = ed25519Key(keyFile, 'public');
   const sigFile = signatureFile(file);
-  if (!existsSync(sigFile)) throw new UserError(`${file}: --verify-key was given but there is no ${basename(sigFile)} beside it`, 'export with --sign-key, and copy the .sig file along');
+  if (!existsSync(sigFile))
+    throw new UserError(
+      `${file}: --verify-key was given but there is no ${basename(sigFile)} beside it`,
+      'export with --sign-key, and copy the .sig file along',
+    );
   const sig = Buffer.from(readFileSync(sigFile, 'utf8').trim(), 'base64');
   if (sig.length !== 64 || !verify(null, Buffer.from(SIGNED_PREFIX + hex), key, sig)) {
-    throw new UserError(`${file}: the signature in ${basename(sigFile)} does not verify with ${keyFile}`, 'the export was altered or signed with another key; do not import it');
+    throw new UserError(
+      `${file}: the signature in ${basename(sigFile)} does not verify with ${keyFile}`,
+      'the export was altered or signed with another key; do not import it',
+    );
   }
 }
 
 /** Schema, integrity and version of the copy about to be installed. */
 function checkDatabase(file: string, copy: string): void {
   let check: Database.Database;
-  try { check = new Database(copy, { readonly: true, fileMustExist: true }); } catch (e) { throw new UserError(`${file}: not a customs database (${errorMessage(e)})`); }
+  try {
+    check = new Database(copy, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new UserError(`${file}: not a customs database (${errorMessage(e)})`);
+  }
   try {
     let diff: string[];
     try {
       check.pragma('trusted_schema = OFF');
       diff = schemaDifferences(check);
-    } catch (e) { throw new UserError(`${file}: not a customs database (${errorMessage(e)})`); }
-    if (diff.length) throw new UserError(`${file}: refused: not the layout of a customs database: ${diff.slice(0, 5).join('; ')}`, 'import only files written by `customs db export`');
+    } catch (e) {
+      throw new UserError(`${file}: not a customs database (${errorMessage(e)})`);
+    }
+    if (diff.length)
+      throw new UserError(
+        `${file}: refused: not the layout of a customs database: ${diff.slice(0, 5).join('; ')}`,
+        'import only files written by `customs db export`',
+      );
     let ok: unknown;
-    try { ok = check.pragma(`integrity_check(${INTEGRITY_ERRORS})`, { simple: true }); } catch (e) { throw new UserError(`${file}: not a customs database (${errorMessage(e)})`); }
-    if (ok !== 'ok') throw new UserError(`${file}: the database is damaged (${String(ok).slice(0, 500)})`, 'export it again');
-    const v = (() => { try { return (check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value; } catch { return undefined; } })();
-    if (Number(v) !== SCHEMA_VERSION) throw new UserError(`${file}: schema version ${v ?? 'none'}, this customs reads ${SCHEMA_VERSION}`, 'export it with the same customs version');
-  } finally { check.close(); }
+    try {
+      ok = check.pragma(`integrity_check(${INTEGRITY_ERRORS})`, { simple: true });
+    } catch (e) {
+      throw new UserError(`${file}: not a customs database (${errorMessage(e)})`);
+    }
+    if (ok !== 'ok')
+      throw new UserError(`${file}: the database is damaged (${String(ok).slice(0, 500)})`, 'export it again');
+    const v = (() => {
+      try {
+        return (
+          check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
+        )?.value;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (Number(v) !== SCHEMA_VERSION)
+      throw new UserError(
+        `${file}: schema version ${v ?? 'none'}, this customs reads ${SCHEMA_VERSION}`,
+        'export it with the same customs version',
+      );
+  } finally {
+    check.close();
+  }
 }
 
 export async function importDb(cacheDir: string, file: string, opts: ImportOptions = {}): Promise<DbStatus> {
@@ -131,14 +206,25 @@ export async function importDb(cacheDir: string, file: string, opts: ImportOptio
     // Every check reads the copy, so what is checked is what is installed.
     const hex = await sha256Of(tmp);
     const promised = promisedDigest(file);
-    if (hex !== promised) throw new UserError(`${file}: digest mismatch (the file hashes to sha256:${hex.slice(0, 16)}…, ${basename(digestFile(file))} says sha256:${promised.slice(0, 16)}…)`, 'the copy is damaged or was altered; export it again');
+    if (hex !== promised)
+      throw new UserError(
+        `${file}: digest mismatch (the file hashes to sha256:${hex.slice(0, 16)}…, ${basename(digestFile(file))} says sha256:${promised.slice(0, 16)}…)`,
+        'the copy is damaged or was altered; export it again',
+      );
     if (opts.verifyKeyFile) checkSignature(file, hex, opts.verifyKeyFile);
-    else if (existsSync(signatureFile(file))) opts.warn?.(`${file}: ${basename(signatureFile(file))} was not checked; pass --verify-key PUBLIC.pem to check who made the export`);
+    else if (existsSync(signatureFile(file)))
+      opts.warn?.(
+        `${file}: ${basename(signatureFile(file))} was not checked; pass --verify-key PUBLIC.pem to check who made the export`,
+      );
     checkDatabase(file, tmp);
     renameSync(tmp, dbPath(cacheDir));
   } finally {
     rmSync(tmp, { force: true });
   }
   const db = new VulnDb(dbPath(cacheDir));
-  try { return db.status(); } finally { db.close(); }
+  try {
+    return db.status();
+  } finally {
+    db.close();
+  }
 }

@@ -17,8 +17,12 @@ import { readZipRecords } from './zip-records.js';
 
 export const DB_FILE = 'customs.db';
 
-export function dbDir(cacheDir: string): string { return join(cacheDir, 'db'); }
-export function dbPath(cacheDir: string): string { return join(dbDir(cacheDir), DB_FILE); }
+export function dbDir(cacheDir: string): string {
+  return join(cacheDir, 'db');
+}
+export function dbPath(cacheDir: string): string {
+  return join(dbDir(cacheDir), DB_FILE);
+}
 
 export interface UpdateOptions {
   cacheDir: string;
@@ -49,7 +53,12 @@ function removeStale(dir: string): void {
     if (!m) continue;
     const pid = Number(m[1]);
     let alive = false;
-    try { process.kill(pid, 0); alive = pid !== process.pid; } catch { alive = false; }
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      alive = false;
+    }
     if (!alive) rmSync(join(dir, f), { recursive: true, force: true });
   }
 }
@@ -70,16 +79,35 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
       for (const z of zips) {
         const counts = (ecosystems[z.folder] ??= { records: 0, skipped: 0, withdrawn: 0 });
         const batch: OsvRecord[] = [];
-        const flush = (): void => { writer.transaction(() => { for (const r of batch) writer.addRecord(z.folder, r); }); batch.length = 0; };
+        const flush = (): void => {
+          writer.transaction(() => {
+            for (const r of batch) writer.addRecord(z.folder, r);
+          });
+          batch.length = 0;
+        };
         await readZipRecords(z.zipPath, (r) => {
-          if ('error' in r) { counts.skipped++; opts.logger.warn(`${z.folder}/all.zip: ${r.entry}: ${r.error}; skipped`); return; }
+          if ('error' in r) {
+            counts.skipped++;
+            opts.logger.warn(`${z.folder}/all.zip: ${r.entry}: ${r.error}; skipped`);
+            return;
+          }
           const why = invalidReason(r.json);
-          if (why) { counts.skipped++; opts.logger.warn(`${z.folder}/all.zip: ${r.entry}: ${why}; skipped`); return; }
+          if (why) {
+            counts.skipped++;
+            opts.logger.warn(`${z.folder}/all.zip: ${r.entry}: ${why}; skipped`);
+            return;
+          }
           const rec = r.json as OsvRecord;
-          if (rec.withdrawn) { counts.withdrawn++; return; }
+          if (rec.withdrawn) {
+            counts.withdrawn++;
+            return;
+          }
           counts.records++;
           batch.push(rec);
-          if (batch.length >= 2000) { flush(); opts.onProgress?.({ ecosystem: z.folder, records: counts.records }); }
+          if (batch.length >= 2000) {
+            flush();
+            opts.onProgress?.({ ecosystem: z.folder, records: counts.records });
+          }
         });
         flush();
         opts.onProgress?.({ ecosystem: z.folder, records: counts.records });
@@ -87,7 +115,11 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
       const cvss = cveCvssFile(source);
       if (cvss) enrichedCves += importCveCvss(writer, cvss, opts.logger);
     }
-    if (!Object.keys(ecosystems).length) throw new UserError(`no OSV ecosystems found in ${opts.sources.join(', ')}`, 'the source must hold <Ecosystem>/all.zip folders');
+    if (!Object.keys(ecosystems).length)
+      throw new UserError(
+        `no OSV ecosystems found in ${opts.sources.join(', ')}`,
+        'the source must hold <Ecosystem>/all.zip folders',
+      );
     const kev = opts.kev ? await importKev(writer, opts.kev, downloads, opts.logger) : undefined;
     const epss = opts.epssSource ? await importEpss(writer, opts.epssSource, downloads, opts.logger) : undefined;
     writer.finish({ builtAt: new Date().toISOString(), sources: opts.sources, ecosystems, enrichedCves, kev, epss });
@@ -100,34 +132,57 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
     rmSync(downloads, { recursive: true, force: true });
   }
   const db = new VulnDb(dbPath(opts.cacheDir));
-  try { return db.status(); } finally { db.close(); }
+  try {
+    return db.status();
+  } finally {
+    db.close();
+  }
 }
 
-async function importKev(writer: DbWriter, kev: { source: string; required: boolean }, tmpDir: string, logger: Logger): Promise<DbStatus['kev']> {
+async function importKev(
+  writer: DbWriter,
+  kev: { source: string; required: boolean },
+  tmpDir: string,
+  logger: Logger,
+): Promise<DbStatus['kev']> {
   let catalog;
   try {
     catalog = await loadKevCatalog(kev.source, tmpDir);
   } catch (e) {
     if (kev.required) throw e;
-    logger.warn(`the KEV catalog could not be read from ${kev.source} (${(e as Error).message}); findings will not say which vulnerabilities are known exploited: give --kev-source FILE|URL (or CUSTOMS_KEV_SOURCE), or \`none\``);
+    logger.warn(
+      `the KEV catalog could not be read from ${kev.source} (${(e as Error).message}); findings will not say which vulnerabilities are known exploited: give --kev-source FILE|URL (or CUSTOMS_KEV_SOURCE), or \`none\``,
+    );
     return undefined;
   }
   if (catalog.skipped) logger.warn(`${kev.source}: ${catalog.skipped} KEV entries without a CVE id or date skipped`);
-  writer.transaction(() => { for (const [cve, entry] of catalog.entries) writer.addKev(cve, entry); });
+  writer.transaction(() => {
+    for (const [cve, entry] of catalog.entries) writer.addKev(cve, entry);
+  });
   return { catalogVersion: catalog.catalogVersion, entries: catalog.entries.size, source: kev.source };
 }
 
 async function importEpss(writer: DbWriter, source: string, tmpDir: string, logger: Logger): Promise<DbStatus['epss']> {
   const data = await loadEpss(source, tmpDir);
   if (data.skipped) logger.warn(`${source}: ${data.skipped} EPSS rows without a CVE id or probabilities skipped`);
-  writer.transaction(() => { for (const [cve, score] of data.scores) writer.addEpss(cve, score); });
+  writer.transaction(() => {
+    for (const [cve, score] of data.scores) writer.addEpss(cve, score);
+  });
   return { scoreDate: data.scoreDate, entries: data.scores.size, source };
 }
 
 function importCveCvss(writer: DbWriter, file: string, logger: Logger): number {
-  if (statSync(file).size > 256 * 1024 * 1024) { logger.warn(`${file}: too large; CVSS enrichment skipped`); return 0; }
+  if (statSync(file).size > 256 * 1024 * 1024) {
+    logger.warn(`${file}: too large; CVSS enrichment skipped`);
+    return 0;
+  }
   let doc: { cves?: Record<string, unknown> };
-  try { doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc; } catch (e) { logger.warn(`${file}: not JSON (${(e as Error).message}); CVSS enrichment skipped`); return 0; }
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
+  } catch (e) {
+    logger.warn(`${file}: not JSON (${(e as Error).message}); CVSS enrichment skipped`);
+    return 0;
+  }
   let n = 0;
   writer.transaction(() => {
     for (const [cve, data] of Object.entries(doc.cves ?? {})) {
@@ -142,7 +197,11 @@ function importCveCvss(writer: DbWriter, file: string, logger: Logger): number {
 export function dbStatus(cacheDir: string): DbStatus | undefined {
   const db = tryOpenDb(cacheDir);
   if (!db) return undefined;
-  try { return db.status(); } finally { db.close(); }
+  try {
+    return db.status();
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -151,7 +210,9 @@ export function dbStatus(cacheDir: string): DbStatus | undefined {
  * altered to run code (views, triggers) is refused loudly, not rebuilt quietly.
  */
 export function tryOpenDb(cacheDir: string): VulnDb | undefined {
-  try { return new VulnDb(dbPath(cacheDir)); } catch (e) {
+  try {
+    return new VulnDb(dbPath(cacheDir));
+  } catch (e) {
     if (e instanceof UserError) throw e;
     return undefined;
   }
@@ -163,13 +224,24 @@ export function openDb(cacheDir: string): VulnDb {
     db = new VulnDb(dbPath(cacheDir));
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`no usable vulnerability database in ${dbDir(cacheDir)} (${(e as Error).message})`, 'run `customs db update`');
+    throw new UserError(
+      `no usable vulnerability database in ${dbDir(cacheDir)} (${(e as Error).message})`,
+      'run `customs db update`',
+    );
   }
   const version = db.schemaVersion();
   if (version !== SCHEMA_VERSION) {
     db.close();
-    throw new UserError(`the vulnerability database in ${dbDir(cacheDir)} has schema version ${version}; this customs reads ${SCHEMA_VERSION}`, 'run `customs db update` to rebuild it');
+    throw new UserError(
+      `the vulnerability database in ${dbDir(cacheDir)} has schema version ${version}; this customs reads ${SCHEMA_VERSION}`,
+      'run `customs db update` to rebuild it',
+    );
   }
-  try { db.assertLayout(); } catch (e) { db.close(); throw e; }
+  try {
+    db.assertLayout();
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   return db;
 }

@@ -34,7 +34,9 @@ function writeImage(dir: string): string {
 }
 
 const ids = (report: { Results?: { Vulnerabilities?: { VulnerabilityID: string; PkgName: string }[] }[] }): string[] =>
-  (report.Results ?? []).flatMap((r) => (r.Vulnerabilities ?? []).map((v) => `${v.PkgName} ${v.VulnerabilityID}`)).sort();
+  (report.Results ?? [])
+    .flatMap((r) => (r.Vulnerabilities ?? []).map((v) => `${v.PkgName} ${v.VulnerabilityID}`))
+    .sort();
 
 test('import { scan } from "customs" in another project gives the report -f json writes', async (t) => {
   const db = ensureDb();
@@ -51,8 +53,12 @@ test('import { scan } from "customs" in another project gives the report -f json
       "import { scan } from 'customs';\nconst r = await scan({ input: process.argv[2] });\nprocess.stdout.write(JSON.stringify(r));\n",
     );
     const env = { ...process.env, CUSTOMS_CACHE_DIR: db.cacheDir, CUSTOMS_DB_SOURCE: 'https://db.invalid/never-used' };
-    const fromLibrary = JSON.parse(execFileSync(process.execPath, ['main.js', image], { cwd: project, env, encoding: 'utf8' })) as Parameters<typeof ids>[0] & { ArtifactName: string };
-    const cli = await runCli(['image', '--input', image, '-f', 'json', '-q'], { env: { CUSTOMS_CACHE_DIR: db.cacheDir } });
+    const fromLibrary = JSON.parse(
+      execFileSync(process.execPath, ['main.js', image], { cwd: project, env, encoding: 'utf8' }),
+    ) as Parameters<typeof ids>[0] & { ArtifactName: string };
+    const cli = await runCli(['image', '--input', image, '-f', 'json', '-q'], {
+      env: { CUSTOMS_CACHE_DIR: db.cacheDir },
+    });
     assert.equal(cli.code, 0, cli.stderr);
     const fromCli = JSON.parse(cli.stdout) as Parameters<typeof ids>[0];
     assert.ok(ids(fromLibrary).length > 0, 'the test image has known vulnerabilities');
@@ -69,7 +75,12 @@ test('scanReport and render: the model and any format, with a logger and progres
   const dir = mkdtempSync(join(tmpdir(), 'customs-library-'));
   try {
     const progress: string[] = [];
-    const outcome = await scanReport({ input: writeImage(dir), cacheDir: db.cacheDir, skipDbUpdate: true, onProgress: (p) => progress.push(p.stage) });
+    const outcome = await scanReport({
+      input: writeImage(dir),
+      cacheDir: db.cacheDir,
+      skipDbUpdate: true,
+      onProgress: (p) => progress.push(p.stage),
+    });
     assert.ok(outcome.report.results.some((r) => r.vulnerabilities?.length));
     assert.ok(progress.includes('layers'));
     const sarif = render(outcome, 'sarif');
@@ -89,7 +100,10 @@ test('an aborted signal stops the scan', async () => {
   try {
     const controller = new AbortController();
     controller.abort(new Error('stopped by the caller'));
-    await assert.rejects(scan({ input: writeImage(dir), scanners: [], signal: controller.signal, layerCache: false }), /stopped by the caller/);
+    await assert.rejects(
+      scan({ input: writeImage(dir), scanners: [], signal: controller.signal, layerCache: false }),
+      /stopped by the caller/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,14 +5,28 @@ import type { Package } from '../../src/model/package.js';
 import { introducingLayer, mergeLayers } from '../../src/artifact/merge.js';
 import type { LayerFacts } from '../../src/model/facts.js';
 
-function layer(files: Record<string, AnalyzerOutput | undefined>, s: Partial<LayerFacts['structure']> = {}): LayerFacts {
+function layer(
+  files: Record<string, AnalyzerOutput | undefined>,
+  s: Partial<LayerFacts['structure']> = {},
+): LayerFacts {
   return {
     structure: { whiteouts: [], opaqueDirs: [], symlinks: {}, setidFiles: [], entries: 0, warnings: [], ...s },
-    analyzers: [{ analyzer: 'a', files: Object.entries(files).map(([path, output]) => (output ? { path, output } : { path })) }],
+    analyzers: [
+      { analyzer: 'a', files: Object.entries(files).map(([path, output]) => (output ? { path, output } : { path })) },
+    ],
   };
 }
 const pkgs = (...nv: string[]): AnalyzerOutput => ({
-  packageSets: [{ type: 'dpkg', filePath: 's', packages: nv.map((x) => { const [name, version] = x.split('@'); return { name, version } as Package; }) }],
+  packageSets: [
+    {
+      type: 'dpkg',
+      filePath: 's',
+      packages: nv.map((x) => {
+        const [name, version] = x.split('@');
+        return { name, version } as Package;
+      }),
+    },
+  ],
 });
 const paths = (m: ReturnType<typeof mergeLayers>) => m.current.map((f) => f.path).sort();
 
@@ -23,11 +37,17 @@ test('later layers replace files; whiteouts remove them', () => {
   ]);
   assert.deepEqual(paths(m), ['app/a']);
   assert.equal(m.current[0]!.history.length, 2);
-  assert.deepEqual(m.removed.map((f) => f.path), ['app/b']);
+  assert.deepEqual(
+    m.removed.map((f) => f.path),
+    ['app/b'],
+  );
 });
 
 test('a whiteout of a directory removes everything below it', () => {
-  const m = mergeLayers([layer({ 'srv/lib/x.jar': pkgs('x@1'), 'srv/libx/y': pkgs('y@1') }), layer({}, { whiteouts: ['srv/lib'] })]);
+  const m = mergeLayers([
+    layer({ 'srv/lib/x.jar': pkgs('x@1'), 'srv/libx/y': pkgs('y@1') }),
+    layer({}, { whiteouts: ['srv/lib'] }),
+  ]);
   assert.deepEqual(paths(m), ['srv/libx/y']);
 });
 
@@ -40,7 +60,10 @@ test('an opaque dir hides lower layers only, not its own layer', () => {
 });
 
 test('a symlink replacing a directory hides what was below it', () => {
-  const m = mergeLayers([layer({ 'var/lib/dpkg/status': pkgs('a@1') }), layer({}, { symlinks: { 'var/lib/dpkg': '/opt/dpkg' } })]);
+  const m = mergeLayers([
+    layer({ 'var/lib/dpkg/status': pkgs('a@1') }),
+    layer({}, { symlinks: { 'var/lib/dpkg': '/opt/dpkg' } }),
+  ]);
   assert.deepEqual(paths(m), []);
   assert.equal(m.symlinks.get('var/lib/dpkg'), '/opt/dpkg');
 });

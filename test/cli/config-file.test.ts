@@ -28,13 +28,17 @@ security_gates:
 `;
 
 async function parseIn(dir: string, args: string[]): Promise<{ opts: Record<string, unknown>; stderr: string }> {
-  const cmd = addScanFlags(new Command('image').exitOverride()
-    .option('--insecure').option('--username <u>').option('--password <p>'));
+  const cmd = addScanFlags(
+    new Command('image').exitOverride().option('--insecure').option('--username <u>').option('--password <p>'),
+  );
   cmd.action(() => {});
   const cwd = process.cwd();
   const write = process.stderr.write.bind(process.stderr);
   let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; });
+  process.stderr.write = (chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  };
   try {
     process.chdir(dir);
     await cmd.parseAsync(args, { from: 'user' });
@@ -53,10 +57,16 @@ test('an implicit customs.yaml sets only safe keys and names the rest', async ()
     assert.equal(opts['severity'], 'CRITICAL');
     assert.equal(opts['exitCode'], '3');
     assert.ok(opts['securityGates'], 'gates apply');
-    for (const k of ['output', 'dbSource', 'cacheDir', 'insecure', 'username', 'password', 'template', 'ignorefile']) assert.equal(opts[k], undefined, `${k} must not be set`);
-    assert.match(stderr, /WARN\tcustoms\.yaml: found in the working directory, so output, db-source, cache-dir, insecure, username, password, template, ignorefile were ignored/);
+    for (const k of ['output', 'dbSource', 'cacheDir', 'insecure', 'username', 'password', 'template', 'ignorefile'])
+      assert.equal(opts[k], undefined, `${k} must not be set`);
+    assert.match(
+      stderr,
+      /WARN\tcustoms\.yaml: found in the working directory, so output, db-source, cache-dir, insecure, username, password, template, ignorefile were ignored/,
+    );
     assert.doesNotMatch(stderr, /hunter2/);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the same file named with --config applies in full', async () => {
@@ -69,7 +79,9 @@ test('the same file named with --config applies in full', async () => {
     assert.equal(opts['insecure'], true);
     assert.equal(opts['password'], 'hunter2');
     assert.equal(stderr, '');
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an unknown key in an implicit file is still an error', async () => {
@@ -77,5 +89,7 @@ test('an unknown key in an implicit file is still an error', async () => {
   try {
     writeFileSync(join(dir, 'customs.yaml'), 'severty: HIGH\n');
     await assert.rejects(parseIn(dir, []), /customs\.yaml: unknown key "severty"/);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

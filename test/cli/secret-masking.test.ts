@@ -19,9 +19,16 @@ import { rawTar } from '../hostile/corpus/tar-writer.js';
 
 const alnum = (label: string, n: number): string => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return [...createHash('sha512').update(label).digest(), ...createHash('sha512').update(`${label}+`).digest()].slice(0, n).map((b) => alphabet[b % 62]).join('');
+  return [...createHash('sha512').update(label).digest(), ...createHash('sha512').update(`${label}+`).digest()]
+    .slice(0, n)
+    .map((b) => alphabet[b % 62])
+    .join('');
 };
-const b32 = (label: string, n: number): string => [...createHash('sha512').update(label).digest()].slice(0, n).map((b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
+const b32 = (label: string, n: number): string =>
+  [...createHash('sha512').update(label).digest()]
+    .slice(0, n)
+    .map((b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32])
+    .join('');
 
 const AKID = `AKIA${b32('mask-akid', 16)}`;
 const GHP = `ghp_${alnum('mask-ghp', 36)}`;
@@ -37,13 +44,26 @@ const root = mkdtempSync(join(tmpdir(), 'customs-mask-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const image = join(root, 'image');
 writeOciLayout(image, 'masking:1', {
-  layers: [gzipLayer(rawTar([
-    { name: 'srv/app/.env', body: `export AWS_ACCESS_KEY_ID=${AKID} GITHUB_TOKEN=${GHP}\nAPI=${GHP} DB_PASSWORD=${FILE_PASSWORD}\nCORP=${CORP}\n` },
-    { name: `srv/keys/${GHP_IN_NAME}.txt`, body: `token ${GHP_IN_NAME}\n` },
-  ]))],
+  layers: [
+    gzipLayer(
+      rawTar([
+        {
+          name: 'srv/app/.env',
+          body: `export AWS_ACCESS_KEY_ID=${AKID} GITHUB_TOKEN=${GHP}\nAPI=${GHP} DB_PASSWORD=${FILE_PASSWORD}\nCORP=${CORP}\n`,
+        },
+        { name: `srv/keys/${GHP_IN_NAME}.txt`, body: `token ${GHP_IN_NAME}\n` },
+      ]),
+    ),
+  ],
   config: {
-    config: { User: 'root', Env: ['PATH=/usr/bin', `DB_PASSWORD=${ENV_PASSWORD}`, `CORP_KEY=${CORP}`], Labels: { 'com.example.slack': LABEL_TOKEN, 'com.example.corp': CORP } },
-    history: [{ created: '2026-01-01T00:00:00Z', created_by: `|1 GITHUB_TOKEN=${GHP_HISTORY} /bin/sh -c make # ${CORP}` }],
+    config: {
+      User: 'root',
+      Env: ['PATH=/usr/bin', `DB_PASSWORD=${ENV_PASSWORD}`, `CORP_KEY=${CORP}`],
+      Labels: { 'com.example.slack': LABEL_TOKEN, 'com.example.corp': CORP },
+    },
+    history: [
+      { created: '2026-01-01T00:00:00Z', created_by: `|1 GITHUB_TOKEN=${GHP_HISTORY} /bin/sh -c make # ${CORP}` },
+    ],
   },
 });
 const secretConfig = join(root, 'secret.yaml');
@@ -52,7 +72,9 @@ const template = join(root, 'all.tpl');
 writeFileSync(template, '{{json this}}\n');
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [join(dir, e.name), ...filesUnder(join(dir, e.name))] : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? [join(dir, e.name), ...filesUnder(join(dir, e.name))] : [join(dir, e.name)],
+  );
 }
 
 function assertNoValue(text: string, values: string[], where: string): void {
@@ -60,31 +82,73 @@ function assertNoValue(text: string, values: string[], where: string): void {
 }
 
 describe('secrets are masked in every output', { concurrency: 1 }, () => {
-  const formats = ['json', 'table', 'sarif', 'junit', 'gitlab', 'cyclonedx', 'spdx-json', 'spdx', 'openvex', 'template'];
+  const formats = [
+    'json',
+    'table',
+    'sarif',
+    'junit',
+    'gitlab',
+    'cyclonedx',
+    'spdx-json',
+    'spdx',
+    'openvex',
+    'template',
+  ];
   for (const scanners of ['secret,misconfig', 'none']) {
     test(`--scanners ${scanners}: every format, --debug and the cache`, async () => {
       const cache = join(root, `cache-${scanners.replace(/,/g, '-')}`);
       for (const format of formats) {
-        const r = await runCli(['image', '--input', image, '--scanners', scanners, '-f', format, ...(format === 'template' ? ['--template', `@${template}`] : []), '--cache-dir', cache, '--debug', '--secret-config', secretConfig]);
+        const r = await runCli([
+          'image',
+          '--input',
+          image,
+          '--scanners',
+          scanners,
+          '-f',
+          format,
+          ...(format === 'template' ? ['--template', `@${template}`] : []),
+          '--cache-dir',
+          cache,
+          '--debug',
+          '--secret-config',
+          secretConfig,
+        ]);
         assert.equal(r.code, 0, r.stderr);
         assertNoValue(r.stdout, [...BUILTIN_VALUES, CORP], `-f ${format}`);
         assertNoValue(r.stderr, [...BUILTIN_VALUES, CORP], `-f ${format}'s --debug log`);
         if (format === 'json' && scanners !== 'none') {
-          const report = JSON.parse(r.stdout) as { Results: { Target: string; Secrets?: { RuleID: string; Match: string }[] }[] };
+          const report = JSON.parse(r.stdout) as {
+            Results: { Target: string; Secrets?: { RuleID: string; Match: string }[] }[];
+          };
           const env = report.Results.find((x) => x.Target === '/srv/app/.env')!;
-          assert.deepEqual(env.Secrets!.map((s) => s.RuleID).sort(), ['aws-access-key-id', 'corp-key', 'generic-password', 'github-pat', 'github-pat'], 'each secret is its own finding, the user rule\'s too');
-          assert.ok(report.Results.some((x) => x.Target === `/srv/keys/${'*'.repeat(GHP_IN_NAME.length)}.txt`), 'the token in the file name is masked in the Target');
+          assert.deepEqual(
+            env.Secrets!.map((s) => s.RuleID).sort(),
+            ['aws-access-key-id', 'corp-key', 'generic-password', 'github-pat', 'github-pat'],
+            "each secret is its own finding, the user rule's too",
+          );
+          assert.ok(
+            report.Results.some((x) => x.Target === `/srv/keys/${'*'.repeat(GHP_IN_NAME.length)}.txt`),
+            'the token in the file name is masked in the Target',
+          );
         }
         if (format === 'json') {
           const report = JSON.parse(r.stdout) as { Metadata: { ImageConfig: { config: { Env: string[] } } } };
-          assert.ok(report.Metadata.ImageConfig.config.Env.includes(`DB_PASSWORD=${'*'.repeat(ENV_PASSWORD.length)}`), 'the config copy is masked');
+          assert.ok(
+            report.Metadata.ImageConfig.config.Env.includes(`DB_PASSWORD=${'*'.repeat(ENV_PASSWORD.length)}`),
+            'the config copy is masked',
+          );
         }
       }
       for (const f of filesUnder(cache)) {
         const st = statSync(f);
         assert.equal(st.mode & 0o777, st.isDirectory() ? 0o700 : 0o600, `${f} is ${(st.mode & 0o777).toString(8)}`);
         // Not GHP_IN_NAME: facts are keyed by the image path, which the merge needs (see the report).
-        if (st.isFile()) assertNoValue(readFileSync(f, 'latin1'), BUILTIN_VALUES.filter((v) => v !== GHP_IN_NAME), `cache file ${f}`);
+        if (st.isFile())
+          assertNoValue(
+            readFileSync(f, 'latin1'),
+            BUILTIN_VALUES.filter((v) => v !== GHP_IN_NAME),
+            `cache file ${f}`,
+          );
       }
       assert.equal(statSync(cache).mode & 0o777, 0o700);
     });

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +25,9 @@ test('-o FILE: the report replaces the file whole, and no temporary file is left
     writeReport('{}\n', out);
     assert.equal(readFileSync(out, 'utf8'), '{}\n');
     assert.deepEqual(readdirSync(dir), ['report.json']);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('-o /dev/null or a FIFO: written to, never replaced by a file', async () => {
@@ -27,13 +39,17 @@ test('-o /dev/null or a FIFO: written to, never replaced by a file', async () =>
     execFileSync('mkfifo', [fifo]);
     const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
     let got = '';
-    reader.stdout.on('data', (c: Buffer) => { got += c.toString(); });
+    reader.stdout.on('data', (c: Buffer) => {
+      got += c.toString();
+    });
     const closed = new Promise((resolve) => reader.on('close', resolve));
     writeReport('through the pipe\n', fifo);
     await closed;
     assert.equal(got, 'through the pipe\n');
     assert.ok(statSync(fifo).isFIFO());
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('-o FILE: a symlink planted at the old predictable temp name redirects nothing (issue 22 item 8)', () => {
@@ -49,22 +65,31 @@ test('-o FILE: a symlink planted at the old predictable temp name redirects noth
     assert.equal(readFileSync(victim, 'utf8'), 'precious', 'the symlink target is untouched');
     assert.equal(readFileSync(out, 'utf8'), '{"report":1}\n');
     assert.ok(lstatSync(out).isFile() && !lstatSync(out).isSymbolicLink());
-    assert.deepEqual(readdirSync(dir).sort(), ['.report.json.tmp-' + process.pid, 'report.json', 'victim'].sort(), 'no temp file left');
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ['.report.json.tmp-' + process.pid, 'report.json', 'victim'].sort(),
+      'no temp file left',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('temp files: unpredictable names, created exclusively with mode 0600', () => {
   const dir = mkdtempSync(join(tmpdir(), 'customs-out-'));
   try {
     const target = join(dir, 'r.json');
-    const a = createTempFileBeside(target), b = createTempFileBeside(target);
+    const a = createTempFileBeside(target),
+      b = createTempFileBeside(target);
     assert.notEqual(a.path, b.path);
     assert.match(a.path, /\/\.r\.json\.[0-9a-f]{18}\.tmp$/);
     assert.equal(statSync(a.path).mode & 0o777, 0o600);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
-test('atomic writes keep a replaced file\'s mode, give a new one the umask\'s, and leave nothing on failure', () => {
+test("atomic writes keep a replaced file's mode, give a new one the umask's, and leave nothing on failure", () => {
   const dir = mkdtempSync(join(tmpdir(), 'customs-out-'));
   try {
     const kept = join(dir, 'kept');
@@ -77,10 +102,18 @@ test('atomic writes keep a replaced file\'s mode, give a new one the umask\'s, a
     writeFileAtomic(fresh, (fd) => writeFileSync(fd, 'x'));
     const umask = process.umask();
     assert.equal(statSync(fresh).mode & 0o777, 0o666 & ~umask);
-    assert.throws(() => writeFileAtomic(kept, () => { throw new Error('render failed'); }), /render failed/);
+    assert.throws(
+      () =>
+        writeFileAtomic(kept, () => {
+          throw new Error('render failed');
+        }),
+      /render failed/,
+    );
     assert.equal(readFileSync(kept, 'utf8'), 'new');
     assert.deepEqual(readdirSync(dir).sort(), ['fresh', 'kept']);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a predictable name SQLite will open (db update/import): a planted symlink is removed, not followed', () => {
@@ -95,5 +128,7 @@ test('a predictable name SQLite will open (db update/import): a planted symlink 
     assert.equal(statSync(tmp).size, 0);
     assert.equal(statSync(tmp).mode & 0o777, 0o600);
     assert.equal(readFileSync(victim, 'utf8'), 'precious');
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

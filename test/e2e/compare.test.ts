@@ -18,22 +18,38 @@ const work = mkdtempSync(join(tmpdir(), 'customs-compare-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 interface C {
-  Old: { packages: number; vulnerabilities: number }; New: { packages: number; vulnerabilities: number };
-  Packages: { Added: { name: string }[]; Removed: { name: string }[]; Changed: { name: string; from: string; to: string }[]; Unchanged: number };
+  Old: { packages: number; vulnerabilities: number };
+  New: { packages: number; vulnerabilities: number };
+  Packages: {
+    Added: { name: string }[];
+    Removed: { name: string }[];
+    Changed: { name: string; from: string; to: string }[];
+    Unchanged: number;
+  };
   Vulnerabilities: { Introduced: { Severity: string }[]; Fixed: { Severity: string }[]; Persisting: number };
   BySeverity: Record<string, { introduced: number; fixed: number }>;
 }
 
 describe('compare', { concurrency: 1 }, () => {
-  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
-  if ('skip' in db) { test('db', (t) => t.skip(db.skip)); return; }
+  if ('skip' in images) {
+    test('images', (t) => t.skip(images.skip));
+    return;
+  }
+  if ('skip' in db) {
+    test('db', (t) => t.skip(db.skip));
+    return;
+  }
   const common = ['--cache-dir', db.cacheDir, '--skip-db-update', '--quiet'];
-  const [oldI, newI] = [imageForms(images.cache, 'debian-bullseye').oci, imageForms(images.cache, 'debian-bookworm').oci];
+  const [oldI, newI] = [
+    imageForms(images.cache, 'debian-bullseye').oci,
+    imageForms(images.cache, 'debian-bookworm').oci,
+  ];
   test('bullseye → bookworm: differences listed and the counts add up', async () => {
     const r = await runCli(['compare', oldI, newI, '-f', 'json', ...common]);
     assert.equal(r.code, 0, r.stderr);
     const c = JSON.parse(r.stdout) as C;
-    const p = c.Packages, v = c.Vulnerabilities;
+    const p = c.Packages,
+      v = c.Vulnerabilities;
     assert.ok(p.Added.length > 0 && p.Removed.length > 0 && p.Changed.length > 0);
     assert.equal(c.Old.packages, p.Removed.length + p.Changed.length + p.Unchanged);
     assert.equal(c.New.packages, p.Added.length + p.Changed.length + p.Unchanged);
@@ -44,8 +60,13 @@ describe('compare', { concurrency: 1 }, () => {
       assert.equal(n.fixed, v.Fixed.filter((x) => x.Severity === sev).length);
     }
     assert.ok(p.Changed.every((x) => x.from !== x.to));
-    const base = JSON.parse((await runCli(['image', '--input', newI, '-f', 'json', '--list-all-pkgs', ...common])).stdout) as { Results: { Class: string; Packages?: unknown[] }[] };
-    assert.equal(c.New.packages, base.Results.filter((x) => x.Class === 'os-pkgs').flatMap((x) => x.Packages ?? []).length);
+    const base = JSON.parse(
+      (await runCli(['image', '--input', newI, '-f', 'json', '--list-all-pkgs', ...common])).stdout,
+    ) as { Results: { Class: string; Packages?: unknown[] }[] };
+    assert.equal(
+      c.New.packages,
+      base.Results.filter((x) => x.Class === 'os-pkgs').flatMap((x) => x.Packages ?? []).length,
+    );
   });
   test('an SBOM stands for the old image; --exit-code fires on introduced findings', async () => {
     const sbom = join(work, 'old.cdx.json');

@@ -20,18 +20,51 @@ const db = ensureDb();
 const work = mkdtempSync(join(tmpdir(), 'customs-decisions-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-interface V { VulnerabilityID: string; PkgName: string; VEXStatus?: string }
-interface S { ID: string; PkgName?: string; SuppressedBy: string; Status: string; Source: string }
+interface V {
+  VulnerabilityID: string;
+  PkgName: string;
+  VEXStatus?: string;
+}
+interface S {
+  ID: string;
+  PkgName?: string;
+  SuppressedBy: string;
+  Status: string;
+  Source: string;
+}
 async function scan(extra: string[]): Promise<{ code: number | null; vulns: V[]; suppressed: S[]; stderr: string }> {
   if ('skip' in images || 'skip' in db) throw new Error('skipped');
-  const r = await runCli(['image', '--input', imageForms(images.cache, 'debian-bookworm').oci, '-f', 'json', '--cache-dir', db.cacheDir, '--skip-db-update', ...extra]);
-  const rep = r.stdout ? (JSON.parse(r.stdout) as { Results: { Vulnerabilities?: V[]; Suppressed?: S[] }[] }) : { Results: [] };
-  return { code: r.code, vulns: rep.Results.flatMap((x) => x.Vulnerabilities ?? []), suppressed: rep.Results.flatMap((x) => x.Suppressed ?? []), stderr: r.stderr };
+  const r = await runCli([
+    'image',
+    '--input',
+    imageForms(images.cache, 'debian-bookworm').oci,
+    '-f',
+    'json',
+    '--cache-dir',
+    db.cacheDir,
+    '--skip-db-update',
+    ...extra,
+  ]);
+  const rep = r.stdout
+    ? (JSON.parse(r.stdout) as { Results: { Vulnerabilities?: V[]; Suppressed?: S[] }[] })
+    : { Results: [] };
+  return {
+    code: r.code,
+    vulns: rep.Results.flatMap((x) => x.Vulnerabilities ?? []),
+    suppressed: rep.Results.flatMap((x) => x.Suppressed ?? []),
+    stderr: r.stderr,
+  };
 }
 
 describe('ignore files and VEX', { concurrency: 1 }, () => {
-  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
-  if ('skip' in db) { test('db', (t) => t.skip(db.skip)); return; }
+  if ('skip' in images) {
+    test('images', (t) => t.skip(images.skip));
+    return;
+  }
+  if ('skip' in db) {
+    test('db', (t) => t.skip(db.skip));
+    return;
+  }
   test('expired ignore rules do not apply; live rules and not_affected VEX do; all visible with --show-suppressed', async () => {
     const base = await scan([]);
     const pick = (pkg: string) => base.vulns.find((v) => v.PkgName === pkg)!;
@@ -40,34 +73,90 @@ describe('ignore files and VEX', { concurrency: 1 }, () => {
     const ignore = join(work, '.trivyignore');
     writeFileSync(ignore, `# team decisions\n${a.VulnerabilityID} exp:2020-01-01\n${b.VulnerabilityID}\n`);
     const vex = join(work, 'vex.json');
-    writeFileSync(vex, JSON.stringify({
-      '@context': 'https://openvex.dev/ns/v0.2.0', '@id': 'https://example.invalid/vex/1', author: 'security team', timestamp: '2026-11-24T00:00:00Z', version: 1,
-      statements: [
-        { vulnerability: { name: c.VulnerabilityID }, products: [{ '@id': 'pkg:oci/bookworm', subcomponents: [{ '@id': 'pkg:deb/debian/libpam-modules' }] }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' },
-        { vulnerability: { name: d.VulnerabilityID }, products: [{ '@id': 'pkg:deb/debian/libgnutls30' }], status: 'under_investigation' },
-      ],
-    }));
+    writeFileSync(
+      vex,
+      JSON.stringify({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        '@id': 'https://example.invalid/vex/1',
+        author: 'security team',
+        timestamp: '2026-11-24T00:00:00Z',
+        version: 1,
+        statements: [
+          {
+            vulnerability: { name: c.VulnerabilityID },
+            products: [{ '@id': 'pkg:oci/bookworm', subcomponents: [{ '@id': 'pkg:deb/debian/libpam-modules' }] }],
+            status: 'not_affected',
+            justification: 'vulnerable_code_not_in_execute_path',
+          },
+          {
+            vulnerability: { name: d.VulnerabilityID },
+            products: [{ '@id': 'pkg:deb/debian/libgnutls30' }],
+            status: 'under_investigation',
+          },
+        ],
+      }),
+    );
     const r = await scan(['--ignorefile', ignore, '--vex', vex, '--show-suppressed']);
     assert.equal(r.code, 0, r.stderr);
     const has = (v: V) => r.vulns.some((x) => x.VulnerabilityID === v.VulnerabilityID && x.PkgName === v.PkgName);
     assert.ok(has(a), 'an expired rule does not suppress');
-    assert.match(r.stderr, new RegExp(`ignore rule ${a.VulnerabilityID} \\(.*\\.trivyignore:2\\) expired on 2020-01-01`));
+    assert.match(
+      r.stderr,
+      new RegExp(`ignore rule ${a.VulnerabilityID} \\(.*\\.trivyignore:2\\) expired on 2020-01-01`),
+    );
     assert.ok(!has(b), 'a live ignore rule suppresses');
     assert.ok(!has(c), 'not_affected suppresses');
-    assert.equal(r.vulns.find((x) => x.VulnerabilityID === d.VulnerabilityID && x.PkgName === 'libgnutls30')?.VEXStatus, 'under_investigation');
-    assert.ok(r.suppressed.some((s) => s.ID === b.VulnerabilityID && s.SuppressedBy === 'ignore' && /\.trivyignore:3$/.test(s.Source)));
-    assert.ok(r.suppressed.some((s) => s.ID === c.VulnerabilityID && s.SuppressedBy === 'vex' && s.Status === 'not_affected'));
-    const ovx = await runCli(['image', '--input', imageForms(images.cache, 'debian-bookworm').oci, '-f', 'openvex', '--cache-dir', db.cacheDir, '--skip-db-update', '--quiet', '--vex', vex]);
+    assert.equal(
+      r.vulns.find((x) => x.VulnerabilityID === d.VulnerabilityID && x.PkgName === 'libgnutls30')?.VEXStatus,
+      'under_investigation',
+    );
+    assert.ok(
+      r.suppressed.some(
+        (s) => s.ID === b.VulnerabilityID && s.SuppressedBy === 'ignore' && /\.trivyignore:3$/.test(s.Source),
+      ),
+    );
+    assert.ok(
+      r.suppressed.some((s) => s.ID === c.VulnerabilityID && s.SuppressedBy === 'vex' && s.Status === 'not_affected'),
+    );
+    const ovx = await runCli([
+      'image',
+      '--input',
+      imageForms(images.cache, 'debian-bookworm').oci,
+      '-f',
+      'openvex',
+      '--cache-dir',
+      db.cacheDir,
+      '--skip-db-update',
+      '--quiet',
+      '--vex',
+      vex,
+    ]);
     assert.equal(ovx.code, 0, ovx.stderr);
-    const doc = JSON.parse(ovx.stdout) as { statements: { vulnerability: { name: string }; status: string; justification?: string }[] };
+    const doc = JSON.parse(ovx.stdout) as {
+      statements: { vulnerability: { name: string }; status: string; justification?: string }[];
+    };
     const validate = openVexValidator();
     assert.ok(validate(doc), errorsOf(validate));
-    assert.ok(doc.statements.some((x) => x.vulnerability.name === c.VulnerabilityID && x.status === 'not_affected' && x.justification === 'vulnerable_code_not_in_execute_path'), 'VEX decisions are written back out');
-    assert.ok(doc.statements.some((x) => x.vulnerability.name === d.VulnerabilityID && x.status === 'under_investigation'));
+    assert.ok(
+      doc.statements.some(
+        (x) =>
+          x.vulnerability.name === c.VulnerabilityID &&
+          x.status === 'not_affected' &&
+          x.justification === 'vulnerable_code_not_in_execute_path',
+      ),
+      'VEX decisions are written back out',
+    );
+    assert.ok(
+      doc.statements.some((x) => x.vulnerability.name === d.VulnerabilityID && x.status === 'under_investigation'),
+    );
     assert.ok(doc.statements.some((x) => x.vulnerability.name === a.VulnerabilityID && x.status === 'affected'));
     const hidden = await scan(['--ignorefile', ignore, '--vex', vex]);
     assert.equal(hidden.suppressed.length, 0, 'suppressed findings are listed only on request');
-    assert.equal(hidden.vulns.length + r.suppressed.length, base.vulns.length, 'nothing vanishes: findings + suppressed = all');
+    assert.equal(
+      hidden.vulns.length + r.suppressed.length,
+      base.vulns.length,
+      'nothing vanishes: findings + suppressed = all',
+    );
   });
   test('malformed decision files name the file and the place', async () => {
     const badIgnore = join(work, 'bad.trivyignore');
@@ -81,7 +170,13 @@ describe('ignore files and VEX', { concurrency: 1 }, () => {
     assert.equal(r2.code, 1);
     assert.match(r2.stderr, /ignore\.yaml: (unknown section "secretz"|\/vulnerabilities\/0\/expired_at)/);
     const badVex = join(work, 'bad-vex.json');
-    writeFileSync(badVex, JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ vulnerability: { name: 'CVE-1' }, status: 'maybe' }] }));
+    writeFileSync(
+      badVex,
+      JSON.stringify({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        statements: [{ vulnerability: { name: 'CVE-1' }, status: 'maybe' }],
+      }),
+    );
     const r3 = await scan(['--vex', badVex]);
     assert.equal(r3.code, 1);
     assert.match(r3.stderr, /bad-vex\.json: \/statements\/0\/status: "maybe" is not one of/);
@@ -89,10 +184,17 @@ describe('ignore files and VEX', { concurrency: 1 }, () => {
 });
 
 describe('gates from customs.yaml', { concurrency: 1 }, () => {
-  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
-  if ('skip' in db) { test('db', (t) => t.skip(db.skip)); return; }
-  const gate = (c: number, h: number, m: number) => `# the seed's block\nseverity: [CRITICAL, HIGH, MEDIUM]\nsecurity_gates:\n  container_scan: { critical_vulnerabilities: ${c}, high_vulnerabilities: ${h}, medium_vulnerabilities: ${m} }\n  sbom_validation: required\n`;
-  test('the gate passes at the image\'s own counts and fails one below', async () => {
+  if ('skip' in images) {
+    test('images', (t) => t.skip(images.skip));
+    return;
+  }
+  if ('skip' in db) {
+    test('db', (t) => t.skip(db.skip));
+    return;
+  }
+  const gate = (c: number, h: number, m: number) =>
+    `# the seed's block\nseverity: [CRITICAL, HIGH, MEDIUM]\nsecurity_gates:\n  container_scan: { critical_vulnerabilities: ${c}, high_vulnerabilities: ${h}, medium_vulnerabilities: ${m} }\n  sbom_validation: required\n`;
+  test("the gate passes at the image's own counts and fails one below", async () => {
     const base = await scan([]);
     const n = (s: string) => base.vulns.filter((v) => (v as V & { Severity: string }).Severity === s).length;
     const [c, h, m] = [n('CRITICAL'), n('HIGH'), n('MEDIUM')];

@@ -15,17 +15,42 @@ import { ensureImages, imageForms } from '../support/images.js';
 import { readLayout } from '../support/oci-layout.js';
 
 const images = ensureImages(['node-app', 'polyglot']);
-interface Pkg { Name: string; Version: string; FilePath: string; FoundIn?: string[]; Dev?: boolean; Origin: string; OwnedBy?: string }
+interface Pkg {
+  Name: string;
+  Version: string;
+  FilePath: string;
+  FoundIn?: string[];
+  Dev?: boolean;
+  Origin: string;
+  OwnedBy?: string;
+}
 
 async function packages(name: string, extra: string[] = []): Promise<Pkg[]> {
   if ('skip' in images) throw new Error(images.skip);
-  const r = await runCli(['image', '--input', imageForms(images.cache, name).oci, '--scanners', 'none', '-f', 'json', '--list-all-pkgs', '--no-cache', '--quiet', ...extra]);
+  const r = await runCli([
+    'image',
+    '--input',
+    imageForms(images.cache, name).oci,
+    '--scanners',
+    'none',
+    '-f',
+    'json',
+    '--list-all-pkgs',
+    '--no-cache',
+    '--quiet',
+    ...extra,
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { Results: { Class: string; Packages?: Pkg[] }[] }).Results.filter((x) => x.Class === 'lang-pkgs').flatMap((x) => x.Packages ?? []);
+  return (JSON.parse(r.stdout) as { Results: { Class: string; Packages?: Pkg[] }[] }).Results.filter(
+    (x) => x.Class === 'lang-pkgs',
+  ).flatMap((x) => x.Packages ?? []);
 }
 
 describe('application dependencies in real images', { concurrency: 1 }, () => {
-  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  if ('skip' in images) {
+    test('images', (t) => t.skip(images.skip));
+    return;
+  }
   test('node-app: every installed package.json under /app/node_modules, nested copies included', async () => {
     const layout = readLayout(imageForms(images.cache, 'node-app').oci);
     const manifests = new Set<string>();
@@ -41,9 +66,20 @@ describe('application dependencies in real images', { concurrency: 1 }, () => {
     const seenAt = (p: Pkg): string[] => p.FoundIn ?? [p.FilePath];
     const installed = new Set(pkgs.flatMap(seenAt).filter((f) => f.startsWith('app/node_modules/')));
     assert.deepEqual([...installed].sort(), [...manifests].sort());
-    assert.ok(pkgs.some((p) => p.Name === 'debug' && p.Version === '2.6.9' && seenAt(p).some((f) => f.includes('/node_modules/express/node_modules/'))), 'nested debug@2.6.9 under express');
+    assert.ok(
+      pkgs.some(
+        (p) =>
+          p.Name === 'debug' &&
+          p.Version === '2.6.9' &&
+          seenAt(p).some((f) => f.includes('/node_modules/express/node_modules/')),
+      ),
+      'nested debug@2.6.9 under express',
+    );
     const lock = pkgs.filter((p) => seenAt(p).includes('app/package-lock.json'));
-    assert.ok(lock.length > 50 && lock.every((p) => p.Origin === (p.FilePath === 'app/package-lock.json' ? 'lockfile' : 'installed')));
+    assert.ok(
+      lock.length > 50 &&
+        lock.every((p) => p.Origin === (p.FilePath === 'app/package-lock.json' ? 'lockfile' : 'installed')),
+    );
     const ids = pkgs.filter((p) => p.FilePath.startsWith('app/')).map((p) => `${p.Name}@${p.Version}`);
     assert.equal(new Set(ids).size, ids.length, 'each package of the app once');
     assert.ok(!lock.some((p) => p.Name === 'mocha'), 'dev-only entries are left out by default');
@@ -55,21 +91,44 @@ describe('application dependencies in real images', { concurrency: 1 }, () => {
 
   test('polyglot: nested jars, whiteouts, Go binaries, the venv, and lockfiles', async () => {
     const pkgs = await packages('polyglot');
-    const at = (path: string) => pkgs.filter((p) => p.FilePath === path).map((p) => `${p.Name}@${p.Version}`).sort();
-    assert.deepEqual(at('srv/app/lib/app.jar!/BOOT-INF/lib/jackson-databind-2.14.0.jar'), ['com.fasterxml.jackson.core:jackson-databind@2.14.0']);
-    assert.deepEqual(at('srv/app/lib/app.jar!/BOOT-INF/lib/commons-text-1.10.0.jar'), ['org.apache.commons:commons-text@1.10.0']);
+    const at = (path: string) =>
+      pkgs
+        .filter((p) => p.FilePath === path)
+        .map((p) => `${p.Name}@${p.Version}`)
+        .sort();
+    assert.deepEqual(at('srv/app/lib/app.jar!/BOOT-INF/lib/jackson-databind-2.14.0.jar'), [
+      'com.fasterxml.jackson.core:jackson-databind@2.14.0',
+    ]);
+    assert.deepEqual(at('srv/app/lib/app.jar!/BOOT-INF/lib/commons-text-1.10.0.jar'), [
+      'org.apache.commons:commons-text@1.10.0',
+    ]);
     assert.equal(at('srv/app/lib/app.jar!/BOOT-INF/lib/spring-core-4.3.30.RELEASE.jar').length, 1);
     assert.ok(!pkgs.some((p) => p.FilePath.startsWith('srv/app/lib/legacy-app.jar')), 'the whited-out jar is gone');
-    assert.deepEqual(at('usr/local/bin/goapp').filter((n) => !n.includes('(devel)')), ['github.com/dgrijalva/jwt-go@v3.2.0+incompatible', 'golang.org/x/net@v0.7.0', 'stdlib@1.19.8']);
+    assert.deepEqual(
+      at('usr/local/bin/goapp').filter((n) => !n.includes('(devel)')),
+      ['github.com/dgrijalva/jwt-go@v3.2.0+incompatible', 'golang.org/x/net@v0.7.0', 'stdlib@1.19.8'],
+    );
     assert.deepEqual(at('usr/bin/age'), ['stdlib@1.19.8']);
-    const venv = pkgs.filter((p) => p.FilePath.startsWith('opt/venv/')).map((p) => p.Name).sort();
+    const venv = pkgs
+      .filter((p) => p.FilePath.startsWith('opt/venv/'))
+      .map((p) => p.Name)
+      .sort();
     assert.deepEqual(venv, ['pip', 'setuptools']);
     const req = pkgs.filter((p) => p.FilePath === 'srv/app/requirements.txt');
-    assert.deepEqual(req.map((p) => `${p.Name}@${p.Version}`).sort(), ['Django@2.2.0', 'Jinja2@2.10', 'PyYAML@5.3', 'requests@2.19.1', 'urllib3@1.24.1']);
+    assert.deepEqual(req.map((p) => `${p.Name}@${p.Version}`).sort(), [
+      'Django@2.2.0',
+      'Jinja2@2.10',
+      'PyYAML@5.3',
+      'requests@2.19.1',
+      'urllib3@1.24.1',
+    ]);
     const gems = pkgs.filter((p) => p.FilePath === 'srv/app/Gemfile.lock');
     assert.ok(gems.some((p) => p.Name === 'rack' && p.Version === '2.0.6'));
     assert.ok([...req, ...gems].every((p) => p.Origin === 'lockfile'));
     const debianPython = pkgs.filter((p) => p.FilePath.startsWith('usr/lib/python3/dist-packages/'));
-    assert.ok(debianPython.length >= 10 && debianPython.every((p) => p.OwnedBy), 'Debian-shipped Python metadata is linked to its OS package');
+    assert.ok(
+      debianPython.length >= 10 && debianPython.every((p) => p.OwnedBy),
+      'Debian-shipped Python metadata is linked to its OS package',
+    );
   });
 });

@@ -14,24 +14,58 @@ import { ensureImages, imageForms } from '../support/images.js';
 import { repoRoot } from '../support/paths.js';
 
 const images = ensureImages(['node-app', 'polyglot']);
-interface L { PkgName: string; FilePath: string; Name: string; Category: string; Severity: string }
+interface L {
+  PkgName: string;
+  FilePath: string;
+  Name: string;
+  Category: string;
+  Severity: string;
+}
 
 describe('licences', { concurrency: 1 }, () => {
-  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  if ('skip' in images) {
+    test('images', (t) => t.skip(images.skip));
+    return;
+  }
   for (const name of ['node-app', 'polyglot']) {
     test(`${name}: every package has a licence or an explicit unknown`, async () => {
-      const r = await runCli(['image', '--input', imageForms(images.cache, name).oci, '--scanners', 'license', '-f', 'json', '--list-all-pkgs', '--no-cache', '--quiet']);
+      const r = await runCli([
+        'image',
+        '--input',
+        imageForms(images.cache, name).oci,
+        '--scanners',
+        'license',
+        '-f',
+        'json',
+        '--list-all-pkgs',
+        '--no-cache',
+        '--quiet',
+      ]);
       assert.equal(r.code, 0, r.stderr);
-      const rep = JSON.parse(r.stdout) as { Results: { Class: string; Packages?: { Name: string; FilePath: string }[]; Licenses?: L[] }[] };
+      const rep = JSON.parse(r.stdout) as {
+        Results: { Class: string; Packages?: { Name: string; FilePath: string }[]; Licenses?: L[] }[];
+      };
       const pkgs = rep.Results.filter((x) => x.Class !== 'license').flatMap((x) => x.Packages ?? []);
       const lic = rep.Results.flatMap((x) => x.Licenses ?? []);
       const covered = new Set(lic.map((l) => `${l.PkgName}\0${l.FilePath}`));
       const missing = pkgs.filter((p) => !covered.has(`${p.Name}\0${p.FilePath}`));
       assert.deepEqual(missing, []);
-      assert.ok(lic.every((l) => l.Name && ['forbidden', 'restricted', 'reciprocal', 'notice', 'permissive', 'unencumbered', 'unknown'].includes(l.Category)));
+      assert.ok(
+        lic.every(
+          (l) =>
+            l.Name &&
+            ['forbidden', 'restricted', 'reciprocal', 'notice', 'permissive', 'unencumbered', 'unknown'].includes(
+              l.Category,
+            ),
+        ),
+      );
       const byPkg = (n: string) => lic.filter((l) => l.PkgName === n).map((l) => `${l.Name}:${l.Category}`);
       if (name === 'node-app') assert.ok(byPkg('express').includes('MIT:notice'));
-      else assert.ok(byPkg('libc6').some((x) => /^LGPL-2\.1.*:restricted$/.test(x)), byPkg('libc6').join(','));
+      else
+        assert.ok(
+          byPkg('libc6').some((x) => /^LGPL-2\.1.*:restricted$/.test(x)),
+          byPkg('libc6').join(','),
+        );
     });
   }
   test('classification: SPDX normalisation, strictest id of an expression, the table names its source', () => {

@@ -38,7 +38,13 @@ describe('customs config on 4 MiB of repeated findings', { concurrency: 1 }, () 
   const cases: [string, string][] = [
     ['Dockerfile', fill('FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD true\n', () => 'EXPOSE 22\n')],
     ['docker-compose.yaml', fill('services:\n', (i) => `  s${i}:\n    image: x\n`)],
-    ['pod.yaml', fill('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n', (i) => `  - name: c${i}\n    image: x\n`)],
+    [
+      'pod.yaml',
+      fill(
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n',
+        (i) => `  - name: c${i}\n    image: x\n`,
+      ),
+    ],
   ];
   for (const [name, text] of cases) {
     test(`${name}: finishes within ${BOUND_MS / 1000} s, listing 10,000 findings and a warning`, async () => {
@@ -50,7 +56,10 @@ describe('customs config on 4 MiB of repeated findings', { concurrency: 1 }, () 
       assert.equal(run.code, 0, run.stderr.slice(0, 500));
       assert.ok(ms < BOUND_MS, `took ${ms} ms`);
       const report = JSON.parse(run.stdout) as { Results: { Misconfigurations?: unknown[] }[] };
-      assert.equal(report.Results.reduce((n, r) => n + (r.Misconfigurations?.length ?? 0), 0), 10_000);
+      assert.equal(
+        report.Results.reduce((n, r) => n + (r.Misconfigurations?.length ?? 0), 0),
+        10_000,
+      );
       assert.match(run.stderr, /misconfigurations; only the first 10000 are listed/);
     });
   }

@@ -21,7 +21,10 @@ export async function writeCorpus(dir: string, only?: (name: string) => boolean)
 function corpusVersion(): string {
   const h = createHash('sha256');
   const dir = join(here, 'corpus');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.js')).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.js'))
+    .sort())
+    h.update(f).update(readFileSync(join(dir, f)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -32,7 +35,9 @@ export async function corpusDir(): Promise<string> {
   const building = `${dir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   await writeCorpus(building);
-  try { renameSync(building, dir); } catch (e) {
+  try {
+    renameSync(building, dir);
+  } catch (e) {
     if (!existsSync(dir)) throw e;
     rmSync(building, { recursive: true, force: true }); // another process finished first
   }

@@ -23,7 +23,10 @@ function peakMiB(run: CliRun): number {
 }
 
 function assertNoCrash(run: CliRun): void {
-  assert.ok(run.code === 0 || run.code === 1, `exit code ${run.code} (0 or 1 expected; null means killed or hung)\n${run.stderr.slice(-3000)}`);
+  assert.ok(
+    run.code === 0 || run.code === 1,
+    `exit code ${run.code} (0 or 1 expected; null means killed or hung)\n${run.stderr.slice(-3000)}`,
+  );
   assert.doesNotMatch(run.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
   assert.doesNotMatch(run.stderr, /\b(TypeError|RangeError|ReferenceError|SyntaxError): /, 'no programming error');
 }
@@ -33,9 +36,14 @@ async function runInSandbox(c: Case, args: string[], sb: Sandbox): Promise<CliRu
   const inputBefore = snapshot(dir);
   const run = await runCli([...args, '--debug', ...(c.args ?? [])], { env: sb.env, cwd: sb.work, timeoutMs: 240_000 });
   assertNoCrash(run);
-  assert.deepEqual(diffSnapshots(before, snapshot(sb.root, [sb.cache])), [], 'no file created or changed outside the cache');
+  assert.deepEqual(
+    diffSnapshots(before, snapshot(sb.root, [sb.cache])),
+    [],
+    'no file created or changed outside the cache',
+  );
   assert.deepEqual(diffSnapshots(inputBefore, snapshot(dir)), [], 'the input is not modified');
-  if (existsSync(sb.cache)) assert.deepEqual(foreignCachePaths(sb.cache), [], 'the cache holds only its own hashed names');
+  if (existsSync(sb.cache))
+    assert.deepEqual(foreignCachePaths(sb.cache), [], 'the cache holds only its own hashed names');
   const mib = peakMiB(run);
   peaks.push({ run: `${c.name} ${args[0]}`, mib });
   assert.ok(mib < MEMORY_BUDGET_MIB, `peak memory ${mib} MiB is under ${MEMORY_BUDGET_MIB} MiB`);
@@ -58,7 +66,7 @@ function listing(c: Case): string[] {
 function imageRuns(c: Case): { form: string; input: string }[] {
   if (c.input.kind !== 'image') return [];
   const owner = c.reuses ? cases.find((x) => x.name === c.reuses)! : c;
-  const forms = owner.input.kind === 'image' ? owner.input.forms ?? ['docker-archive', 'oci'] : [];
+  const forms = owner.input.kind === 'image' ? (owner.input.forms ?? ['docker-archive', 'oci']) : [];
   const p = inputPaths(dir, c);
   return forms.map((form) => ({ form, input: form === 'oci' ? `oci:${p.oci}` : `docker-archive:${p.dockerArchive}` }));
 }
@@ -69,18 +77,34 @@ for (const c of cases) {
       test(`hostile ${c.name} (${form}): ${c.what}`, async () => {
         const sb = makeSandbox();
         try {
-          const run = await runInSandbox(c, ['image', '--input', input, '--scanners', 'secret,misconfig,license', '-f', 'json', ...listing(c)], sb);
-          checkOutcome(c, run, () => { if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout) as JsonReport); });
-        } finally { removeSandbox(sb); }
+          const run = await runInSandbox(
+            c,
+            ['image', '--input', input, '--scanners', 'secret,misconfig,license', '-f', 'json', ...listing(c)],
+            sb,
+          );
+          checkOutcome(c, run, () => {
+            if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout) as JsonReport);
+          });
+        } finally {
+          removeSandbox(sb);
+        }
       });
     }
   } else if (c.input.kind === 'sbom') {
     test(`hostile ${c.name}: ${c.what}`, async () => {
       const sb = makeSandbox();
       try {
-        const run = await runInSandbox(c, ['sbom', inputPaths(dir, c).sbom, '--scanners', 'none', '-f', 'json', ...listing(c)], sb);
-        checkOutcome(c, run, () => { if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout) as JsonReport); });
-      } finally { removeSandbox(sb); }
+        const run = await runInSandbox(
+          c,
+          ['sbom', inputPaths(dir, c).sbom, '--scanners', 'none', '-f', 'json', ...listing(c)],
+          sb,
+        );
+        checkOutcome(c, run, () => {
+          if (c.expect.exit === 0 && c.expect.report) c.expect.report(JSON.parse(run.stdout) as JsonReport);
+        });
+      } finally {
+        removeSandbox(sb);
+      }
     });
   } else {
     test(`hostile ${c.name}: ${c.what}`, async () => {
@@ -88,8 +112,13 @@ for (const c of cases) {
       try {
         const run = await runInSandbox(c, ['db', 'update', '--source', inputPaths(dir, c).osv], sb);
         const status = await runCli(['db', 'status', '--json'], { env: sb.env, cwd: sb.work });
-        checkOutcome(c, run, () => { if (c.expect.status) c.expect.status(JSON.parse(status.stdout) as Parameters<NonNullable<typeof c.expect.status>>[0]); });
-      } finally { removeSandbox(sb); }
+        checkOutcome(c, run, () => {
+          if (c.expect.status)
+            c.expect.status(JSON.parse(status.stdout) as Parameters<NonNullable<typeof c.expect.status>>[0]);
+        });
+      } finally {
+        removeSandbox(sb);
+      }
     });
   }
 }

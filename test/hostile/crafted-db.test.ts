@@ -22,12 +22,25 @@ import { zipCorpus } from '../support/osv-zip.js';
 const work = mkdtempSync(join(tmpdir(), 'customs-crafted-db-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const GOOD = JSON.stringify({ id: 'GOOD-1', modified: '2026-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'django' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.2.1' }] }] }] });
+const GOOD = JSON.stringify({
+  id: 'GOOD-1',
+  modified: '2026-01-01T00:00:00Z',
+  affected: [
+    {
+      package: { ecosystem: 'PyPI', name: 'django' },
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.2.1' }] }],
+    },
+  ],
+});
 
-function sha256File(file: string): string { return createHash('sha256').update(readFileSync(file)).digest('hex'); }
+function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
 
 /** What an attacker who can hand over a file can also hand over: a digest that matches it. */
-function rewriteDigest(file: string): void { writeFileSync(`${file}.sha256`, `${sha256File(file)}  export.db\n`); }
+function rewriteDigest(file: string): void {
+  writeFileSync(`${file}.sha256`, `${sha256File(file)}  export.db\n`);
+}
 
 /** A copy of the export altered by `sql`, with a matching digest beside it. */
 function crafted(name: string, exported: string, sql: string): string {
@@ -75,9 +88,21 @@ describe('db import and a database in the cache', { concurrency: 1 }, () => {
   });
 
   const refusals: { name: string; sql: string; message: RegExp }[] = [
-    { name: 'view', sql: "DROP TABLE affected; CREATE VIEW affected AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'PyPI' AS ecosystem, 'django' AS name, 'X' AS advisory_id, i AS seq, '{}' AS data FROM n;", message: /unexpected view "affected" \(a database customs writes has no views or triggers\)/ },
-    { name: 'trigger', sql: "CREATE TRIGGER t AFTER INSERT ON meta BEGIN DELETE FROM affected; END;", message: /unexpected trigger "t"/ },
-    { name: 'extra-column', sql: 'ALTER TABLE meta ADD COLUMN extra TEXT;', message: /table "meta" is defined differently/ },
+    {
+      name: 'view',
+      sql: "DROP TABLE affected; CREATE VIEW affected AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'PyPI' AS ecosystem, 'django' AS name, 'X' AS advisory_id, i AS seq, '{}' AS data FROM n;",
+      message: /unexpected view "affected" \(a database customs writes has no views or triggers\)/,
+    },
+    {
+      name: 'trigger',
+      sql: 'CREATE TRIGGER t AFTER INSERT ON meta BEGIN DELETE FROM affected; END;',
+      message: /unexpected trigger "t"/,
+    },
+    {
+      name: 'extra-column',
+      sql: 'ALTER TABLE meta ADD COLUMN extra TEXT;',
+      message: /table "meta" is defined differently/,
+    },
     { name: 'extra-index', sql: 'CREATE INDEX idx_adv ON advisory (folder);', message: /unexpected index "idx_adv"/ },
     { name: 'missing-table', sql: 'DROP TABLE cve_cvss;', message: /table "cve_cvss" is missing/ },
   ];
@@ -133,8 +158,19 @@ describe('db import and a database in the cache', { concurrency: 1 }, () => {
     assert.equal(status.code, 1);
     assert.match(status.stderr, /holds view "affected"; customs never writes those/);
     const sbom = join(work, 'sbom.json');
-    writeFileSync(sbom, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [{ type: 'library', name: 'django', version: '2.0.0', purl: 'pkg:pypi/django@2.0.0' }] }));
-    const scan = await runCli(['sbom', sbom, '--scanners', 'vuln', '--cache-dir', cache, '--skip-db-update', '-f', 'json'], { timeoutMs: 30_000 });
+    writeFileSync(
+      sbom,
+      JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        version: 1,
+        components: [{ type: 'library', name: 'django', version: '2.0.0', purl: 'pkg:pypi/django@2.0.0' }],
+      }),
+    );
+    const scan = await runCli(
+      ['sbom', sbom, '--scanners', 'vuln', '--cache-dir', cache, '--skip-db-update', '-f', 'json'],
+      { timeoutMs: 30_000 },
+    );
     assert.equal(scan.code, 1, `the scan ends at once with the refusal, not after a hang: ${scan.stderr}`);
     assert.match(scan.stderr, /holds view "affected"/);
   });
@@ -150,11 +186,36 @@ describe('db update --source URL', { concurrency: 1 }, () => {
 
   before(async () => {
     mkdirSync(certDir, { recursive: true });
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(certDir, 'key.pem'),
+        '-out',
+        join(certDir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     plain = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path.startsWith('/loop/')) { hops++; res.writeHead(302, { Location: `/loop/${hops}` }).end(); return; }
+      if (path.startsWith('/loop/')) {
+        hops++;
+        res.writeHead(302, { Location: `/loop/${hops}` }).end();
+        return;
+      }
       if (path === '/huge/ecosystems.txt') {
         res.writeHead(200);
         const line = Buffer.from('PyPI\n'.repeat(50_000));
@@ -166,18 +227,27 @@ describe('db update --source URL', { concurrency: 1 }, () => {
     });
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
     plainBase = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
-    tls = createHttpsServer({ key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) }, (_req, res) => {
-      res.writeHead(302, { Location: `${plainBase}/osv/ecosystems.txt` }).end();
-    });
+    tls = createHttpsServer(
+      { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) },
+      (_req, res) => {
+        res.writeHead(302, { Location: `${plainBase}/osv/ecosystems.txt` }).end();
+      },
+    );
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
     tlsBase = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
   });
   after(async () => {
-    for (const s of [plain, tls]) { s.closeAllConnections(); await new Promise<void>((r) => s.close(() => r())); }
+    for (const s of [plain, tls]) {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
   });
 
   const update = (source: string, env: Record<string, string> = {}): Promise<CliRun> =>
-    runCli(['db', 'update', '--source', source, '--cache-dir', join(work, 'update-cache'), '--quiet'], { env, timeoutMs: 60_000 });
+    runCli(['db', 'update', '--source', source, '--cache-dir', join(work, 'update-cache'), '--quiet'], {
+      env,
+      timeoutMs: 60_000,
+    });
 
   test('a redirect loop ends after 5 redirects', async () => {
     const run = await update(`${plainBase}/loop/`);

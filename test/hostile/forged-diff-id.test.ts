@@ -16,28 +16,47 @@ import { gzipLayer, plainLayer, writeDockerArchive, writeOciLayout } from './cor
 import { rawTar } from './corpus/tar-writer.js';
 import { makeSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
-interface Report { Metadata?: { OS?: { Family?: string } }; Results?: { Packages?: { Name: string; Version: string }[] }[] }
+interface Report {
+  Metadata?: { OS?: { Family?: string } };
+  Results?: { Packages?: { Name: string; Version: string }[] }[];
+}
 
 const images = ensureImages(['debian-bookworm']);
 
 function packages(run: CliRun): string[] {
   const r = JSON.parse(run.stdout) as Report;
-  return (r.Results ?? []).flatMap((x) => x.Packages ?? []).map((p) => `${p.Name}@${p.Version}`).sort();
+  return (r.Results ?? [])
+    .flatMap((x) => x.Packages ?? [])
+    .map((p) => `${p.Name}@${p.Version}`)
+    .sort();
 }
 
 function cacheEntries(sb: Sandbox): number {
-  try { return readdirSync(join(sb.cache, 'layers'), { recursive: true }).map(String).filter((f) => f.endsWith('.json')).length; } catch { return 0; }
+  try {
+    return readdirSync(join(sb.cache, 'layers'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json')).length;
+  } catch {
+    return 0;
+  }
 }
 
 describe('forged diff_ids cannot poison the layer cache', { concurrency: 1 }, () => {
-  if ('skip' in images) { test('images', (t) => t.skip(images.skip)); return; }
+  if ('skip' in images) {
+    test('images', (t) => t.skip(images.skip));
+    return;
+  }
   const genuine = `oci:${imageForms(images.cache, 'debian-bookworm').oci}`;
   let forged: Record<string, string>;
   let baseline: string[];
   const sb = makeSandbox();
   after(() => removeSandbox(sb));
   const scan = (input: string, ...extra: string[]): Promise<CliRun> =>
-    runCli(['image', '--input', input, '--scanners', 'none', '--list-all-pkgs', '-f', 'json', '-q', ...extra], { env: sb.env, cwd: sb.work, timeoutMs: 240_000 });
+    runCli(['image', '--input', input, '--scanners', 'none', '--list-all-pkgs', '-f', 'json', '-q', ...extra], {
+      env: sb.env,
+      cwd: sb.work,
+      timeoutMs: 240_000,
+    });
 
   before(async () => {
     const debianBase = readLayout(imageForms(images.cache, 'debian-bookworm').oci).config.rootfs.diff_ids[0]!;
@@ -45,7 +64,10 @@ describe('forged diff_ids cannot poison the layer cache', { concurrency: 1 }, ()
     const gz = { ...gzipLayer(harmless), diffId: debianBase };
     const plain = { ...plainLayer(harmless), diffId: debianBase };
     forged = {
-      oci: join(sb.work, 'forged.oci'), docker25: join(sb.work, 'forged.docker25.tar'), ociPlain: join(sb.work, 'forged-plain.oci'), legacy: join(sb.work, 'forged.legacy.tar'),
+      oci: join(sb.work, 'forged.oci'),
+      docker25: join(sb.work, 'forged.docker25.tar'),
+      ociPlain: join(sb.work, 'forged-plain.oci'),
+      legacy: join(sb.work, 'forged.legacy.tar'),
     };
     writeOciLayout(forged.oci!, 'forged', { layers: [gz] });
     writeDockerArchive(forged.docker25!, 'forged', { layers: [gz] });
@@ -61,7 +83,10 @@ describe('forged diff_ids cannot poison the layer cache', { concurrency: 1 }, ()
     for (const input of [`oci:${forged.oci}`, `docker-archive:${forged.docker25}`, `oci:${forged.ociPlain}`]) {
       const run = await scan(input);
       assert.equal(run.code, 1, `${input}: ${run.stderr}`);
-      assert.match(run.stderr, /customs: error: layer sha256:[0-9a-f]{64} \(#1 of .*\): the diff_id does not match the layer's content/);
+      assert.match(
+        run.stderr,
+        /customs: error: layer sha256:[0-9a-f]{64} \(#1 of .*\): the diff_id does not match the layer's content/,
+      );
     }
     // The legacy form names the layer by its diff_id, so the blob's own digest check refuses it first.
     const legacy = await scan(`docker-archive:${forged.legacy}`);

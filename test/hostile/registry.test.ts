@@ -14,21 +14,40 @@ import { diffSnapshots, makeSandbox, removeSandbox, snapshot } from './sandbox.j
 
 describe('hostile registry', { concurrency: 1 }, () => {
   let reg: HostileRegistry;
-  before(async () => { reg = await startHostileRegistry(); });
-  after(async () => { await reg.close(); });
+  before(async () => {
+    reg = await startHostileRegistry();
+  });
+  after(async () => {
+    await reg.close();
+  });
 
   async function scan(repo: string, extra: string[] = []): Promise<CliRun & { ms: number }> {
     const sb = makeSandbox();
     try {
       const before = snapshot(sb.root, [sb.cache]);
       const t0 = Date.now();
-      const run = await runCli(['image', `${reg.host}/${repo}:latest`, '--insecure', '--scanners', 'none', '-f', 'json', '--list-all-pkgs', ...extra], { env: sb.env, cwd: sb.work, timeoutMs: 60_000 });
+      const run = await runCli(
+        [
+          'image',
+          `${reg.host}/${repo}:latest`,
+          '--insecure',
+          '--scanners',
+          'none',
+          '-f',
+          'json',
+          '--list-all-pkgs',
+          ...extra,
+        ],
+        { env: sb.env, cwd: sb.work, timeoutMs: 60_000 },
+      );
       const ms = Date.now() - t0;
       assert.deepEqual(diffSnapshots(before, snapshot(sb.root, [sb.cache])), [], 'no file written outside the cache');
       assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr}`);
       assert.doesNotMatch(run.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
       return { ...run, ms };
-    } finally { removeSandbox(sb); }
+    } finally {
+      removeSandbox(sb);
+    }
   }
 
   const alpineFound = (run: CliRun): void => {
@@ -41,7 +60,10 @@ describe('hostile registry', { concurrency: 1 }, () => {
   test('redirects forever: stops at the redirect limit, naming the registry', async () => {
     const run = await scan('redirect-loop');
     assert.equal(run.code, 1);
-    assert.match(run.stderr, new RegExp(`customs: error: ${reg.host.replace(/\./g, '\\.')}: more than 5 redirects .*misconfigured`));
+    assert.match(
+      run.stderr,
+      new RegExp(`customs: error: ${reg.host.replace(/\./g, '\\.')}: more than 5 redirects .*misconfigured`),
+    );
   });
 
   test('429 with Retry-After: waits as told, then succeeds', async () => {
@@ -57,7 +79,10 @@ describe('hostile registry', { concurrency: 1 }, () => {
   test('5xx for good: the error names the registry, the status and the fix', async () => {
     const run = await scan('down');
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /customs: error: 127\.0\.0\.1:\d+\/down: manifest latest: HTTP 503 \(the registry failed; retry later\)/);
+    assert.match(
+      run.stderr,
+      /customs: error: 127\.0\.0\.1:\d+\/down: manifest latest: HTTP 503 \(the registry failed; retry later\)/,
+    );
     assert.equal(reg.hits.get('GET /v2/down/manifests/latest')!.length, 4, 'one try and three retries');
   });
 
@@ -76,7 +101,10 @@ describe('hostile registry', { concurrency: 1 }, () => {
   test('slow-loris manifest: the body deadline (--registry-timeout) ends it', async () => {
     const run = await scan('slow-loris', ['--registry-timeout', '1s']);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /slow-loris: manifest latest: the body did not arrive within 1000 ms .*--registry-timeout/);
+    assert.match(
+      run.stderr,
+      /slow-loris: manifest latest: the body did not arrive within 1000 ms .*--registry-timeout/,
+    );
     assert.ok(run.ms < 15_000, `ended after ${run.ms} ms`);
   });
 

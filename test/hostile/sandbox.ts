@@ -7,13 +7,35 @@ import { mkdirSync, mkdtempSync, readdirSync, lstatSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-export interface Sandbox { root: string; home: string; work: string; tmp: string; cache: string; env: Record<string, string> }
+export interface Sandbox {
+  root: string;
+  home: string;
+  work: string;
+  tmp: string;
+  cache: string;
+  env: Record<string, string>;
+}
 
 export function makeSandbox(): Sandbox {
   const root = mkdtempSync(join(tmpdir(), 'customs-sandbox-'));
-  const s = { root, home: join(root, 'home'), work: join(root, 'work'), tmp: join(root, 'tmp'), cache: join(root, 'cache') };
+  const s = {
+    root,
+    home: join(root, 'home'),
+    work: join(root, 'work'),
+    tmp: join(root, 'tmp'),
+    cache: join(root, 'cache'),
+  };
   for (const d of [s.home, s.work, s.tmp]) mkdirSync(d);
-  return { ...s, env: { HOME: s.home, TMPDIR: s.tmp, XDG_CACHE_HOME: join(s.home, '.cache'), CUSTOMS_CACHE_DIR: s.cache, DOCKER_CONFIG: join(s.home, '.docker') } };
+  return {
+    ...s,
+    env: {
+      HOME: s.home,
+      TMPDIR: s.tmp,
+      XDG_CACHE_HOME: join(s.home, '.cache'),
+      CUSTOMS_CACHE_DIR: s.cache,
+      DOCKER_CONFIG: join(s.home, '.docker'),
+    },
+  };
 }
 
 /** Every path under `dir` with its kind, size and mtime; `skip` names subtrees left out. */
@@ -24,7 +46,10 @@ export function snapshot(dir: string, skip: string[] = []): Map<string, string> 
       const p = join(d, name);
       if (skip.includes(p)) continue;
       const st = lstatSync(p);
-      out.set(relative(dir, p), `${st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'f'} ${st.isDirectory() ? 0 : st.size} ${st.mtimeMs}`);
+      out.set(
+        relative(dir, p),
+        `${st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'f'} ${st.isDirectory() ? 0 : st.size} ${st.mtimeMs}`,
+      );
       if (st.isDirectory()) walk(p);
     }
   };

@@ -16,20 +16,39 @@ const MiB = 1024 * 1024;
 const CPU_BOUND_MS = 1000;
 const WALL_LIMIT_MS = 30_000;
 
-interface Timing { cpuMs: number; length: number; prefiltered: boolean }
+interface Timing {
+  cpuMs: number;
+  length: number;
+  prefiltered: boolean;
+}
 
 function timeInWorker(ruleId: string, caseName: string, together: boolean): Promise<Timing | 'killed'> {
-  const worker = new Worker(new URL('./secret-timing-worker.js', import.meta.url), { workerData: { ruleId, caseName, bytes: MiB, together } });
+  const worker = new Worker(new URL('./secret-timing-worker.js', import.meta.url), {
+    workerData: { ruleId, caseName, bytes: MiB, together },
+  });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { void worker.terminate(); resolve('killed'); }, WALL_LIMIT_MS);
-    worker.once('message', (m: Timing) => { clearTimeout(timer); void worker.terminate(); resolve(m); });
-    worker.once('error', (e) => { clearTimeout(timer); reject(e); });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      resolve('killed');
+    }, WALL_LIMIT_MS);
+    worker.once('message', (m: Timing) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(m);
+    });
+    worker.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
   });
 }
 
 describe('built-in secret rules are linear on their worst inputs', { concurrency: 1 }, () => {
   test('every built-in rule has worst cases', () => {
-    assert.deepEqual(builtinRules.map((r) => r.id).filter((id) => !SECRET_WORST_CASES[id]), []);
+    assert.deepEqual(
+      builtinRules.map((r) => r.id).filter((id) => !SECRET_WORST_CASES[id]),
+      [],
+    );
   });
   for (const rule of builtinRules) {
     for (const caseName of Object.keys(SECRET_WORST_CASES[rule.id] ?? {})) {

@@ -9,7 +9,12 @@ import { builtinRules } from '../../src/analyzer/secret/rules.js';
 import { compileRules, scanText } from '../../src/analyzer/secret/scan-text.js';
 import { SECRET_WORST_CASES } from './corpus/secret-worst-cases.js';
 
-const { ruleId, caseName, bytes, together } = workerData as { ruleId: string; caseName: string; bytes: number; together: boolean };
+const { ruleId, caseName, bytes, together } = workerData as {
+  ruleId: string;
+  caseName: string;
+  bytes: number;
+  together: boolean;
+};
 const text = SECRET_WORST_CASES[ruleId]![caseName]!(bytes);
 const rules = compileRules(together ? builtinRules : builtinRules.filter((r) => r.id === ruleId));
 const prefiltered = rules.keywords.test(text);

@@ -27,9 +27,13 @@ const { readFileChunks } = await import('../../src/util/file-chunks.js');
 /** Deterministic bytes that gzip cannot shrink much, so the compressed layer spans several read chunks. */
 function noise(seed: number, size: number): Buffer {
   const out = Buffer.allocUnsafe(size);
-  let x = seed * 2654435761 >>> 0 || 1;
+  let x = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < size; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x & 0xff;
   }
   return out;
@@ -40,7 +44,10 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 test('buffers are released once used, never before: every file arrives whole', async () => {
   const entries: TarEntry[] = [];
   const expected = new Map<string, string>();
-  const add = (name: string, content: Buffer): void => { entries.push({ name, content }); expected.set(name, sha(content)); };
+  const add = (name: string, content: Buffer): void => {
+    entries.push({ name, content });
+    expected.set(name, sha(content));
+  };
   for (let i = 0; i < 300; i++) add(`small/${i}.want`, Buffer.from(`file ${i}\n`.repeat(1 + (i % 50))));
   entries.push({ name: 'links/0.want', type: 'link', linkname: 'small/299.want' }); // a hardlink reads kept content
   expected.set('links/0.want', expected.get('small/299.want')!);
@@ -55,7 +62,9 @@ test('buffers are released once used, never before: every file arrives whole', a
     const got = new Map<string, string>();
     const bigContents: Buffer[] = [];
     const analyzer: Analyzer = {
-      name: 'hash', version: 1, maxFileSize: 4 * 1024 * 1024,
+      name: 'hash',
+      version: 1,
+      maxFileSize: 4 * 1024 * 1024,
       required: (p) => p.endsWith('.want'),
       async analyze(f) {
         await new Promise((resolve) => setImmediate(resolve)); // an analyzer that yields, as real ones do
@@ -67,14 +76,21 @@ test('buffers are released once used, never before: every file arrives whole', a
 
     const clone = globalThis.structuredClone;
     let transfers = 0;
-    globalThis.structuredClone = ((value: unknown, options?: StructuredSerializeOptions) => {
+    globalThis.structuredClone = (value: unknown, options?: StructuredSerializeOptions) => {
       if (options?.transfer?.length) transfers++;
       return clone(value, options);
-    });
+    };
     try {
       const tar = await openTarStream(readFileChunks(layer), defaultWalkLimits, 'release test');
-      const facts = await walkLayer(tar, { analyzers: [analyzer], limits: defaultWalkLimits, layerName: 'release test' });
-      assert.deepEqual(facts.analyzers[0]!.files.flatMap((f) => f.warnings ?? []), []);
+      const facts = await walkLayer(tar, {
+        analyzers: [analyzer],
+        limits: defaultWalkLimits,
+        layerName: 'release test',
+      });
+      assert.deepEqual(
+        facts.analyzers[0]!.files.flatMap((f) => f.warnings ?? []),
+        [],
+      );
     } finally {
       globalThis.structuredClone = clone;
     }

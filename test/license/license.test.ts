@@ -42,7 +42,10 @@ test('normalisation: metadata spellings to SPDX, "or later" and every operand ke
     ['', undefined],
     ['x'.repeat(1001), undefined],
   ];
-  assert.deepEqual(cases.map(([raw]) => [raw, normaliseLicence(raw)]), cases);
+  assert.deepEqual(
+    cases.map(([raw]) => [raw, normaliseLicence(raw)]),
+    cases,
+  );
 });
 
 test('classification: the strictest id of an expression decides; unknown text is unknown', () => {
@@ -60,17 +63,34 @@ test('classification: the strictest id of an expression decides; unknown text is
     ['MIT AND Some Proprietary Terms', 'MIT AND Some Proprietary Terms', 'unknown'],
     ['Acme Commercial Licence', 'Acme Commercial Licence', 'unknown'],
   ];
-  assert.deepEqual(cases.map(([raw]) => { const c = classifyLicence(raw); return [raw, c.name, c.category]; }), cases);
+  assert.deepEqual(
+    cases.map(([raw]) => {
+      const c = classifyLicence(raw);
+      return [raw, c.name, c.category];
+    }),
+    cases,
+  );
 });
 
 test('--license-forbidden adds ids to the forbidden set', () => {
   assert.deepEqual(classifyLicence('MIT', new Set(['mit'])), { name: 'MIT', category: 'forbidden' });
-  assert.deepEqual(classifyLicence('Apache-2.0 OR MIT', new Set(['mit'])), { name: 'Apache-2.0 OR MIT', category: 'forbidden' });
+  assert.deepEqual(classifyLicence('Apache-2.0 OR MIT', new Set(['mit'])), {
+    name: 'Apache-2.0 OR MIT',
+    category: 'forbidden',
+  });
   assert.deepEqual(classifyLicence('Apache-2.0', new Set(['mit'])), { name: 'Apache-2.0', category: 'notice' });
 });
 
 test('severities follow the category as Trivy maps them', () => {
-  assert.deepEqual(SEVERITY_OF, { forbidden: 'CRITICAL', restricted: 'HIGH', reciprocal: 'MEDIUM', notice: 'LOW', permissive: 'LOW', unencumbered: 'LOW', unknown: 'UNKNOWN' });
+  assert.deepEqual(SEVERITY_OF, {
+    forbidden: 'CRITICAL',
+    restricted: 'HIGH',
+    reciprocal: 'MEDIUM',
+    notice: 'LOW',
+    permissive: 'LOW',
+    unencumbered: 'LOW',
+    unknown: 'UNKNOWN',
+  });
 });
 
 test('licenceResults: one licence result per package result, every licence of every package, none dropped', () => {
@@ -80,8 +100,23 @@ test('licenceResults: one licence result per package result, every licence of ev
       class: 'os-pkgs',
       type: 'debian',
       packages: [
-        pkg({ name: 'libc6', version: '2.36-9', purl: 'pkg:deb/debian/libc6@2.36-9', ecosystem: 'deb', type: 'debian', filePath: 'var/lib/dpkg/status', licenses: ['GPL-2+', 'LGPL-2.1'] }),
-        pkg({ name: 'base-files', version: '12.4', purl: 'pkg:deb/debian/base-files@12.4', ecosystem: 'deb', type: 'debian', filePath: 'var/lib/dpkg/status' }),
+        pkg({
+          name: 'libc6',
+          version: '2.36-9',
+          purl: 'pkg:deb/debian/libc6@2.36-9',
+          ecosystem: 'deb',
+          type: 'debian',
+          filePath: 'var/lib/dpkg/status',
+          licenses: ['GPL-2+', 'LGPL-2.1'],
+        }),
+        pkg({
+          name: 'base-files',
+          version: '12.4',
+          purl: 'pkg:deb/debian/base-files@12.4',
+          ecosystem: 'deb',
+          type: 'debian',
+          filePath: 'var/lib/dpkg/status',
+        }),
       ],
     },
     {
@@ -89,8 +124,20 @@ test('licenceResults: one licence result per package result, every licence of ev
       class: 'lang-pkgs',
       type: 'npm',
       packages: [
-        pkg({ name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0', ecosystem: 'npm', licenses: ['WTFPL'] }),
-        pkg({ name: 'lodash', version: '4.17.21', purl: 'pkg:npm/lodash@4.17.21', ecosystem: 'npm', licenses: ['MIT'] }),
+        pkg({
+          name: 'left-pad',
+          version: '1.3.0',
+          purl: 'pkg:npm/left-pad@1.3.0',
+          ecosystem: 'npm',
+          licenses: ['WTFPL'],
+        }),
+        pkg({
+          name: 'lodash',
+          version: '4.17.21',
+          purl: 'pkg:npm/lodash@4.17.21',
+          ecosystem: 'npm',
+          licenses: ['MIT'],
+        }),
       ],
     },
     { target: 'app/empty.lock', class: 'lang-pkgs', type: 'npm', packages: [] },
@@ -103,9 +150,27 @@ test('licenceResults: one licence result per package result, every licence of ev
       class: 'license',
       type: 'debian',
       licenses: [
-        { pkgName: 'libc6', filePath: 'var/lib/dpkg/status', name: 'GPL-2.0-or-later', category: 'restricted', severity: 'HIGH' },
-        { pkgName: 'libc6', filePath: 'var/lib/dpkg/status', name: 'LGPL-2.1', category: 'restricted', severity: 'HIGH' },
-        { pkgName: 'base-files', filePath: 'var/lib/dpkg/status', name: 'UNKNOWN', category: 'unknown', severity: 'UNKNOWN' },
+        {
+          pkgName: 'libc6',
+          filePath: 'var/lib/dpkg/status',
+          name: 'GPL-2.0-or-later',
+          category: 'restricted',
+          severity: 'HIGH',
+        },
+        {
+          pkgName: 'libc6',
+          filePath: 'var/lib/dpkg/status',
+          name: 'LGPL-2.1',
+          category: 'restricted',
+          severity: 'HIGH',
+        },
+        {
+          pkgName: 'base-files',
+          filePath: 'var/lib/dpkg/status',
+          name: 'UNKNOWN',
+          category: 'unknown',
+          severity: 'UNKNOWN',
+        },
       ],
     },
     {
@@ -113,8 +178,20 @@ test('licenceResults: one licence result per package result, every licence of ev
       class: 'license',
       type: 'npm',
       licenses: [
-        { pkgName: 'left-pad', filePath: 'app/package-lock.json', name: 'WTFPL', category: 'forbidden', severity: 'CRITICAL' },
-        { pkgName: 'lodash', filePath: 'app/package-lock.json', name: 'MIT', category: 'forbidden', severity: 'CRITICAL' },
+        {
+          pkgName: 'left-pad',
+          filePath: 'app/package-lock.json',
+          name: 'WTFPL',
+          category: 'forbidden',
+          severity: 'CRITICAL',
+        },
+        {
+          pkgName: 'lodash',
+          filePath: 'app/package-lock.json',
+          name: 'MIT',
+          category: 'forbidden',
+          severity: 'CRITICAL',
+        },
       ],
     },
   ]);

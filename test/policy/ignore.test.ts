@@ -32,29 +32,83 @@ function sample(): Report {
       class: 'lang-pkgs',
       type: 'npm',
       vulnerabilities: [
-        vuln({ id: 'CVE-2024-1111', aliases: ['CVE-2024-1111', 'GHSA-1111-2222-3333'], pkgName: 'lodash', installedVersion: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', pkgPath: 'app/node_modules/lodash/package.json', severity: 'HIGH' }),
-        vuln({ id: 'CVE-2024-2222', pkgName: 'minimist', installedVersion: '1.2.5', purl: 'pkg:npm/minimist@1.2.5', pkgPath: 'app/node_modules/minimist/package.json', severity: 'LOW' }),
-        vuln({ id: 'CVE-2024-3333', pkgName: 'qs', installedVersion: '6.5.2', purl: 'pkg:npm/qs@6.5.2', pkgPath: 'vendor/qs/package.json', severity: 'MEDIUM' }),
-        vuln({ id: 'CVE-2024-3333', pkgName: 'qs', installedVersion: '6.5.2', purl: 'pkg:npm/qs@6.5.2', pkgPath: 'app/node_modules/qs/package.json', severity: 'MEDIUM' }),
+        vuln({
+          id: 'CVE-2024-1111',
+          aliases: ['CVE-2024-1111', 'GHSA-1111-2222-3333'],
+          pkgName: 'lodash',
+          installedVersion: '4.17.20',
+          purl: 'pkg:npm/lodash@4.17.20',
+          pkgPath: 'app/node_modules/lodash/package.json',
+          severity: 'HIGH',
+        }),
+        vuln({
+          id: 'CVE-2024-2222',
+          pkgName: 'minimist',
+          installedVersion: '1.2.5',
+          purl: 'pkg:npm/minimist@1.2.5',
+          pkgPath: 'app/node_modules/minimist/package.json',
+          severity: 'LOW',
+        }),
+        vuln({
+          id: 'CVE-2024-3333',
+          pkgName: 'qs',
+          installedVersion: '6.5.2',
+          purl: 'pkg:npm/qs@6.5.2',
+          pkgPath: 'vendor/qs/package.json',
+          severity: 'MEDIUM',
+        }),
+        vuln({
+          id: 'CVE-2024-3333',
+          pkgName: 'qs',
+          installedVersion: '6.5.2',
+          purl: 'pkg:npm/qs@6.5.2',
+          pkgPath: 'app/node_modules/qs/package.json',
+          severity: 'MEDIUM',
+        }),
       ],
     },
     {
       target: '/app/.env',
       class: 'secret',
       type: 'secret',
-      secrets: [{ ruleId: 'aws-access-key-id', category: 'AWS', severity: 'CRITICAL', title: 'AWS Access Key ID', startLine: 1, endLine: 1, match: 'AWS_ACCESS_KEY_ID=********************' }],
+      secrets: [
+        {
+          ruleId: 'aws-access-key-id',
+          category: 'AWS',
+          severity: 'CRITICAL',
+          title: 'AWS Access Key ID',
+          startLine: 1,
+          endLine: 1,
+          match: 'AWS_ACCESS_KEY_ID=********************',
+        },
+      ],
     },
     {
       target: 'Dockerfile',
       class: 'config',
       type: 'dockerfile',
-      misconfigurations: [{ id: 'DS002', avdId: 'AVD-DS-0002', title: 'root user', description: 'd', message: 'm', resolution: 'r', severity: 'HIGH', status: 'FAIL', references: [] }],
+      misconfigurations: [
+        {
+          id: 'DS002',
+          avdId: 'AVD-DS-0002',
+          title: 'root user',
+          description: 'd',
+          message: 'm',
+          resolution: 'r',
+          severity: 'HIGH',
+          status: 'FAIL',
+          references: [],
+        },
+      ],
     },
   ]);
 }
 
 test('text lines: ids, comments, exp: dates, with the FILE:LINE origin', () => {
-  const file = write('.trivyignore', '# accepted risks\nCVE-2024-1111\n\n  CVE-2024-2222 exp:2026-06-15  # until the release\nCVE-2024-3333 exp:2026-06-14\r\n');
+  const file = write(
+    '.trivyignore',
+    '# accepted risks\nCVE-2024-1111\n\n  CVE-2024-2222 exp:2026-06-15  # until the release\nCVE-2024-3333 exp:2026-06-14\r\n',
+  );
   const rules = loadIgnoreFile(file);
   assert.deepEqual(rules, [
     { kind: 'any', id: 'CVE-2024-1111', origin: `${file}:2` },
@@ -69,24 +123,52 @@ test('text lines: ids, comments, exp: dates, with the FILE:LINE origin', () => {
 });
 
 test('text lines: a malformed option or date is an error naming the line', () => {
-  assert.throws(() => loadIgnoreFile(write('bad1', 'CVE-1 until:2026-01-01\n')), /bad1:1: unexpected "until:2026-01-01"/);
+  assert.throws(
+    () => loadIgnoreFile(write('bad1', 'CVE-1 until:2026-01-01\n')),
+    /bad1:1: unexpected "until:2026-01-01"/,
+  );
   assert.throws(() => loadIgnoreFile(write('bad2', '\nCVE-1 exp:2026-13-45\n')), /bad2:2: "2026-13-45" is not a date/);
   assert.throws(() => loadIgnoreFile(write('bad3', 'CVE-1 exp:tomorrow\n')), /bad3:1: "tomorrow" is not a date/);
 });
 
 test('text rules suppress by id or alias, in every finding kind; the expired rule is listed and not applied', () => {
-  const file = write('kinds.trivyignore', 'GHSA-1111-2222-3333\naws-access-key-id\nAVD-DS-0002\nCVE-2024-3333 exp:2026-01-01\n');
+  const file = write(
+    'kinds.trivyignore',
+    'GHSA-1111-2222-3333\naws-access-key-id\nAVD-DS-0002\nCVE-2024-3333 exp:2026-01-01\n',
+  );
   const { report: r, expired } = applyDecisions(sample(), { ignore: loadIgnoreFile(file), vex: [], now: NOW });
-  assert.deepEqual(expired.map((x) => x.origin), [`${file}:4`]);
+  assert.deepEqual(
+    expired.map((x) => x.origin),
+    [`${file}:4`],
+  );
   const [lang, secret, config] = r.results;
-  assert.deepEqual(lang!.vulnerabilities!.map((v) => v.id), ['CVE-2024-2222', 'CVE-2024-3333', 'CVE-2024-3333']);
+  assert.deepEqual(
+    lang!.vulnerabilities!.map((v) => v.id),
+    ['CVE-2024-2222', 'CVE-2024-3333', 'CVE-2024-3333'],
+  );
   assert.deepEqual(lang!.suppressed, [
-    { kind: 'vulnerability', id: 'CVE-2024-1111', pkgName: 'lodash', installedVersion: '4.17.20', severity: 'HIGH', by: 'ignore', status: 'ignored', source: `${file}:1`, statement: undefined },
+    {
+      kind: 'vulnerability',
+      id: 'CVE-2024-1111',
+      pkgName: 'lodash',
+      installedVersion: '4.17.20',
+      severity: 'HIGH',
+      by: 'ignore',
+      status: 'ignored',
+      source: `${file}:1`,
+      statement: undefined,
+    },
   ]);
   assert.deepEqual(secret!.secrets, []);
-  assert.deepEqual(secret!.suppressed?.map((s) => [s.kind, s.id, s.source]), [['secret', 'aws-access-key-id', `${file}:2`]]);
+  assert.deepEqual(
+    secret!.suppressed?.map((s) => [s.kind, s.id, s.source]),
+    [['secret', 'aws-access-key-id', `${file}:2`]],
+  );
   assert.deepEqual(config!.misconfigurations, []);
-  assert.deepEqual(config!.suppressed?.map((s) => [s.kind, s.id, s.source]), [['misconfiguration', 'DS002', `${file}:3`]]);
+  assert.deepEqual(
+    config!.suppressed?.map((s) => [s.kind, s.id, s.source]),
+    [['misconfiguration', 'DS002', `${file}:3`]],
+  );
 });
 
 test('YAML rules: id, paths, purls, statement and expired_at, each kind in its own section', () => {
@@ -116,20 +198,64 @@ test('YAML rules: id, paths, purls, statement and expired_at, each kind in its o
   assert.deepEqual(
     rules.map((x) => [x.kind, x.id, x.paths, x.purls, x.statement, x.expiresAt, x.origin]),
     [
-      ['vulnerability', 'CVE-2024-3333', ['vendor/qs'], undefined, 'vendored copy is never loaded', undefined, `${file}: /vulnerabilities/0`],
-      ['vulnerability', 'CVE-2024-2222', undefined, ['pkg:npm/minimist'], undefined, '2027-01-01', `${file}: /vulnerabilities/1`],
-      ['vulnerability', 'CVE-2024-1111', undefined, ['pkg:npm/lodash@4.17.19'], undefined, undefined, `${file}: /vulnerabilities/2`],
+      [
+        'vulnerability',
+        'CVE-2024-3333',
+        ['vendor/qs'],
+        undefined,
+        'vendored copy is never loaded',
+        undefined,
+        `${file}: /vulnerabilities/0`,
+      ],
+      [
+        'vulnerability',
+        'CVE-2024-2222',
+        undefined,
+        ['pkg:npm/minimist'],
+        undefined,
+        '2027-01-01',
+        `${file}: /vulnerabilities/1`,
+      ],
+      [
+        'vulnerability',
+        'CVE-2024-1111',
+        undefined,
+        ['pkg:npm/lodash@4.17.19'],
+        undefined,
+        undefined,
+        `${file}: /vulnerabilities/2`,
+      ],
       ['vulnerability', 'DS002', undefined, undefined, undefined, '2025-12-31', `${file}: /vulnerabilities/3`],
       ['secret', 'aws-access-key-id', ['app/*.env'], undefined, undefined, undefined, `${file}: /secrets/0`],
-      ['misconfiguration', 'CVE-2024-1111', undefined, undefined, undefined, undefined, `${file}: /misconfigurations/0`],
+      [
+        'misconfiguration',
+        'CVE-2024-1111',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        `${file}: /misconfigurations/0`,
+      ],
     ],
   );
   const { report: r, expired } = applyDecisions(sample(), { ignore: rules, vex: [], now: NOW });
-  assert.deepEqual(expired.map((x) => x.id), ['DS002']);
+  assert.deepEqual(
+    expired.map((x) => x.id),
+    ['DS002'],
+  );
   const [lang, secret, config] = r.results;
   // The qs rule names one path: the copy under app/ stays. The lodash rule names another version: it stays.
-  assert.deepEqual(lang!.vulnerabilities!.map((v) => `${v.id} ${v.pkgPath}`), ['CVE-2024-1111 app/node_modules/lodash/package.json', 'CVE-2024-3333 app/node_modules/qs/package.json']);
-  assert.deepEqual(lang!.suppressed!.map((s) => [s.id, s.pkgName, s.statement]), [['CVE-2024-2222', 'minimist', undefined], ['CVE-2024-3333', 'qs', 'vendored copy is never loaded']]);
+  assert.deepEqual(
+    lang!.vulnerabilities!.map((v) => `${v.id} ${v.pkgPath}`),
+    ['CVE-2024-1111 app/node_modules/lodash/package.json', 'CVE-2024-3333 app/node_modules/qs/package.json'],
+  );
+  assert.deepEqual(
+    lang!.suppressed!.map((s) => [s.id, s.pkgName, s.statement]),
+    [
+      ['CVE-2024-2222', 'minimist', undefined],
+      ['CVE-2024-3333', 'qs', 'vendored copy is never loaded'],
+    ],
+  );
   // The glob path matches the secret's target (the leading slash ignored); a vulnerability-section rule never hides a check.
   assert.deepEqual(secret!.secrets, []);
   assert.equal(config!.misconfigurations!.length, 1);
@@ -138,9 +264,21 @@ test('YAML rules: id, paths, purls, statement and expired_at, each kind in its o
 
 test('YAML rules: malformed documents are errors naming the place', () => {
   assert.throws(() => loadIgnoreFile(write('a.yaml', 'licences:\n  - id: x\n')), /a\.yaml: unknown section "licences"/);
-  assert.throws(() => loadIgnoreFile(write('b.yaml', 'vulnerabilities:\n  id: x\n')), /b\.yaml: \/vulnerabilities must be a list/);
-  assert.throws(() => loadIgnoreFile(write('c.yaml', 'secrets:\n  - paths: [a]\n')), /c\.yaml: \/secrets\/0\/id: missing or not a string/);
-  assert.throws(() => loadIgnoreFile(write('d.yaml', 'vulnerabilities:\n  - id: x\n    paths: a\n')), /\/vulnerabilities\/0\/paths: must be a list of strings/);
-  assert.throws(() => loadIgnoreFile(write('e.yaml', 'vulnerabilities:\n  - id: x\n    expired_at: next week\n')), /\/vulnerabilities\/0\/expired_at: "next week" is not a YYYY-MM-DD date/);
+  assert.throws(
+    () => loadIgnoreFile(write('b.yaml', 'vulnerabilities:\n  id: x\n')),
+    /b\.yaml: \/vulnerabilities must be a list/,
+  );
+  assert.throws(
+    () => loadIgnoreFile(write('c.yaml', 'secrets:\n  - paths: [a]\n')),
+    /c\.yaml: \/secrets\/0\/id: missing or not a string/,
+  );
+  assert.throws(
+    () => loadIgnoreFile(write('d.yaml', 'vulnerabilities:\n  - id: x\n    paths: a\n')),
+    /\/vulnerabilities\/0\/paths: must be a list of strings/,
+  );
+  assert.throws(
+    () => loadIgnoreFile(write('e.yaml', 'vulnerabilities:\n  - id: x\n    expired_at: next week\n')),
+    /\/vulnerabilities\/0\/expired_at: "next week" is not a YYYY-MM-DD date/,
+  );
   assert.throws(() => loadIgnoreFile(join(dir, 'missing.yaml')), /missing\.yaml: cannot read the ignore file/);
 });

@@ -22,9 +22,15 @@ import { makeTar } from '../support/tar.js';
 const work = mkdtempSync(join(tmpdir(), 'customs-cache-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function sha256(b: Buffer): string { return `sha256:${createHash('sha256').update(b).digest('hex')}`; }
+function sha256(b: Buffer): string {
+  return `sha256:${createHash('sha256').update(b).digest('hex')}`;
+}
 
-interface TestLayer { blob: Buffer; digest?: string; diffId: string }
+interface TestLayer {
+  blob: Buffer;
+  digest?: string;
+  diffId: string;
+}
 
 async function textLayer(name: string, content: string): Promise<TestLayer> {
   const tar = await makeTar([{ name, content }]);
@@ -34,10 +40,20 @@ async function textLayer(name: string, content: string): Promise<TestLayer> {
 
 function imageOf(layers: TestLayer[], opens: { n: number }): Image {
   return {
-    name: 'test', id: 'sha256:' + '0'.repeat(64), repoTags: [], repoDigests: [], config: {},
+    name: 'test',
+    id: 'sha256:' + '0'.repeat(64),
+    repoTags: [],
+    repoDigests: [],
+    config: {},
     layers: layers.map((l, index) => ({
-      index, digest: l.digest ?? sha256(l.blob), diffId: l.diffId, createdBy: '',
-      async open() { opens.n++; return Readable.from([l.blob]); },
+      index,
+      digest: l.digest ?? sha256(l.blob),
+      diffId: l.diffId,
+      createdBy: '',
+      async open() {
+        opens.n++;
+        return Readable.from([l.blob]);
+      },
     })),
     close: async () => {},
   };
@@ -48,11 +64,26 @@ async function image(opens: { n: number }): Promise<Image> {
 }
 
 function cachedFiles(dir: string): string[] {
-  try { return readdirSync(join(dir, 'layers'), { recursive: true }).map(String).filter((f) => f.endsWith('.json')); } catch { return []; }
+  try {
+    return readdirSync(join(dir, 'layers'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
 }
 
 function analyzer(version: number, seen: string[]): Analyzer {
-  return { name: 'txt', version, maxFileSize: 100, required: (p) => p.endsWith('.txt'), analyze: (f) => { seen.push(f.path); return { extra: { t: f.content.toString() } }; } };
+  return {
+    name: 'txt',
+    version,
+    maxFileSize: 100,
+    required: (p) => p.endsWith('.txt'),
+    analyze: (f) => {
+      seen.push(f.path);
+      return { extra: { t: f.content.toString() } };
+    },
+  };
 }
 
 test('a fully cached rescan opens no layer blob; a new analyzer version re-walks', async () => {
@@ -77,13 +108,20 @@ test('the cache holds no path from the image, and pruning keeps the newest entri
   const dir = join(work, 'c2');
   const cache = new FileLayerCache(dir);
   for (let i = 0; i < 20; i++) cache.put(`key ../../etc/passwd ${i}`, { pad: 'x'.repeat(1000) });
-  const files = readdirSync(join(dir, 'layers'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+  const files = readdirSync(join(dir, 'layers'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 20);
-  assert.ok(files.every((f) => /^[0-9a-f]{2}\/[0-9a-f]{64}\.json$/.test(f)), files.join(','));
+  assert.ok(
+    files.every((f) => /^[0-9a-f]{2}\/[0-9a-f]{64}\.json$/.test(f)),
+    files.join(','),
+  );
   const newest = cache.get<{ pad: string }>('key ../../etc/passwd 19');
   assert.ok(newest);
   cache.prune(5000);
-  const left = readdirSync(join(dir, 'layers'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+  const left = readdirSync(join(dir, 'layers'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.json'));
   const total = left.reduce((a, f) => a + statSync(join(dir, 'layers', f)).size, 0);
   assert.ok(total <= 5000 && left.length > 0, `${left.length} entries, ${total} bytes`);
   assert.ok(cache.get('key ../../etc/passwd 19'), 'the most recently used entry survives');
@@ -93,7 +131,10 @@ test('a scan prunes only after it stored something: a rescan that only read leav
   const dir = join(work, 'c3');
   const filler = new FileLayerCache(dir);
   for (let i = 0; i < 10; i++) filler.put(`k${i}`, { pad: 'x'.repeat(1000) });
-  const count = () => readdirSync(join(dir, 'layers'), { recursive: true }).map(String).filter((f) => f.endsWith('.json')).length;
+  const count = () =>
+    readdirSync(join(dir, 'layers'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json')).length;
   const reader = new FileLayerCache(dir);
   assert.ok(reader.get('k3'));
   reader.pruneIfWritten(3000);
@@ -120,7 +161,10 @@ test('a layer whose content does not hash to its diff_id is refused, by name, an
   // The genuine layer, scanned next with the same cache, is walked and reports its own content.
   const real = await collectLayerFacts(imageOf([genuine], { n: 0 }), opts);
   assert.deepEqual(real.stats, { walked: 1, cached: 0 });
-  assert.deepEqual(real.facts[0]!.analyzers[0]!.files.map((f) => f.output), [{ extra: { t: 'genuine' } }]);
+  assert.deepEqual(
+    real.facts[0]!.analyzers[0]!.files.map((f) => f.output),
+    [{ extra: { t: 'genuine' } }],
+  );
 });
 
 test('a forged layer claiming a cached diff_id misses the cache and is refused', async () => {
@@ -130,8 +174,11 @@ test('a forged layer claiming a cached diff_id misses the cache and is refused',
   const opts = { analyzers: [analyzer(1, [])], cache, limits: defaultWalkLimits, parallel: 1, logger: silentLogger };
   await collectLayerFacts(imageOf([genuine], { n: 0 }), opts);
   const opens = { n: 0 };
-  await assert.rejects(collectLayerFacts(imageOf([{ blob: harmless.blob, diffId: genuine.diffId }], opens), opts), /the diff_id does not match/);
-  assert.equal(opens.n, 1, 'the forged blob was read, not answered from the genuine layer\'s entries');
+  await assert.rejects(
+    collectLayerFacts(imageOf([{ blob: harmless.blob, diffId: genuine.diffId }], opens), opts),
+    /the diff_id does not match/,
+  );
+  assert.equal(opens.n, 1, "the forged blob was read, not answered from the genuine layer's entries");
 });
 
 test('an uncompressed layer is checked against its diff_id too, and a layer without one is never cached', async () => {
@@ -140,7 +187,10 @@ test('an uncompressed layer is checked against its diff_id too, and a layer with
   const tar = await makeTar([{ name: 'etc/a.txt', content: 'plain' }]);
   const other = sha256(await makeTar([{ name: 'etc/a.txt', content: 'other' }]));
   const opts = { analyzers: [analyzer(1, [])], cache, limits: defaultWalkLimits, parallel: 1, logger: silentLogger };
-  await assert.rejects(collectLayerFacts(imageOf([{ blob: tar, diffId: other }], { n: 0 }), opts), /the diff_id does not match/);
+  await assert.rejects(
+    collectLayerFacts(imageOf([{ blob: tar, diffId: other }], { n: 0 }), opts),
+    /the diff_id does not match/,
+  );
   const plain = await collectLayerFacts(imageOf([{ blob: tar, diffId: sha256(tar) }], { n: 0 }), opts);
   assert.deepEqual(plain.stats, { walked: 1, cached: 0 });
   const before = cachedFiles(dir).length;

@@ -22,11 +22,17 @@ test('a rootfs directory: OS and packages found, host symlinks not followed', as
   writeFileSync(join(root, 'opt/readme.txt'), 'hello');
   const r = await runCli(['rootfs', root, '--scanners', 'none', '-f', 'json', '--list-all-pkgs', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
-  const rep = JSON.parse(r.stdout) as { Metadata: { OS: { Family: string; Name: string } }; Results: { Packages?: { FilePath: string }[] }[] };
+  const rep = JSON.parse(r.stdout) as {
+    Metadata: { OS: { Family: string; Name: string } };
+    Results: { Packages?: { FilePath: string }[] }[];
+  };
   assert.deepEqual(rep.Metadata.OS, { Family: 'debian', Name: '12.15' });
   const pkgs = rep.Results.flatMap((x) => x.Packages ?? []);
   assert.equal(pkgs.length, 88);
-  assert.ok(pkgs.every((p) => p.FilePath === 'var/lib/dpkg/status'), 'nothing read through the host symlink');
+  assert.ok(
+    pkgs.every((p) => p.FilePath === 'var/lib/dpkg/status'),
+    'nothing read through the host symlink',
+  );
   const missing = await runCli(['rootfs', join(root, 'nope'), '--scanners', 'none', '--quiet']);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nope: cannot scan/);

@@ -35,8 +35,17 @@ function newestZip(): number {
 function schemaOf(file: string): number {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
-    try { return Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? 0); } finally { db.close(); }
-  } catch { return 0; }
+    try {
+      return Number(
+        (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)
+          ?.value ?? 0,
+      );
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
 }
 
 export function ensureDb(): Db {
@@ -48,7 +57,16 @@ export function ensureDb(): Db {
     // Checked again under the lock: another test file may have rebuilt it meanwhile.
     const cli = `"${process.execPath}" "${cliPath}"`;
     const stillFresh = `[ -f "${db}" ] && [ "${db}" -nt "${join(osvDir, 'Debian', 'all.zip')}" ] && [ -z "$(find "${db}" -mmin +${REBUILD_AFTER_MINUTES})" ] && ${cli} db status --json --cache-dir "${testCacheDir}" | grep -q '"schemaVersion": ${SCHEMA_VERSION},'`;
-    execFileSync('flock', [join(testCacheDir, '.db.lock'), 'sh', '-c', `${stillFresh} || ${cli} db update --source "${osvDir}" --kev-source "${kevFile}" --cache-dir "${testCacheDir}" --quiet`], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+    execFileSync(
+      'flock',
+      [
+        join(testCacheDir, '.db.lock'),
+        'sh',
+        '-c',
+        `${stillFresh} || ${cli} db update --source "${osvDir}" --kev-source "${kevFile}" --cache-dir "${testCacheDir}" --quiet`,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 },
+    );
   }
   return { cacheDir: testCacheDir };
 }

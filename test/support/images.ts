@@ -13,8 +13,15 @@ import { sharedDir } from './paths.js';
 export const imageCache = process.env.CUSTOMS_TEST_IMAGES ?? join(tmpdir(), 'customs-images');
 
 export const ALL_IMAGES = [
-  'debian-bullseye', 'debian-bookworm', 'debian-trixie', 'node-app', 'polyglot',
-  'distroless', 'alpine-amd64', 'alpine-arm64', 'alpine-multiarch',
+  'debian-bullseye',
+  'debian-bookworm',
+  'debian-trixie',
+  'node-app',
+  'polyglot',
+  'distroless',
+  'alpine-amd64',
+  'alpine-arm64',
+  'alpine-multiarch',
 ] as const;
 export type ImageName = (typeof ALL_IMAGES)[number];
 
@@ -34,7 +41,10 @@ export function ensureImages(names: readonly string[]): Images {
 }
 
 /** The four on-disk forms of one image. */
-export function imageForms(cache: string, name: string): Record<'oci' | 'ociArchive' | 'dockerArchive' | 'docker25', string> {
+export function imageForms(
+  cache: string,
+  name: string,
+): Record<'oci' | 'ociArchive' | 'dockerArchive' | 'docker25', string> {
   return {
     oci: join(cache, 'oci', name),
     ociArchive: join(cache, 'oci-archive', `${name}.tar`),

@@ -9,7 +9,9 @@ export function pkg(over: Partial<Package> & Pick<Package, 'name' | 'version' | 
   return { type: 'node-pkg', filePath: 'app/package-lock.json', origin: 'installed', ...over };
 }
 
-export function vuln(over: Partial<Vulnerability> & Pick<Vulnerability, 'id' | 'pkgName' | 'installedVersion' | 'purl'>): Vulnerability {
+export function vuln(
+  over: Partial<Vulnerability> & Pick<Vulnerability, 'id' | 'pkgName' | 'installedVersion' | 'purl'>,
+): Vulnerability {
   return {
     aliases: [over.id],
     pkgId: `${over.pkgName}@${over.installedVersion}`,

@@ -54,9 +54,13 @@ export function openVexValidator(): ValidateFunction {
     addFormats(ajv);
     // eslint-disable-next-line no-control-regex -- non-ASCII to percent-encoding (RFC 3987); the range starts at NUL
     const toUri = (iri: string): string => iri.replace(/[^\x00-\x7f]/gu, (c) => encodeURIComponent(c));
-    const formats = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, RegExp | ((s: string) => boolean)> }).fullFormats;
+    const formats = (
+      require('ajv-formats/dist/formats') as { fullFormats: Record<string, RegExp | ((s: string) => boolean)> }
+    ).fullFormats;
     const uri = formats['uri'];
-    ajv.addFormat('iri', (s: string) => (uri instanceof RegExp ? uri.test(toUri(s)) : typeof uri === 'function' ? uri(toUri(s)) : false));
+    ajv.addFormat('iri', (s: string) =>
+      uri instanceof RegExp ? uri.test(toUri(s)) : typeof uri === 'function' ? uri(toUri(s)) : false,
+    );
     openvex = ajv.compile(load(fixture('schemas', 'openvex_json_schema.json')));
   }
   return openvex;

@@ -14,14 +14,33 @@ export interface TarEntry {
 export async function makeTar(entries: TarEntry[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: unknown) => { chunks.push(c as Buffer); });
-  const done = new Promise<void>((resolve, reject) => { p.on('end', resolve); p.on('error', reject); });
+  p.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    p.on('end', resolve);
+    p.on('error', reject);
+  });
   for (const e of entries) {
     const type = e.type ?? 'file';
-    const body = type === 'file' ? (typeof e.content === 'string' ? Buffer.from(e.content) : e.content ?? Buffer.alloc(0)) : undefined;
+    const body =
+      type === 'file'
+        ? typeof e.content === 'string'
+          ? Buffer.from(e.content)
+          : (e.content ?? Buffer.alloc(0))
+        : undefined;
     await new Promise<void>((resolve, reject) => {
-      p.entry({ name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), size: body?.length ?? 0 },
-        body ?? null as unknown as Buffer, (err) => (err ? reject(err) : resolve()));
+      p.entry(
+        {
+          name: e.name,
+          type,
+          linkname: e.linkname,
+          mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644),
+          size: body?.length ?? 0,
+        },
+        body ?? (null as unknown as Buffer),
+        (err) => (err ? reject(err) : resolve()),
+      );
     });
   }
   p.finalize();

@@ -40,8 +40,15 @@ const record: OsvRecord = {
 function buildDb(records: OsvRecord[]): string {
   const path = join(work, `db-${Math.random().toString(36).slice(2)}.db`);
   const w = new DbWriter(path);
-  w.transaction(() => { for (const r of records) w.addRecord('PyPI', r); });
-  w.finish({ builtAt: new Date().toISOString(), sources: ['test'], ecosystems: { PyPI: { records: records.length, skipped: 0, withdrawn: 0 } }, enrichedCves: 0 });
+  w.transaction(() => {
+    for (const r of records) w.addRecord('PyPI', r);
+  });
+  w.finish({
+    builtAt: new Date().toISOString(),
+    sources: ['test'],
+    ecosystems: { PyPI: { records: records.length, skipped: 0, withdrawn: 0 } },
+    enrichedCves: 0,
+  });
   return path;
 }
 
@@ -57,11 +64,18 @@ test('affected entries keep only the fields the matcher reads, and no GIT ranges
       database_specific: { status: 'open', severity: 'HIGH' },
     });
     assert.equal(rows[0]!.advisoryId, 'GHSA-test-0001');
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 });
 
 test('advisory bodies are read by id, without their affected entries', () => {
-  const other: OsvRecord = { id: 'PYSEC-0002', affected: [{ package: { ecosystem: 'PyPI', name: 'other' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] }] };
+  const other: OsvRecord = {
+    id: 'PYSEC-0002',
+    affected: [
+      { package: { ecosystem: 'PyPI', name: 'other' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] },
+    ],
+  };
   const db = new VulnDb(buildDb([record, other]));
   try {
     const bodies = db.advisories(['GHSA-test-0001', 'GHSA-test-0001', 'NOT-THERE']);
@@ -69,7 +83,9 @@ test('advisory bodies are read by id, without their affected entries', () => {
     const body = bodies.get('GHSA-test-0001')!;
     assert.equal(body.details, record.details);
     assert.equal(body.affected, undefined);
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 });
 
 test('a database of another schema version is refused under --skip-db-update and rebuilt otherwise', async () => {
@@ -85,14 +101,37 @@ test('a database of another schema version is refused under --skip-db-update and
   const rootfs = join(work, 'rootfs');
   mkdirSync(rootfs, { recursive: true });
 
-  const refused = await runCli(['rootfs', rootfs, '--scanners', 'vuln', '--skip-db-update', '--cache-dir', cache, '-f', 'json']);
+  const refused = await runCli([
+    'rootfs',
+    rootfs,
+    '--scanners',
+    'vuln',
+    '--skip-db-update',
+    '--cache-dir',
+    cache,
+    '-f',
+    'json',
+  ]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, new RegExp(`schema version 1; this customs reads ${SCHEMA_VERSION}`));
   assert.match(refused.stderr, /customs db update/);
 
-  const rebuilt = await runCli(['rootfs', rootfs, '--scanners', 'vuln', '--db-source', src, '--cache-dir', cache, '-f', 'json']);
+  const rebuilt = await runCli([
+    'rootfs',
+    rootfs,
+    '--scanners',
+    'vuln',
+    '--db-source',
+    src,
+    '--cache-dir',
+    cache,
+    '-f',
+    'json',
+  ]);
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
   assert.match(rebuilt.stderr, /rebuilding the vulnerability database/);
-  const status = JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', cache])).stdout) as { schemaVersion: number };
+  const status = JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', cache])).stdout) as {
+    schemaVersion: number;
+  };
   assert.equal(status.schemaVersion, SCHEMA_VERSION);
 });

@@ -20,8 +20,15 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test('record counts per ecosystem equal the non-withdrawn records of the zips', async (t) => {
   const db = ensureDb();
-  if ('skip' in db) { t.skip(db.skip); return; }
-  const count = execFileSync('python3', ['-c', `import json,os,zipfile
+  if ('skip' in db) {
+    t.skip(db.skip);
+    return;
+  }
+  const count = execFileSync(
+    'python3',
+    [
+      '-c',
+      `import json,os,zipfile
 d=${JSON.stringify(osvDir)}
 out={}
 for e in sorted(os.listdir(d)):
@@ -31,7 +38,10 @@ for e in sorted(os.listdir(d)):
   for name in z.namelist():
     if name.endswith('.json') and not json.loads(z.read(name)).get('withdrawn'): n+=1
   out[e]=n
-print(json.dumps(out))`], { encoding: 'utf8', maxBuffer: 16 << 20 });
+print(json.dumps(out))`,
+    ],
+    { encoding: 'utf8', maxBuffer: 16 << 20 },
+  );
   const expected = JSON.parse(count) as Record<string, number>;
   const r = await runCli(['db', 'status', '--json', '--cache-dir', db.cacheDir]);
   assert.equal(r.code, 0, r.stderr);
@@ -44,9 +54,20 @@ print(json.dumps(out))`], { encoding: 'utf8', maxBuffer: 16 << 20 });
 test('malformed records and unsafe entries are skipped with one warning each; the rest loads', async () => {
   const src = join(work, 'bad-osv');
   zipCorpus(src, 'PyPI', {
-    'GOOD-1.json': JSON.stringify({ id: 'GOOD-1', affected: [{ package: { ecosystem: 'PyPI', name: 'Django' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.2.1' }] }] }] }),
+    'GOOD-1.json': JSON.stringify({
+      id: 'GOOD-1',
+      affected: [
+        {
+          package: { ecosystem: 'PyPI', name: 'Django' },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.2.1' }] }],
+        },
+      ],
+    }),
     'BAD-JSON.json': '{"id": "BAD-JSON", ',
-    'BAD-RANGE.json': JSON.stringify({ id: 'BAD-RANGE', affected: [{ package: { ecosystem: 'PyPI', name: 'x' }, ranges: [{ type: 'WEIRD', events: [] }] }] }),
+    'BAD-RANGE.json': JSON.stringify({
+      id: 'BAD-RANGE',
+      affected: [{ package: { ecosystem: 'PyPI', name: 'x' }, ranges: [{ type: 'WEIRD', events: [] }] }],
+    }),
     '../../escape.json': JSON.stringify({ id: 'ESCAPE' }),
     'GONE.json': JSON.stringify({ id: 'GONE', withdrawn: '2024-01-01T00:00:00Z', affected: [] }),
   });
@@ -59,42 +80,83 @@ test('malformed records and unsafe entries are skipped with one warning each; th
   assert.match(r.stderr, /PyPI\/all\.zip: \.\.\/\.\.\/escape\.json: unsafe entry name/);
   assert.ok(!existsSync(join(work, 'escape.json')) && !existsSync(join(tmpdir(), 'escape.json')));
   const s = await runCli(['db', 'status', '--json', '--cache-dir', cache]);
-  const status = JSON.parse(s.stdout) as { ecosystems: Record<string, { records: number; skipped: number; withdrawn: number }> };
+  const status = JSON.parse(s.stdout) as {
+    ecosystems: Record<string, { records: number; skipped: number; withdrawn: number }>;
+  };
   assert.deepEqual(status.ecosystems['PyPI'], { records: 1, skipped: 3, withdrawn: 1 });
 });
 
 test('kill -9 in the middle of an update leaves the previous database usable', async (t) => {
   const db = ensureDb();
-  if ('skip' in db) { t.skip(db.skip); return; }
+  if ('skip' in db) {
+    t.skip(db.skip);
+    return;
+  }
   const cache = join(work, 'kill-cache');
-  const first = await runCli(['db', 'update', '--source', osvDir, '--ecosystems', 'Alpine,Go', '--cache-dir', cache, '--quiet']);
+  const first = await runCli([
+    'db',
+    'update',
+    '--source',
+    osvDir,
+    '--ecosystems',
+    'Alpine,Go',
+    '--cache-dir',
+    cache,
+    '--quiet',
+  ]);
   assert.equal(first.code, 0, first.stderr);
   const before = (await runCli(['db', 'status', '--json', '--cache-dir', cache])).stdout;
-  const child = spawn(process.execPath, [cliPath, 'db', 'update', '--source', osvDir, '--cache-dir', cache, '--quiet'], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [cliPath, 'db', 'update', '--source', osvDir, '--cache-dir', cache, '--quiet'],
+    { stdio: 'ignore' },
+  );
   // Kill once the new database file exists and is being written.
-  for (let i = 0; i < 200 && !readdirSync(join(cache, 'db')).some((f) => f.includes('.tmp-')); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && !readdirSync(join(cache, 'db')).some((f) => f.includes('.tmp-')); i++)
+    await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 1500));
   child.kill('SIGKILL');
   await new Promise((r) => child.on('close', r));
   const after = await runCli(['db', 'status', '--json', '--cache-dir', cache]);
   assert.equal(after.code, 0, after.stderr);
   assert.equal(after.stdout, before, 'the old database is unchanged and readable');
-  const again = await runCli(['db', 'update', '--source', osvDir, '--ecosystems', 'Alpine', '--cache-dir', cache, '--quiet']);
+  const again = await runCli([
+    'db',
+    'update',
+    '--source',
+    osvDir,
+    '--ecosystems',
+    'Alpine',
+    '--cache-dir',
+    cache,
+    '--quiet',
+  ]);
   assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(readdirSync(join(cache, 'db')).filter((f) => f.includes('.tmp-')), [], 'the next update removes what the killed one left');
+  assert.deepEqual(
+    readdirSync(join(cache, 'db')).filter((f) => f.includes('.tmp-')),
+    [],
+    'the next update removes what the killed one left',
+  );
 });
 
 test('export and import carry the database as one file and its digest, checked before it is swapped in', async (t) => {
   const db = ensureDb();
-  if ('skip' in db) { t.skip(db.skip); return; }
+  if ('skip' in db) {
+    t.skip(db.skip);
+    return;
+  }
   const file = join(work, 'export.db');
   const ex = await runCli(['db', 'export', file, '--cache-dir', db.cacheDir]);
   assert.equal(ex.code, 0, ex.stderr);
   const target = join(work, 'airgap');
   const im = await runCli(['db', 'import', file, '--cache-dir', target]);
   assert.equal(im.code, 0, im.stderr);
-  const a = JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', db.cacheDir])).stdout) as { ecosystems: unknown };
-  const b = JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', target])).stdout) as { ecosystems: unknown };
+  const a = JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', db.cacheDir])).stdout) as {
+    ecosystems: unknown;
+  };
+  const b = JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', target])).stdout) as {
+    ecosystems: unknown;
+  };
   assert.deepEqual(b.ecosystems, a.ecosystems);
   const junk = join(work, 'junk.db');
   execFileSync('sh', ['-c', `head -c 100000 /dev/urandom > ${junk}`]);
@@ -106,5 +168,9 @@ test('export and import carry the database as one file and its digest, checked b
   const bad = await runCli(['db', 'import', junk, '--cache-dir', target]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /junk\.db: (not a customs database|the database is damaged|schema version)/);
-  assert.deepEqual((JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', target])).stdout) as { ecosystems: unknown }).ecosystems, a.ecosystems);
+  assert.deepEqual(
+    (JSON.parse((await runCli(['db', 'status', '--json', '--cache-dir', target])).stdout) as { ecosystems: unknown })
+      .ecosystems,
+    a.ecosystems,
+  );
 });

@@ -9,14 +9,21 @@ export interface Paragraph {
   line: number;
 }
 
-export interface ParseLimits { maxParagraphs: number; maxParagraphBytes: number }
+export interface ParseLimits {
+  maxParagraphs: number;
+  maxParagraphBytes: number;
+}
 export const defaultControlLimits: ParseLimits = { maxParagraphs: 200_000, maxParagraphBytes: 1024 * 1024 };
 
 /**
  * Yields paragraphs one at a time (a status file of 100,000 packages is never
  * held as 100,000 field maps) and walks lines without splitting the text.
  */
-export function* parseControl(text: string, warn: (m: string) => void, limits: ParseLimits = defaultControlLimits): Generator<Paragraph> {
+export function* parseControl(
+  text: string,
+  warn: (m: string) => void,
+  limits: ParseLimits = defaultControlLimits,
+): Generator<Paragraph> {
   let fields = new Map<string, string>();
   let start = 0;
   let bytes = 0;
@@ -39,10 +46,16 @@ export function* parseControl(text: string, warn: (m: string) => void, limits: P
     if (line.trim() === '') {
       const p = take();
       start = i + 1;
-      if (p) { yield p; yielded++; }
+      if (p) {
+        yield p;
+        yielded++;
+      }
       continue;
     }
-    if (yielded >= limits.maxParagraphs) { warn(`more than ${limits.maxParagraphs} paragraphs; the rest is ignored`); return; }
+    if (yielded >= limits.maxParagraphs) {
+      warn(`more than ${limits.maxParagraphs} paragraphs; the rest is ignored`);
+      return;
+    }
     if (broken) continue;
     bytes += line.length + 1;
     if (bytes > limits.maxParagraphBytes) {
@@ -51,7 +64,11 @@ export function* parseControl(text: string, warn: (m: string) => void, limits: P
       continue;
     }
     if (line.startsWith(' ') || line.startsWith('\t')) {
-      if (last === undefined) { warn(`line ${i + 1}: continuation line outside a field; paragraph skipped`); broken = true; continue; }
+      if (last === undefined) {
+        warn(`line ${i + 1}: continuation line outside a field; paragraph skipped`);
+        broken = true;
+        continue;
+      }
       fields.set(last, `${fields.get(last)}\n${line.slice(1)}`);
       continue;
     }

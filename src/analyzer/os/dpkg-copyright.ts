@@ -16,12 +16,44 @@ const COPYRIGHT = /^usr\/share\/doc\/([^/]+)\/copyright$/;
 
 /** Debian short name → SPDX id (DEP-5 §"License short name"). */
 const DEBIAN_TO_SPDX: Record<string, string> = {
-  'GPL-1': 'GPL-1.0-only', 'GPL-1+': 'GPL-1.0-or-later', 'GPL-2': 'GPL-2.0-only', 'GPL-2+': 'GPL-2.0-or-later', 'GPL-3': 'GPL-3.0-only', 'GPL-3+': 'GPL-3.0-or-later',
-  'LGPL-2': 'LGPL-2.0-only', 'LGPL-2+': 'LGPL-2.0-or-later', 'LGPL-2.1': 'LGPL-2.1-only', 'LGPL-2.1+': 'LGPL-2.1-or-later', 'LGPL-3': 'LGPL-3.0-only', 'LGPL-3+': 'LGPL-3.0-or-later',
-  'AGPL-3': 'AGPL-3.0-only', 'AGPL-3+': 'AGPL-3.0-or-later', 'GFDL-1.2': 'GFDL-1.2-only', 'GFDL-1.2+': 'GFDL-1.2-or-later', 'GFDL-1.3': 'GFDL-1.3-only', 'GFDL-1.3+': 'GFDL-1.3-or-later',
-  Expat: 'MIT', 'BSD-2-clause': 'BSD-2-Clause', 'BSD-3-clause': 'BSD-3-Clause', 'BSD-4-clause': 'BSD-4-Clause', 'Apache-2.0': 'Apache-2.0', 'Apache-2': 'Apache-2.0',
-  'MPL-1.1': 'MPL-1.1', 'MPL-2.0': 'MPL-2.0', 'Artistic': 'Artistic-1.0-Perl', 'Artistic-2.0': 'Artistic-2.0', 'Zlib': 'Zlib', zlib: 'Zlib', ISC: 'ISC', 'CC0-1.0': 'CC0-1.0',
-  'public-domain': 'LicenseRef-public-domain', 'PSF-2': 'PSF-2.0', 'OpenSSL': 'OpenSSL', 'Unicode-DFS-2016': 'Unicode-DFS-2016', 'curl': 'curl', 'X11': 'X11',
+  'GPL-1': 'GPL-1.0-only',
+  'GPL-1+': 'GPL-1.0-or-later',
+  'GPL-2': 'GPL-2.0-only',
+  'GPL-2+': 'GPL-2.0-or-later',
+  'GPL-3': 'GPL-3.0-only',
+  'GPL-3+': 'GPL-3.0-or-later',
+  'LGPL-2': 'LGPL-2.0-only',
+  'LGPL-2+': 'LGPL-2.0-or-later',
+  'LGPL-2.1': 'LGPL-2.1-only',
+  'LGPL-2.1+': 'LGPL-2.1-or-later',
+  'LGPL-3': 'LGPL-3.0-only',
+  'LGPL-3+': 'LGPL-3.0-or-later',
+  'AGPL-3': 'AGPL-3.0-only',
+  'AGPL-3+': 'AGPL-3.0-or-later',
+  'GFDL-1.2': 'GFDL-1.2-only',
+  'GFDL-1.2+': 'GFDL-1.2-or-later',
+  'GFDL-1.3': 'GFDL-1.3-only',
+  'GFDL-1.3+': 'GFDL-1.3-or-later',
+  Expat: 'MIT',
+  'BSD-2-clause': 'BSD-2-Clause',
+  'BSD-3-clause': 'BSD-3-Clause',
+  'BSD-4-clause': 'BSD-4-Clause',
+  'Apache-2.0': 'Apache-2.0',
+  'Apache-2': 'Apache-2.0',
+  'MPL-1.1': 'MPL-1.1',
+  'MPL-2.0': 'MPL-2.0',
+  Artistic: 'Artistic-1.0-Perl',
+  'Artistic-2.0': 'Artistic-2.0',
+  Zlib: 'Zlib',
+  zlib: 'Zlib',
+  ISC: 'ISC',
+  'CC0-1.0': 'CC0-1.0',
+  'public-domain': 'LicenseRef-public-domain',
+  'PSF-2': 'PSF-2.0',
+  OpenSSL: 'OpenSSL',
+  'Unicode-DFS-2016': 'Unicode-DFS-2016',
+  curl: 'curl',
+  X11: 'X11',
   // /usr/share/common-licenses/BSD is the University of California's 3-clause text.
   BSD: 'BSD-3-Clause',
 };
@@ -43,7 +75,15 @@ function dep5Licences(text: string): string[] {
 }
 
 function freeFormLicences(text: string): string[] {
-  return [...new Set([...text.matchAll(/\/usr\/share\/common-licenses\/([A-Za-z][A-Za-z0-9+-]*?(?:\.\d+)?\+?)(?![A-Za-z0-9.+-]*[A-Za-z0-9])/g)].map((m) => debianToSpdx(m[1]!)))];
+  return [
+    ...new Set(
+      [
+        ...text.matchAll(
+          /\/usr\/share\/common-licenses\/([A-Za-z][A-Za-z0-9+-]*?(?:\.\d+)?\+?)(?![A-Za-z0-9.+-]*[A-Za-z0-9])/g,
+        ),
+      ].map((m) => debianToSpdx(m[1]!)),
+    ),
+  ];
 }
 
 export const dpkgCopyrightAnalyzer: Analyzer = {

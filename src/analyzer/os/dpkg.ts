@@ -37,21 +37,39 @@ function toPackage(p: Paragraph, filePath: string, ctx: AnalyzeContext): Package
   }
   const src = parseSource(p.fields.get('Source'));
   const pkg: Package = {
-    name, version,
+    name,
+    version,
     srcName: src.name ?? name,
     srcVersion: src.version ?? version,
-    purl: '', ecosystem: 'deb', type: 'dpkg', filePath, origin: 'installed',
+    purl: '',
+    ecosystem: 'deb',
+    type: 'dpkg',
+    filePath,
+    origin: 'installed',
   };
   const arch = p.fields.get('Architecture');
   if (arch) pkg.arch = arch;
   const maint = p.fields.get('Maintainer');
   if (maint) pkg.maintainer = maint;
   const deps = p.fields.get('Depends') ?? p.fields.get('Pre-Depends');
-  if (deps) pkg.dependsOn = [...new Set(deps.split(/[,|]/).map((d) => d.trim().split(/[\s(:]/)[0]!).filter(Boolean))];
+  if (deps)
+    pkg.dependsOn = [
+      ...new Set(
+        deps
+          .split(/[,|]/)
+          .map((d) => d.trim().split(/[\s(:]/)[0]!)
+          .filter(Boolean),
+      ),
+    ];
   return pkg;
 }
 
-function packagesOf(text: string, filePath: string, ctx: AnalyzeContext, requireStatus: boolean): AnalyzerOutput | undefined {
+function packagesOf(
+  text: string,
+  filePath: string,
+  ctx: AnalyzeContext,
+  requireStatus: boolean,
+): AnalyzerOutput | undefined {
   const packages: Package[] = [];
   for (const p of parseControl(text, ctx.warn)) {
     if (requireStatus && !isInstalled(p.fields.get('Status'))) continue;
@@ -68,7 +86,10 @@ export const dpkgStatusAnalyzer: Analyzer = {
   required: (path) => path === STATUS || (STATUS_D.test(path) && !path.endsWith('.md5sums')),
   analyze(file, ctx) {
     const text = file.content.toString('utf8');
-    if (text.includes('\0')) { ctx.warn('binary data where a dpkg status file was expected; skipped'); return undefined; }
+    if (text.includes('\0')) {
+      ctx.warn('binary data where a dpkg status file was expected; skipped');
+      return undefined;
+    }
     return packagesOf(text, file.path, ctx, file.path === STATUS);
   },
 };

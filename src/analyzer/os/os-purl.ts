@@ -19,10 +19,22 @@ export function osPackagePurl(pkg: Package, os: OSInfo | undefined): string {
     case 'deb':
     case 'rpm': {
       const { epoch, rest } = splitEpoch(pkg.version);
-      return buildPurl({ type: pkg.ecosystem, namespace: family, name: pkg.name, version: rest, qualifiers: { arch: pkg.arch, epoch: epoch !== '0' ? epoch : undefined, distro } });
+      return buildPurl({
+        type: pkg.ecosystem,
+        namespace: family,
+        name: pkg.name,
+        version: rest,
+        qualifiers: { arch: pkg.arch, epoch: epoch !== '0' ? epoch : undefined, distro },
+      });
     }
     case 'apk':
-      return buildPurl({ type: 'apk', namespace: family, name: pkg.name, version: pkg.version, qualifiers: { arch: pkg.arch, distro } });
+      return buildPurl({
+        type: 'apk',
+        namespace: family,
+        name: pkg.name,
+        version: pkg.version,
+        qualifiers: { arch: pkg.arch, distro },
+      });
     default:
       return pkg.purl;
   }

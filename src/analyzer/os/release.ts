@@ -8,17 +8,41 @@ import type { Analyzer } from '../types.js';
 import type { AnalyzerOutput } from '../../model/facts.js';
 
 const RELEASE_FILES = new Set([
-  'etc/os-release', 'usr/lib/os-release', 'etc/alpine-release', 'etc/debian_version', 'etc/lsb-release',
-  'etc/redhat-release', 'etc/centos-release', 'etc/fedora-release', 'etc/rocky-release', 'etc/almalinux-release',
-  'etc/system-release', 'etc/oracle-release', 'etc/SuSE-release',
+  'etc/os-release',
+  'usr/lib/os-release',
+  'etc/alpine-release',
+  'etc/debian_version',
+  'etc/lsb-release',
+  'etc/redhat-release',
+  'etc/centos-release',
+  'etc/fedora-release',
+  'etc/rocky-release',
+  'etc/almalinux-release',
+  'etc/system-release',
+  'etc/oracle-release',
+  'etc/SuSE-release',
 ]);
 
 /** os-release `ID` → family name used across customs (and in advisories). */
 const FAMILY_OF_ID: Record<string, string> = {
-  debian: 'debian', ubuntu: 'ubuntu', alpine: 'alpine', rhel: 'redhat', centos: 'centos', rocky: 'rocky',
-  almalinux: 'alma', fedora: 'fedora', amzn: 'amazon', ol: 'oracle', 'opensuse-leap': 'opensuse.leap',
-  'opensuse-tumbleweed': 'opensuse.tumbleweed', sles: 'suse linux enterprise server', wolfi: 'wolfi',
-  chainguard: 'chainguard', photon: 'photon', mariner: 'cbl-mariner', azurelinux: 'azurelinux',
+  debian: 'debian',
+  ubuntu: 'ubuntu',
+  alpine: 'alpine',
+  rhel: 'redhat',
+  centos: 'centos',
+  rocky: 'rocky',
+  almalinux: 'alma',
+  fedora: 'fedora',
+  amzn: 'amazon',
+  ol: 'oracle',
+  'opensuse-leap': 'opensuse.leap',
+  'opensuse-tumbleweed': 'opensuse.tumbleweed',
+  sles: 'suse linux enterprise server',
+  wolfi: 'wolfi',
+  chainguard: 'chainguard',
+  photon: 'photon',
+  mariner: 'cbl-mariner',
+  azurelinux: 'azurelinux',
 };
 
 /** Parses `KEY=value` / `KEY="value"` lines (os-release, lsb-release). */
@@ -52,9 +76,21 @@ function fromRedhatStyle(text: string): OSInfo | undefined {
   const m = /^(.*?)\s+release\s+([0-9][0-9.]*)/i.exec(line);
   if (!m) return undefined;
   const name = m[1]!.toLowerCase();
-  const family = name.includes('red hat') ? 'redhat' : name.includes('centos') ? 'centos' : name.includes('rocky') ? 'rocky'
-    : name.includes('alma') ? 'alma' : name.includes('fedora') ? 'fedora' : name.includes('amazon') ? 'amazon'
-      : name.includes('oracle') ? 'oracle' : undefined;
+  const family = name.includes('red hat')
+    ? 'redhat'
+    : name.includes('centos')
+      ? 'centos'
+      : name.includes('rocky')
+        ? 'rocky'
+        : name.includes('alma')
+          ? 'alma'
+          : name.includes('fedora')
+            ? 'fedora'
+            : name.includes('amazon')
+              ? 'amazon'
+              : name.includes('oracle')
+                ? 'oracle'
+                : undefined;
   return family ? { family, name: m[2]! } : undefined;
 }
 
@@ -75,7 +111,9 @@ export function detectFromFile(path: string, text: string): OSInfo | undefined {
     case 'etc/lsb-release': {
       const kv = parseKeyValues(text);
       const id = kv['DISTRIB_ID']?.toLowerCase();
-      return id && kv['DISTRIB_RELEASE'] ? { family: FAMILY_OF_ID[id] ?? id, name: kv['DISTRIB_RELEASE'], codename: kv['DISTRIB_CODENAME'] } : undefined;
+      return id && kv['DISTRIB_RELEASE']
+        ? { family: FAMILY_OF_ID[id] ?? id, name: kv['DISTRIB_RELEASE'], codename: kv['DISTRIB_CODENAME'] }
+        : undefined;
     }
     default:
       return fromRedhatStyle(text);
@@ -89,7 +127,7 @@ export const osReleaseAnalyzer: Analyzer = {
   required: (path) => RELEASE_FILES.has(path),
   analyze(file, ctx): AnalyzerOutput | undefined {
     const os = detectFromFile(file.path, file.content.toString('utf8'));
-    if (!os && (file.path.endsWith('os-release'))) ctx.warn('no ID in os-release; the OS is unknown from this file');
+    if (!os && file.path.endsWith('os-release')) ctx.warn('no ID in os-release; the OS is unknown from this file');
     return os ? { os } : undefined;
   },
 };
@@ -105,14 +143,21 @@ export function resolveOS(found: { path: string; os: OSInfo }[]): OSInfo | undef
   const byPath = new Map(found.map((f) => [f.path, f.os]));
   const osRelease = byPath.get('etc/os-release') ?? byPath.get('usr/lib/os-release');
   // The family comes from os-release when present (Ubuntu also ships debian_version).
-  const family = osRelease?.family ?? byPath.get('etc/alpine-release')?.family ?? found.find((f) => f.path.endsWith('-release'))?.os.family ?? found[0]!.os.family;
+  const family =
+    osRelease?.family ??
+    byPath.get('etc/alpine-release')?.family ??
+    found.find((f) => f.path.endsWith('-release'))?.os.family ??
+    found[0]!.os.family;
   const sameFamily = found.filter((f) => f.os.family === family);
   const order = NAME_SOURCES[family] ?? ['etc/os-release', 'usr/lib/os-release', 'etc/lsb-release'];
   let name: string | undefined;
   for (const p of order) {
     const n = byPath.get(p)?.family === family ? byPath.get(p)?.name : undefined;
     // debian_version of testing says `trixie/sid`: a numbered os-release answer is better.
-    if (n && /^[0-9]/.test(n)) { name = n; break; }
+    if (n && /^[0-9]/.test(n)) {
+      name = n;
+      break;
+    }
   }
   name ??= osRelease?.name ?? sameFamily[0]?.os.name ?? 'unknown';
   const os: OSInfo = { family, name };

@@ -23,7 +23,10 @@ const MAX_PACKAGES = 100_000;
  */
 function sqliteBlobs(content: Buffer): Buffer[] {
   const copy = Buffer.from(content);
-  if (copy.length > 20 && copy.toString('latin1', 0, 15) === 'SQLite format 3' && copy[18] === 2) { copy[18] = 1; copy[19] = 1; }
+  if (copy.length > 20 && copy.toString('latin1', 0, 15) === 'SQLite format 3' && copy[18] === 2) {
+    copy[18] = 1;
+    copy[19] = 1;
+  }
   const db = new Database(copy, { readonly: true });
   try {
     return (db.prepare('SELECT blob FROM Packages LIMIT ?').all(MAX_PACKAGES) as { blob: Buffer }[]).map((r) => r.blob);
@@ -32,9 +35,19 @@ function sqliteBlobs(content: Buffer): Buffer[] {
   }
 }
 
-function toPackage(blob: Buffer, filePath: string, ctx: AnalyzeContext, owned: Record<string, string>): Package | undefined {
+function toPackage(
+  blob: Buffer,
+  filePath: string,
+  ctx: AnalyzeContext,
+  owned: Record<string, string>,
+): Package | undefined {
   let h;
-  try { h = parseRpmHeader(blob); } catch (e) { ctx.warn(`a package header is corrupt (${(e as Error).message}); skipped`); return undefined; }
+  try {
+    h = parseRpmHeader(blob);
+  } catch (e) {
+    ctx.warn(`a package header is corrupt (${(e as Error).message}); skipped`);
+    return undefined;
+  }
   const name = str(h, TAG.NAME);
   const ver = str(h, TAG.VERSION);
   if (!name || !ver) return undefined; // the gpg-pubkey pseudo-packages and broken headers
@@ -44,8 +57,15 @@ function toPackage(blob: Buffer, filePath: string, ctx: AnalyzeContext, owned: R
   const version = `${epoch ? `${epoch}:` : ''}${ver}${rel ? `-${rel}` : ''}`;
   const src = parseSourceRpm(str(h, TAG.SOURCERPM));
   const pkg: Package = {
-    name, version, srcName: src.name ?? name, srcVersion: src.version ? `${epoch ? `${epoch}:` : ''}${src.version}` : version,
-    purl: '', ecosystem: 'rpm', type: 'rpm', filePath, origin: 'installed',
+    name,
+    version,
+    srcName: src.name ?? name,
+    srcVersion: src.version ? `${epoch ? `${epoch}:` : ''}${src.version}` : version,
+    purl: '',
+    ecosystem: 'rpm',
+    type: 'rpm',
+    filePath,
+    origin: 'installed',
   };
   const arch = str(h, TAG.ARCH);
   if (arch) pkg.arch = arch;
@@ -72,7 +92,10 @@ export const rpmAnalyzer: Analyzer = {
       return undefined;
     }
     const ownedFiles: Record<string, string> = {};
-    const packages = blobs.slice(0, MAX_PACKAGES).map((b) => toPackage(b, file.path, ctx, ownedFiles)).filter((p): p is Package => !!p);
+    const packages = blobs
+      .slice(0, MAX_PACKAGES)
+      .map((b) => toPackage(b, file.path, ctx, ownedFiles))
+      .filter((p): p is Package => !!p);
     return { packageSets: [{ type: 'rpm', filePath: file.path, packages }], ownedFiles };
   },
 };

@@ -31,7 +31,7 @@ export function readBdbHashValues(buf: Buffer): Buffer[] {
     const parts: Buffer[] = [];
     let got = 0;
     const seen = new Set<number>();
-    for (let pg = start; pg !== 0 && got < total; ) {
+    for (let pg = start; pg !== 0 && got < total;) {
       if (pg >= pages || seen.has(pg)) throw new Error(`broken overflow chain at page ${pg}`);
       seen.add(pg);
       const base = pg * pageSize;
@@ -57,7 +57,8 @@ export function readBdbHashValues(buf: Buffer): Buffer[] {
       if (off >= pageSize || end > pageSize || off >= end) continue;
       const item = buf.subarray(base + off, base + end);
       if (item[0] === H_KEYDATA) values.push(Buffer.from(item.subarray(1)));
-      else if (item[0] === H_OFFPAGE && item.length >= 12) values.push(overflow(u32(base + off + 4), u32(base + off + 8)));
+      else if (item[0] === H_OFFPAGE && item.length >= 12)
+        values.push(overflow(u32(base + off + 4), u32(base + off + 8)));
     }
   }
   return values;

@@ -23,7 +23,10 @@ function json(text: string, ctx: AnalyzeContext): Record<string, unknown> | unde
   try {
     const v = JSON.parse(text) as unknown;
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch (e) { ctx.warn(`not valid JSON (${(e as Error).message.slice(0, 100)}); skipped`); return undefined; }
+  } catch (e) {
+    ctx.warn(`not valid JSON (${(e as Error).message.slice(0, 100)}); skipped`);
+    return undefined;
+  }
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v && v.length <= 256 ? v : undefined);
@@ -35,7 +38,10 @@ function tomlTables(text: string): Map<string, Map<string, string>> {
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     const header = /^\[([^\]]+)\]$/.exec(line);
-    if (header) { current = header[1]!.trim(); continue; }
+    if (header) {
+      current = header[1]!.trim();
+      continue;
+    }
     const kv = /^([\w.-]+)\s*=\s*"([^"]*)"/.exec(line) ?? /^([\w.-]+)\s*=\s*'([^']*)'/.exec(line);
     if (!kv) continue;
     const t = tables.get(current) ?? new Map<string, string>();
@@ -54,42 +60,70 @@ function read(kind: string, path: string, text: string, ctx: AnalyzeContext): Fo
   switch (kind) {
     case 'package.json': {
       const j = json(text, ctx);
-      const name = j?.['name'], version = str(j?.['version']);
+      const name = j?.['name'],
+        version = str(j?.['version']);
       if (!validNpmName(name)) return undefined;
       return { name, version, ecosystem: 'npm', purl: version ? npmPurl(name, version) : undefined };
     }
     case 'composer.json': {
       const j = json(text, ctx);
-      const name = str(j?.['name']), version = str(j?.['version']);
+      const name = str(j?.['name']),
+        version = str(j?.['version']);
       if (!name || !/^[^/\s]+\/[^/\s]+$/.test(name)) return undefined;
       const [vendor, pkg] = name.split('/');
-      return { name, version, ecosystem: 'composer', purl: buildPurl({ type: 'composer', namespace: vendor, name: pkg!, version }) };
+      return {
+        name,
+        version,
+        ecosystem: 'composer',
+        purl: buildPurl({ type: 'composer', namespace: vendor, name: pkg!, version }),
+      };
     }
     case 'pyproject.toml': {
       const t = tomlTables(text);
       const table = t.get('project')?.get('name') ? t.get('project')! : t.get('tool.poetry');
-      const name = table?.get('name'), version = table?.get('version');
+      const name = table?.get('name'),
+        version = table?.get('version');
       if (!name) return undefined;
-      return { name, version, ecosystem: 'pypi', purl: buildPurl({ type: 'pypi', name: name.toLowerCase().replace(/[-_.]+/g, '-'), version }) };
+      return {
+        name,
+        version,
+        ecosystem: 'pypi',
+        purl: buildPurl({ type: 'pypi', name: name.toLowerCase().replace(/[-_.]+/g, '-'), version }),
+      };
     }
     case 'Cargo.toml': {
       const p = tomlTables(text).get('package');
-      const name = p?.get('name'), version = p?.get('version');
+      const name = p?.get('name'),
+        version = p?.get('version');
       if (!name) return undefined;
       return { name, version, ecosystem: 'cargo', purl: buildPurl({ type: 'cargo', name, version }) };
     }
     case 'pom.xml': {
       const c = pomCoordinates(text);
       if (!c.artifactId) return undefined;
-      return { name: c.groupId ? `${c.groupId}:${c.artifactId}` : c.artifactId, version: c.version, ecosystem: 'maven', purl: c.groupId ? buildPurl({ type: 'maven', namespace: c.groupId, name: c.artifactId, version: c.version }) : undefined };
+      return {
+        name: c.groupId ? `${c.groupId}:${c.artifactId}` : c.artifactId,
+        version: c.version,
+        ecosystem: 'maven',
+        purl: c.groupId
+          ? buildPurl({ type: 'maven', namespace: c.groupId, name: c.artifactId, version: c.version })
+          : undefined,
+      };
     }
     case 'Gemfile':
       // A Gemfile names no application: the directory does.
       return { name: dirName(path), ecosystem: 'rubygems' };
     default: {
       // *.csproj: the assembly (or the file) names the project, <Version> versions it.
-      const tag = (t: string): string | undefined => new RegExp(`<${t}>\\s*([^<\\s][^<]{0,255}?)\\s*</${t}>`).exec(text)?.[1];
-      const name = tag('PackageId') ?? tag('AssemblyName') ?? path.split('/').pop()!.replace(/\.csproj$/, '');
+      const tag = (t: string): string | undefined =>
+        new RegExp(`<${t}>\\s*([^<\\s][^<]{0,255}?)\\s*</${t}>`).exec(text)?.[1];
+      const name =
+        tag('PackageId') ??
+        tag('AssemblyName') ??
+        path
+          .split('/')
+          .pop()!
+          .replace(/\.csproj$/, '');
       const version = tag('Version') ?? tag('PackageVersion');
       const usable = version && !version.includes('$(') ? version : undefined;
       return { name, version: usable, ecosystem: 'nuget', purl: buildPurl({ type: 'nuget', name, version: usable }) };

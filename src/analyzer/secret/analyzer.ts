@@ -38,7 +38,10 @@ export function isBinary(content: Buffer): boolean {
 }
 
 /** Per-scan counters for `--debug`: how many files the secret scanner read and the time it spent. */
-export interface SecretStats { files: number; ms: number }
+export interface SecretStats {
+  files: number;
+  ms: number;
+}
 
 /**
  * The secret analyzer for a rule set (built-in rules, or as changed by a
@@ -50,8 +53,14 @@ export interface SecretStats { files: number; ms: number }
 export function makeSecretAnalyzer(config?: SecretConfig, stats?: SecretStats): Analyzer {
   const matcher = new SecretMatcher(config);
   // The config's allow-rule paths are user regexes: checked in the matcher's worker, after the file is read.
-  const done = (t0: number): void => { if (stats) { stats.files++; stats.ms += performance.now() - t0; } };
-  const output = (hits: SecretHit[]): AnalyzerOutput | undefined => (hits.length ? { extra: { secrets: hits } } : undefined);
+  const done = (t0: number): void => {
+    if (stats) {
+      stats.files++;
+      stats.ms += performance.now() - t0;
+    }
+  };
+  const output = (hits: SecretHit[]): AnalyzerOutput | undefined =>
+    hits.length ? { extra: { secrets: hits } } : undefined;
   return {
     name: config ? `secret:${config.hash}` : 'secret',
     version: 2,
@@ -62,14 +71,24 @@ export function makeSecretAnalyzer(config?: SecretConfig, stats?: SecretStats): 
     },
     analyze(file, ctx) {
       const t0 = performance.now();
-      if (isBinary(file.content)) { done(t0); return undefined; }
+      if (isBinary(file.content)) {
+        done(t0);
+        return undefined;
+      }
       const text = file.content.toString('utf8');
       if (!matcher.hasUserRules) {
-        try { return output(hitsOf(text, matcher.findBuiltin(text))); } finally { done(t0); }
+        try {
+          return output(hitsOf(text, matcher.findBuiltin(text)));
+        } finally {
+          done(t0);
+        }
       }
       return matcher.find(text, file.path).then((found) => {
         done(t0);
-        if ('timedOut' in found) { ctx.warn(timedOutWarning(found.timedOut)); return undefined; }
+        if ('timedOut' in found) {
+          ctx.warn(timedOutWarning(found.timedOut));
+          return undefined;
+        }
         return output(hitsOf(text, found));
       });
     },

@@ -32,14 +32,27 @@ function configTexts(config: ImageConfig): { where: string; text: string; histor
     { where: 'config:Env', text: envAssignments(c.Env ?? []).join('\n') },
     { where: 'config:Cmd', text: (c.Cmd ?? []).join(' ') },
     { where: 'config:Entrypoint', text: (c.Entrypoint ?? []).join(' ') },
-    { where: 'config:Labels', text: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n') },
-    ...(config.history ?? []).map((h, i) => ({ where: `config:history[${i}]`, text: h.created_by ?? '', historyIndex: i })),
+    {
+      where: 'config:Labels',
+      text: Object.entries(c.Labels ?? {})
+        .map(([k, v]) => `${k}="${v}"`)
+        .join('\n'),
+    },
+    ...(config.history ?? []).map((h, i) => ({
+      where: `config:history[${i}]`,
+      text: h.created_by ?? '',
+      historyIndex: i,
+    })),
   ];
   return texts.filter((t) => t.text);
 }
 
 function hitsAt(t: { where: string; text: string; historyIndex?: number }, spans: SecretSpan[]): ConfigSecretHit[] {
-  return hitsOf(t.text, spans).map((h) => ({ ...h, where: t.where, ...(t.historyIndex !== undefined ? { historyIndex: t.historyIndex } : {}) }));
+  return hitsOf(t.text, spans).map((h) => ({
+    ...h,
+    where: t.where,
+    ...(t.historyIndex !== undefined ? { historyIndex: t.historyIndex } : {}),
+  }));
 }
 
 /** Secrets in the config by the built-in rules (the image-config check: no user regex on this path). */
@@ -60,7 +73,10 @@ export async function findConfigSecrets(config: ImageConfig, matcher: SecretMatc
   const clear = new Set<string>();
   for (const t of configTexts(config)) {
     const found = await matcher.find(t.text);
-    if ('timedOut' in found) { out.warnings.push(`image config ${t.where.slice('config:'.length)}: ${timedOutWarning(found.timedOut)}`); continue; }
+    if ('timedOut' in found) {
+      out.warnings.push(`image config ${t.where.slice('config:'.length)}: ${timedOutWarning(found.timedOut)}`);
+      continue;
+    }
     for (const s of found) clear.add(s.secret);
     out.hits.push(...hitsAt(t, found));
   }

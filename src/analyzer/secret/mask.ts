@@ -4,6 +4,9 @@ export function entropy(s: string): number {
   const counts = new Map<string, number>();
   for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let h = 0;
-  for (const c of counts.values()) { const p = c / s.length; h -= p * Math.log2(p); }
+  for (const c of counts.values()) {
+    const p = c / s.length;
+    h -= p * Math.log2(p);
+  }
   return h;
 }

@@ -22,22 +22,41 @@ export class SecretMatcher {
     const pattern = (a: RegExp): { source: string; flags: string } => ({ source: a.source, flags: a.flags });
     const allow = (config?.allowMatches ?? []).map(pattern);
     const allowPaths = (config?.allowPaths ?? []).map(pattern);
-    this.runner = this.userRules.size || allow.length || allowPaths.length
-      ? new UserRuleRunner([...this.userRules.values()].map((r) => ({ id: r.id, source: r.regex!.source, flags: r.regex!.flags, keywords: r.keywords })), allow, allowPaths, budgetMs)
-      : undefined;
+    this.runner =
+      this.userRules.size || allow.length || allowPaths.length
+        ? new UserRuleRunner(
+            [...this.userRules.values()].map((r) => ({
+              id: r.id,
+              source: r.regex!.source,
+              flags: r.regex!.flags,
+              keywords: r.keywords,
+            })),
+            allow,
+            allowPaths,
+            budgetMs,
+          )
+        : undefined;
   }
 
   /** Whether any user regex runs: then only `find` may be used. */
-  get hasUserRules(): boolean { return this.runner !== undefined; }
+  get hasUserRules(): boolean {
+    return this.runner !== undefined;
+  }
 
   /** Built-in rules only, synchronously (they are linear). */
-  findBuiltin(text: string): SecretSpan[] { return findSecrets(text, this.builtin); }
+  findBuiltin(text: string): SecretSpan[] {
+    return findSecrets(text, this.builtin);
+  }
 
   /** `path`: the file's image path, checked against the allow-rule paths (in the worker: they are user regexes too). */
   async find(text: string, path?: string): Promise<MatchResult> {
     const spans = findSecrets(text, this.builtin);
     if (!this.runner || !this.runner.wants(text.toLowerCase(), spans.length, path)) return spans;
-    const r = await this.runner.scan(text, spans.map((s) => s.secret), path);
+    const r = await this.runner.scan(
+      text,
+      spans.map((s) => s.secret),
+      path,
+    );
     if ('timedOut' in r) return r;
     if (r.pathAllowed) return [];
     return [
@@ -46,7 +65,9 @@ export class SecretMatcher {
     ];
   }
 
-  close(): void { this.runner?.close(); }
+  close(): void {
+    this.runner?.close();
+  }
 }
 
 export function timedOutWarning(rule: string): string {

@@ -21,7 +21,10 @@ function reportPaths(report: Report): string[] {
 }
 
 /** Secret values in the report's paths, by the scan's rules. */
-export async function pathSecretValues(report: Report, matcher: SecretMatcher): Promise<{ values: string[]; warnings: string[] }> {
+export async function pathSecretValues(
+  report: Report,
+  matcher: SecretMatcher,
+): Promise<{ values: string[]; warnings: string[] }> {
   const paths = reportPaths(report);
   if (!paths.length) return { values: [], warnings: [] };
   // One text, one line per path: rules anchored on line starts see each path alone.

@@ -31,7 +31,9 @@ export interface CompiledRules {
   globals: Map<string, RegExp>;
 }
 
-function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 export function compileRules(rules: SecretRule[]): CompiledRules {
   const words = [...new Set(rules.flatMap((r) => r.keywords))];
@@ -50,18 +52,34 @@ function lineStarts(text: string): number[] {
 }
 
 function lineOf(starts: number[], offset: number): number {
-  let lo = 0, hi = starts.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid]! <= offset) lo = mid; else hi = mid - 1; }
+  let lo = 0,
+    hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
   return lo; // 0-based
 }
 
 /** Every candidate of one rule, in order: its regex's `secret` group, or its finder. */
-export function forEachRawSecret(rule: SecretRule, text: string, compiled: CompiledRules, each: (m: RawSecret) => void): void {
-  if (rule.find) { for (const m of rule.find(text)) each(m); return; }
+export function forEachRawSecret(
+  rule: SecretRule,
+  text: string,
+  compiled: CompiledRules,
+  each: (m: RawSecret) => void,
+): void {
+  if (rule.find) {
+    for (const m of rule.find(text)) each(m);
+    return;
+  }
   const re = compiled.globals.get(rule.id)!;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) { re.lastIndex++; continue; }
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
     const at = m.indices?.groups?.['secret'];
     if (!at || at[1] <= at[0]) continue;
     each({ start: at[0], end: at[1], secret: m.groups!['secret']! });
@@ -69,7 +87,12 @@ export function forEachRawSecret(rule: SecretRule, text: string, compiled: Compi
 }
 
 /** A secret a rule accepted (not allow-listed, entropy enough), by offsets in the text. */
-export interface SecretSpan { rule: SecretRule; start: number; end: number; secret: string }
+export interface SecretSpan {
+  rule: SecretRule;
+  start: number;
+  end: number;
+  secret: string;
+}
 
 /** Every secret the rules accept in `text`, each rule's in order; rules whose keywords are absent are not run. */
 export function findSecrets(text: string, compiled: CompiledRules, only?: (rule: SecretRule) => boolean): SecretSpan[] {
@@ -115,15 +138,25 @@ export function hitsOf(text: string, spans: SecretSpan[], onSecret?: (clear: str
     const lineStart = starts[first]!;
     const lineEnd = first + 1 < starts.length ? starts[first + 1]! - 1 : text.length;
     // A long line is shown as a window around the secret: bounded work per finding, whatever the line.
-    const from = lineEnd - lineStart <= MAX_LINE_SHOWN ? lineStart : Math.max(lineStart, Math.min(span.start - CONTEXT_BEFORE, lineEnd - MAX_LINE_SHOWN));
+    const from =
+      lineEnd - lineStart <= MAX_LINE_SHOWN
+        ? lineStart
+        : Math.max(lineStart, Math.min(span.start - CONTEXT_BEFORE, lineEnd - MAX_LINE_SHOWN));
     const to = Math.min(lineEnd, from + MAX_LINE_SHOWN);
     const shown = maskRange(text, from, to, masks);
     const rule = span.rule;
-    hits.push({ span, hit: {
-      ruleId: rule.id, category: rule.category, title: rule.title, severity: rule.severity,
-      startLine: first + 1, endLine: last + 1,
-      match: `${from > lineStart ? '…' : ''}${shown}${to < lineEnd ? '…' : ''}`,
-    } });
+    hits.push({
+      span,
+      hit: {
+        ruleId: rule.id,
+        category: rule.category,
+        title: rule.title,
+        severity: rule.severity,
+        startLine: first + 1,
+        endLine: last + 1,
+        match: `${from > lineStart ? '…' : ''}${shown}${to < lineEnd ? '…' : ''}`,
+      },
+    });
   }
   return hits.map((h) => h.hit);
 }
@@ -134,15 +167,21 @@ function mergedIntervals(spans: SecretSpan[]): [number, number][] {
   const out: [number, number][] = [];
   for (const [s, e] of sorted) {
     const last = out.at(-1);
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e); else out.push([s, e]);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
   }
   return out;
 }
 
 /** The first interval ending after `from` (binary search). */
 function firstAfter(masks: [number, number][], from: number): number {
-  let lo = 0, hi = masks.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (masks[mid]![1] <= from) lo = mid + 1; else hi = mid; }
+  let lo = 0,
+    hi = masks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (masks[mid]![1] <= from) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }
 
@@ -152,7 +191,8 @@ function maskRange(text: string, from: number, to: number, masks: [number, numbe
   let out = '';
   let at = from;
   for (let i = lo; i < masks.length && masks[i]![0] < to; i++) {
-    const s = Math.max(masks[i]![0], from), e = Math.min(masks[i]![1], to);
+    const s = Math.max(masks[i]![0], from),
+      e = Math.min(masks[i]![1], to);
     out += text.slice(at, s) + '*'.repeat(e - s);
     at = e;
   }
@@ -166,7 +206,10 @@ function maskRange(text: string, from: number, to: number, masks: [number, numbe
  */
 function dedupeOverlaps(spans: SecretSpan[]): SecretSpan[] {
   const specific = mergedIntervals(spans.filter((s) => s.rule.id !== 'generic-password'));
-  const overlapsSpecific = (s: SecretSpan): boolean => { const i = firstAfter(specific, s.start); return i < specific.length && specific[i]![0] < s.end; };
+  const overlapsSpecific = (s: SecretSpan): boolean => {
+    const i = firstAfter(specific, s.start);
+    return i < specific.length && specific[i]![0] < s.end;
+  };
   const seen = new Set<string>();
   return spans.filter((s) => {
     if (s.rule.id === 'generic-password' && overlapsSpecific(s)) return false;

@@ -15,8 +15,16 @@ export const USER_RULE_BUDGET_MS = 5000;
 /** Candidates per rule per text sent back; beyond this a file is noise. */
 const MAX_SPANS_PER_RULE = 10_000;
 
-export interface UserRuleSpec { id: string; source: string; flags: string; keywords: string[] }
-export interface UserPattern { source: string; flags: string }
+export interface UserRuleSpec {
+  id: string;
+  source: string;
+  flags: string;
+  keywords: string[];
+}
+export interface UserPattern {
+  source: string;
+  flags: string;
+}
 
 export type UserScan =
   /** `pathAllowed`: an allow-rule path matched, nothing was scanned. */
@@ -67,11 +75,20 @@ export class UserRuleRunner {
   private worker: Worker | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly rules: UserRuleSpec[], private readonly allow: UserPattern[], private readonly allowPaths: UserPattern[] = [], private readonly budgetMs = USER_RULE_BUDGET_MS) {}
+  constructor(
+    private readonly rules: UserRuleSpec[],
+    private readonly allow: UserPattern[],
+    private readonly allowPaths: UserPattern[] = [],
+    private readonly budgetMs = USER_RULE_BUDGET_MS,
+  ) {}
 
   /** Whether `text` needs the worker at all: a user rule's keyword occurs, candidates await the allow-rules, or its path awaits allow-rule paths. */
   wants(lower: string, candidates: number, path?: string): boolean {
-    return (path !== undefined && this.allowPaths.length > 0) || (candidates > 0 && this.allow.length > 0) || this.rules.some((r) => r.keywords.some((k) => lower.includes(k)));
+    return (
+      (path !== undefined && this.allowPaths.length > 0) ||
+      (candidates > 0 && this.allow.length > 0) ||
+      this.rules.some((r) => r.keywords.some((k) => lower.includes(k)))
+    );
   }
 
   /** The user rules' candidates in `text` (allow-rules applied), and which `candidates` the allow-rules clear; nothing when `path` is allow-listed. */
@@ -82,7 +99,10 @@ export class UserRuleRunner {
   }
 
   private spawn(): Worker {
-    const w = new Worker(WORKER_CODE, { eval: true, workerData: { rules: this.rules, allow: this.allow, allowPaths: this.allowPaths, maxSpans: MAX_SPANS_PER_RULE } });
+    const w = new Worker(WORKER_CODE, {
+      eval: true,
+      workerData: { rules: this.rules, allow: this.allow, allowPaths: this.allowPaths, maxSpans: MAX_SPANS_PER_RULE },
+    });
     w.unref(); // an idle worker never keeps the process alive
     return w;
   }
@@ -92,14 +112,25 @@ export class UserRuleRunner {
     w.ref();
     return new Promise<UserScan>((resolve, reject) => {
       let running = '(starting)';
-      const done = (): void => { clearTimeout(timer); w.off('message', onMessage); w.off('error', onError); };
+      const done = (): void => {
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        w.off('error', onError);
+      };
       const onMessage = (m: { running?: string } & Partial<UserScan>): void => {
-        if (m.running) { running = m.running; return; }
+        if (m.running) {
+          running = m.running;
+          return;
+        }
         done();
         w.unref();
         resolve(m as UserScan);
       };
-      const onError = (e: Error): void => { done(); this.worker = undefined; reject(e); };
+      const onError = (e: Error): void => {
+        done();
+        this.worker = undefined;
+        reject(e);
+      };
       const timer = setTimeout(() => {
         done();
         this.worker = undefined;

@@ -14,7 +14,8 @@ export function registerClean(program: Command): void {
     .option('--all', 'remove everything customs keeps')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR)')
     .action((opts: { scanCache?: boolean; vulnDb?: boolean; all?: boolean; cacheDir?: string }) => {
-      if (!opts.scanCache && !opts.vulnDb && !opts.all) throw new UserError('clean: say what to remove', 'use --scan-cache, --vuln-db or --all');
+      if (!opts.scanCache && !opts.vulnDb && !opts.all)
+        throw new UserError('clean: say what to remove', 'use --scan-cache, --vuln-db or --all');
       const dir = resolveCacheDir(opts.cacheDir);
       if (opts.all || opts.scanCache) rmSync(join(dir, 'layers'), { recursive: true, force: true });
       if (opts.all || opts.vulnDb) rmSync(join(dir, 'db'), { recursive: true, force: true });

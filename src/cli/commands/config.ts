@@ -7,10 +7,18 @@ import { UserError } from '../../util/errors.js';
 import { toolVersion } from '../../util/tool-version.js';
 import { makeLogger, writeReport } from '../run-scan.js';
 
-interface ConfigFlags { format: string; output?: string; severity: string; exitCode: string; quiet?: boolean; debug?: boolean }
+interface ConfigFlags {
+  format: string;
+  output?: string;
+  severity: string;
+  exitCode: string;
+  quiet?: boolean;
+  debug?: boolean;
+}
 
 export function registerConfig(program: Command): void {
-  program.command('config')
+  program
+    .command('config')
     .description('check Kubernetes manifests and Docker Compose files (a directory or one file)')
     .argument('<path>', 'file or directory')
     .option('-f, --format <format>', 'table, json, sarif, junit', 'table')
@@ -19,9 +27,18 @@ export function registerConfig(program: Command): void {
     .option('--exit-code <n>', 'exit code when misconfigurations remain', '0')
     .option('-q, --quiet', 'no informational messages')
     .action((path: string, flags: ConfigFlags) => {
-      if (!['table', 'json', 'sarif', 'junit'].includes(flags.format)) throw new UserError(`config: format ${flags.format} is not available`, 'use table, json, sarif or junit');
+      if (!['table', 'json', 'sarif', 'junit'].includes(flags.format))
+        throw new UserError(`config: format ${flags.format} is not available`, 'use table, json, sarif or junit');
       const report = scanConfig({ path, severities: [...parseSeverities(flags.severity)], logger: makeLogger(flags) });
-      writeReport(renderReport(report, flags.format, { toolName: 'customs', toolVersion: toolVersion(), listAllPkgs: false, listPackages: false }), flags.output);
+      writeReport(
+        renderReport(report, flags.format, {
+          toolName: 'customs',
+          toolVersion: toolVersion(),
+          listAllPkgs: false,
+          listPackages: false,
+        }),
+        flags.output,
+      );
       const code = Number(flags.exitCode);
       if (code && countFindings(report) > 0) process.exitCode = code;
     });

@@ -25,25 +25,55 @@ function effectiveScanners(cmd: Command, flags: ScanFlags): string {
 }
 
 export function registerScanCommands(program: Command): void {
-  const image = program.command('image')
+  const image = program
+    .command('image')
     .description('scan a container image from a registry, or a local archive/OCI layout with --input')
     .argument('[image]', 'image reference (alpine:3.20, registry:5000/app@sha256:…)')
-    .option('--input <path>', 'docker save tar, OCI archive or OCI layout dir (prefixes docker-archive:, oci-archive:, oci: accepted)')
+    .option(
+      '--input <path>',
+      'docker save tar, OCI archive or OCI layout dir (prefixes docker-archive:, oci-archive:, oci: accepted)',
+    )
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image')
     .option('--username <user>', 'registry user (env CUSTOMS_USERNAME)')
-    .option('--password <password>', 'registry password or token (env CUSTOMS_PASSWORD; visible in ps: prefer --password-stdin)')
-    .option('--password-stdin', 'read the registry password or token from stdin (for --username, or --registry-auth HOST=USER)')
-    .option('--registry-auth <host=user:pass>', 'credentials for one registry only, repeatable (env CUSTOMS_REGISTRY_AUTH, one a line); HOST=USER takes the --password-stdin password', collect, [])
-    .option('--insecure', 'allow plain HTTP and self-signed TLS for the image\'s registry (not for other hosts it names)')
-    .option('--registry-timeout <duration>', 'time one registry request may take (a manifest, config or token body included; blobs: time without data)', '60s');
+    .option(
+      '--password <password>',
+      'registry password or token (env CUSTOMS_PASSWORD; visible in ps: prefer --password-stdin)',
+    )
+    .option(
+      '--password-stdin',
+      'read the registry password or token from stdin (for --username, or --registry-auth HOST=USER)',
+    )
+    .option(
+      '--registry-auth <host=user:pass>',
+      'credentials for one registry only, repeatable (env CUSTOMS_REGISTRY_AUTH, one a line); HOST=USER takes the --password-stdin password',
+      collect,
+      [],
+    )
+    .option(
+      '--insecure',
+      "allow plain HTTP and self-signed TLS for the image's registry (not for other hosts it names)",
+    )
+    .option(
+      '--registry-timeout <duration>',
+      'time one registry request may take (a manifest, config or token body included; blobs: time without data)',
+      '60s',
+    );
   addScanFlags(image).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
     if (!ref && !flags.input) throw new UserError('image: name an image reference or --input PATH');
     if (ref && flags.input) throw new UserError('image: give either an image reference or --input, not both');
-    const registry = { ...registryCredentials(flags), insecure: flags.insecure, timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout') };
-    await runScan({ ...(ref ? { image: ref } : { input: flags.input }), platform: flags.platform, registry }, { ...flags, scanners: effectiveScanners(cmd, flags) });
+    const registry = {
+      ...registryCredentials(flags),
+      insecure: flags.insecure,
+      timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout'),
+    };
+    await runScan(
+      { ...(ref ? { image: ref } : { input: flags.input }), platform: flags.platform, registry },
+      { ...flags, scanners: effectiveScanners(cmd, flags) },
+    );
   });
 
-  const rootfs = program.command('rootfs')
+  const rootfs = program
+    .command('rootfs')
     .description('scan an unpacked root filesystem')
     .argument('<dir>', 'directory holding the filesystem');
   addScanFlags(rootfs).action(async (dir: string, flags: ScanFlags, cmd: Command) => {

@@ -20,7 +20,8 @@ const MAX_BYTES = 4 * 1024 * 1024;
 export const MAX_FINDINGS_PER_FILE = 10_000;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform']);
 
-const isDockerfile = (name: string): boolean => /^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.(?:dockerfile|Dockerfile)$/.test(name);
+const isDockerfile = (name: string): boolean =>
+  /^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.(?:dockerfile|Dockerfile)$/.test(name);
 
 function listFiles(root: string): string[] {
   if (statSync(root).isFile()) return [root];
@@ -43,11 +44,19 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
   const warnings: string[] = [];
   for (const file of listFiles(root)) {
     const target = statSync(root).isFile() ? file : relative(root, file);
-    if (statSync(file).size > MAX_BYTES) { warnings.push(`${target}: larger than ${MAX_BYTES} bytes; skipped`); continue; }
+    if (statSync(file).size > MAX_BYTES) {
+      warnings.push(`${target}: larger than ${MAX_BYTES} bytes; skipped`);
+      continue;
+    }
     const text = readFileSync(file, 'utf8');
     if (isDockerfile(file.split('/').pop()!)) {
       const found = checkDockerfile(text, { hasDockerignore: existsSync(join(dirname(file), '.dockerignore')) });
-      results.push({ target, class: 'config', type: 'dockerfile', misconfigurations: maskFindings(found, text, dockerfileSecretValues(text)) });
+      results.push({
+        target,
+        class: 'config',
+        type: 'dockerfile',
+        misconfigurations: maskFindings(found, text, dockerfileSecretValues(text)),
+      });
       capFindings(results, target, warnings);
       continue;
     }
@@ -55,16 +64,22 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
     const { docs, errors } = parseYamlDocs(text);
     for (const e of errors) warnings.push(`${target}: not valid YAML (${e}); the rest of the file is checked`);
     for (const d of docs) {
-      if (isCompose(d, file)) { results.push({ target, class: 'config', type: 'compose', misconfigurations: checkCompose(d) }); continue; }
+      if (isCompose(d, file)) {
+        results.push({ target, class: 'config', type: 'compose', misconfigurations: checkCompose(d) });
+        continue;
+      }
       const k8s = checkKubernetes(d);
       if (k8s) {
         const prev = results.find((r) => r.target === target && r.type === 'kubernetes');
-        if (prev) { for (const m of k8s) prev.misconfigurations!.push(m); } else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
+        if (prev) {
+          for (const m of k8s) prev.misconfigurations!.push(m);
+        } else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
       }
     }
     // Snippets show whole containers and services, env values among them.
     const values = yamlSecretValues(docs.map((d) => d.value));
-    for (const r of results.slice(fileResults)) r.misconfigurations = maskFindings(r.misconfigurations ?? [], text, values);
+    for (const r of results.slice(fileResults))
+      r.misconfigurations = maskFindings(r.misconfigurations ?? [], text, values);
     capFindings(results, target, warnings);
   }
   return { results, warnings };
@@ -81,5 +96,7 @@ function capFindings(results: Result[], target: string, warnings: string[]): voi
     if (list.length > room) list.length = room;
     room -= list.length;
   }
-  warnings.push(`${target}: ${total} misconfigurations; only the first ${MAX_FINDINGS_PER_FILE} are listed (a cap against generated files)`);
+  warnings.push(
+    `${target}: ${total} misconfigurations; only the first ${MAX_FINDINGS_PER_FILE} are listed (a cap against generated files)`,
+  );
 }

@@ -60,7 +60,8 @@ export function yamlSecretValues(root: unknown): string[] {
     const o = v as Record<string, unknown>;
     if (typeof o['name'] === 'string' && SECRET_NAME.test(o['name']) && worthMasking(o['value'])) out.push(o['value']);
     for (const [k, x] of Object.entries(o)) {
-      if (SECRET_NAME.test(k) && (typeof x === 'string' || typeof x === 'number') && worthMasking(String(x))) out.push(String(x));
+      if (SECRET_NAME.test(k) && (typeof x === 'string' || typeof x === 'number') && worthMasking(String(x)))
+        out.push(String(x));
       else stack.push(x);
     }
   }
@@ -75,6 +76,13 @@ export function maskFindings(findings: Misconfiguration[], text: string, values:
   return findings.map((m) => ({
     ...m,
     message: maskValues(m.message, all),
-    ...(m.cause ? { cause: { ...m.cause, ...(m.cause.snippet !== undefined ? { snippet: maskValues(m.cause.snippet, all) } : {}) } } : {}),
+    ...(m.cause
+      ? {
+          cause: {
+            ...m.cause,
+            ...(m.cause.snippet !== undefined ? { snippet: maskValues(m.cause.snippet, all) } : {}),
+          },
+        }
+      : {}),
   }));
 }

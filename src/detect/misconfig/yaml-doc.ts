@@ -5,7 +5,12 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLMap } from 'yaml';
 
-export interface YamlDoc { doc: Document; lines: LineCounter; value: unknown; source: SourceText }
+export interface YamlDoc {
+  doc: Document;
+  lines: LineCounter;
+  value: unknown;
+  source: SourceText;
+}
 
 const MAX_DOCS = 1000;
 
@@ -19,9 +24,15 @@ export function parseYamlDocs(text: string): { docs: YamlDoc[]; errors: string[]
   const docs: YamlDoc[] = [];
   const source = new SourceText(text);
   for (const d of list.slice(0, MAX_DOCS)) {
-    if (d.errors.length) { errors.push(d.errors[0]!.message.split('\n')[0]!); continue; }
+    if (d.errors.length) {
+      errors.push(d.errors[0]!.message.split('\n')[0]!);
+      continue;
+    }
     const dup = duplicateKey(d);
-    if (dup !== undefined) { errors.push(`Map keys must be unique ("${dup.slice(0, 100)}" repeats)`); continue; }
+    if (dup !== undefined) {
+      errors.push(`Map keys must be unique ("${dup.slice(0, 100)}" repeats)`);
+      continue;
+    }
     docs.push({ doc: d, lines, value: d.toJS({ maxAliasCount: 100 }) as unknown, source });
   }
   return { docs, errors };
@@ -35,7 +46,10 @@ function duplicateKey(doc: Document): string | undefined {
       const seen = new Set<string>();
       for (const pair of node.items) {
         const k = keyText(pair.key);
-        if (seen.has(k)) { dup = k; return visit.BREAK; }
+        if (seen.has(k)) {
+          dup = k;
+          return visit.BREAK;
+        }
         seen.add(k);
       }
       return undefined;
@@ -64,7 +78,8 @@ function childOf(node: unknown, key: string | number): unknown {
   return index.get(String(key));
 }
 
-const rangeOf = (node: unknown): [number, number, number] | undefined => (node as { range?: [number, number, number] } | null | undefined)?.range;
+const rangeOf = (node: unknown): [number, number, number] | undefined =>
+  (node as { range?: [number, number, number] } | null | undefined)?.range;
 
 /** 1-based start and end lines of the node at `path`, or of the nearest existing parent. */
 export function linesOf(d: YamlDoc, path: (string | number)[]): { startLine: number; endLine: number } {

@@ -11,11 +11,19 @@ import type { VulnDb } from '../../vulndb/store.js';
 import { isOsPackage, languageEcosystem, osEcosystems } from './ecosystems.js';
 
 /** Per ecosystem, how many of these packages the database has no advisories for. */
-export function uncheckedPackages(db: VulnDb, packages: Package[], os: OSInfo | undefined, matchOsOwned: boolean): Unchecked[] {
+export function uncheckedPackages(
+  db: VulnDb,
+  packages: Package[],
+  os: OSInfo | undefined,
+  matchOsOwned: boolean,
+): Unchecked[] {
   const present = new Map<string, boolean>();
   const has = (e: string): boolean => {
     let v = present.get(e);
-    if (v === undefined) { v = db.hasEcosystem(e); present.set(e, v); }
+    if (v === undefined) {
+      v = db.hasEcosystem(e);
+      present.set(e, v);
+    }
     return v;
   };
   const osEcos = osEcosystems(os, (prefix) => db.ecosystemsLike(prefix));

@@ -17,17 +17,26 @@ export function osEcosystems(os: OSInfo | undefined, available: (prefix: string)
     }
     case 'ubuntu': {
       const ver = /^(\d+\.\d+)/.exec(v)?.[1];
-      return ver ? available(`Ubuntu:${ver}`).concat(available(`Ubuntu:Pro:${ver}`)).filter((e) => e === `Ubuntu:${ver}` || e.startsWith(`Ubuntu:${ver}:`) || e.startsWith(`Ubuntu:Pro:${ver}`)) : [];
+      return ver
+        ? available(`Ubuntu:${ver}`)
+            .concat(available(`Ubuntu:Pro:${ver}`))
+            .filter((e) => e === `Ubuntu:${ver}` || e.startsWith(`Ubuntu:${ver}:`) || e.startsWith(`Ubuntu:Pro:${ver}`))
+        : [];
     }
     case 'alpine': {
       const mm = /^(\d+\.\d+)/.exec(os.name)?.[1] ?? /^(\d+\.\d+)/.exec(v)?.[1];
       return mm ? [`Alpine:v${mm}`] : [];
     }
-    case 'rocky': return [`Rocky Linux:${v.split('.')[0]}`];
-    case 'alma': return [`AlmaLinux:${v.split('.')[0]}`];
-    case 'wolfi': return ['Wolfi'];
-    case 'chainguard': return ['Chainguard'];
-    default: return [];
+    case 'rocky':
+      return [`Rocky Linux:${v.split('.')[0]}`];
+    case 'alma':
+      return [`AlmaLinux:${v.split('.')[0]}`];
+    case 'wolfi':
+      return ['Wolfi'];
+    case 'chainguard':
+      return ['Chainguard'];
+    default:
+      return [];
   }
 }
 
@@ -41,7 +50,7 @@ export function languageEcosystem(p: Package): string | undefined {
 
 /** The name advisories use: the source package for OS packages. */
 export function advisoryName(p: Package): string {
-  return isOsPackage(p) ? p.srcName ?? p.name : p.name;
+  return isOsPackage(p) ? (p.srcName ?? p.name) : p.name;
 }
 
 /**
@@ -52,5 +61,5 @@ export function advisoryName(p: Package): string {
  * version. apk records no separate origin version: sub-packages share it.
  */
 export function advisoryVersion(p: Package): string {
-  return isOsPackage(p) ? p.srcVersion ?? p.version : p.version;
+  return isOsPackage(p) ? (p.srcVersion ?? p.version) : p.version;
 }

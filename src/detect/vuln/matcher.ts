@@ -20,8 +20,13 @@ import { matchAffected } from './ranges.js';
 import { resolveSeverity } from './severity.js';
 import { scalarText } from '../../util/scalar-text.js';
 
-export interface MatchOptions { matchOsOwned: boolean }
-export interface MatchOutput { vulnerabilities: Vulnerability[]; warnings: string[] }
+export interface MatchOptions {
+  matchOsOwned: boolean;
+}
+export interface MatchOutput {
+  vulnerabilities: Vulnerability[];
+  warnings: string[];
+}
 
 const CVE = /^CVE-\d{4}-\d{4,}$/;
 
@@ -45,7 +50,13 @@ function primaryUrl(r: OsvRecord): string | undefined {
 }
 
 /** A package whose version falls in an affected entry's ranges, before its advisory is read. */
-interface RangeHit { p: Package; row: AffectedRow; range: string; fixes: string[]; compare: (a: string, b: string) => number }
+interface RangeHit {
+  p: Package;
+  row: AffectedRow;
+  range: string;
+  fixes: string[];
+  compare: (a: string, b: string) => number;
+}
 
 function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord, known: CveKnowledge): Vulnerability {
   const ids = idsOf(record);
@@ -55,20 +66,33 @@ function finding({ p, row, range, fixes, compare }: RangeHit, record: OsvRecord,
   const v: Vulnerability = {
     id: cves[0] ?? record.id,
     aliases: ids,
-    pkgName: p.name, pkgId: packageId(p), pkgPath: p.filePath, purl: p.purl,
+    pkgName: p.name,
+    pkgId: packageId(p),
+    pkgPath: p.filePath,
+    purl: p.purl,
     installedVersion: p.version,
     status: fixed ? 'fixed' : unfixedStatus(row.affected),
-    severity: sev.severity, severitySource: sev.source, cvss: sev.cvss,
+    severity: sev.severity,
+    severitySource: sev.source,
+    cvss: sev.cvss,
     references: (record.references ?? []).map((r) => r.url).slice(0, 100),
     matchedBy: [{ advisoryId: record.id, ecosystem: row.ecosystem, range }],
   };
   if (fixed) v.fixedVersion = fixed;
   // Debian's per-CVE records have no summary: the first sentence of theirs, or of another record of the CVE, is the title.
-  const title = record.summary?.trim() ? record.summary.trim().slice(0, 300) : firstSentence(record.details) ?? known.title(cves, record.id);
+  const title = record.summary?.trim()
+    ? record.summary.trim().slice(0, 300)
+    : (firstSentence(record.details) ?? known.title(cves, record.id));
   if (title) v.title = title;
   if (record.details) v.description = record.details.slice(0, 4000);
   const kev = known.kev(ids);
-  if (kev) v.kev = { dateAdded: kev.dateAdded, knownRansomwareCampaignUse: kev.knownRansomwareCampaignUse, requiredAction: kev.requiredAction, dueDate: kev.dueDate };
+  if (kev)
+    v.kev = {
+      dateAdded: kev.dateAdded,
+      knownRansomwareCampaignUse: kev.knownRansomwareCampaignUse,
+      requiredAction: kev.requiredAction,
+      dueDate: kev.dueDate,
+    };
   const epss = known.epss(ids);
   if (epss) v.epss = { score: epss.score, percentile: epss.percentile };
   const url = primaryUrl(record);
@@ -87,8 +111,14 @@ const RANK = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 } as const;
 function merge(into: Vulnerability, other: Vulnerability, compare: (a: string, b: string) => number): void {
   into.aliases = [...new Set([...into.aliases, ...other.aliases])];
   into.matchedBy.push(...other.matchedBy);
-  if (other.fixedVersion && (!into.fixedVersion || compare(other.fixedVersion, into.fixedVersion) < 0)) { into.fixedVersion = other.fixedVersion; into.status = 'fixed'; }
-  if (RANK[other.severity] > RANK[into.severity] && into.severity === 'UNKNOWN') { into.severity = other.severity; into.severitySource = other.severitySource; }
+  if (other.fixedVersion && (!into.fixedVersion || compare(other.fixedVersion, into.fixedVersion) < 0)) {
+    into.fixedVersion = other.fixedVersion;
+    into.status = 'fixed';
+  }
+  if (RANK[other.severity] > RANK[into.severity] && into.severity === 'UNKNOWN') {
+    into.severity = other.severity;
+    into.severitySource = other.severitySource;
+  }
   into.cvss.push(...other.cvss.filter((c) => !into.cvss.some((d) => d.vector === c.vector)));
   into.references = [...new Set([...into.references, ...other.references])].slice(0, 100);
   into.title ??= other.title;
@@ -98,7 +128,12 @@ function merge(into: Vulnerability, other: Vulnerability, compare: (a: string, b
   if (other.epss && (!into.epss || other.epss.score > into.epss.score)) into.epss = other.epss;
 }
 
-export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo | undefined, opts: MatchOptions): MatchOutput {
+export function matchVulnerabilities(
+  db: VulnDb,
+  packages: Package[],
+  os: OSInfo | undefined,
+  opts: MatchOptions,
+): MatchOutput {
   const warnings: string[] = [];
   // Group packages by the ecosystems to query.
   const groups = new Map<string, Package[]>();
@@ -108,14 +143,24 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
     if (p.ownedBy && !opts.matchOsOwned) continue;
     const ecos = isOsPackage(p) ? osEcos : [languageEcosystem(p)].filter((e): e is string => !!e);
     if (!ecos.length) unmatchable.set(p.ecosystem, (unmatchable.get(p.ecosystem) ?? 0) + 1);
-    for (const e of ecos) { const g = groups.get(e) ?? []; g.push(p); groups.set(e, g); }
+    for (const e of ecos) {
+      const g = groups.get(e) ?? [];
+      g.push(p);
+      groups.set(e, g);
+    }
   }
-  for (const [eco, n] of unmatchable) warnings.push(`${n} ${eco} package(s) not matched: ${os ? `no advisories are known for ${os.family} ${os.name}` : 'the OS release is unknown'}`);
+  for (const [eco, n] of unmatchable)
+    warnings.push(
+      `${n} ${eco} package(s) not matched: ${os ? `no advisories are known for ${os.family} ${os.name}` : 'the OS release is unknown'}`,
+    );
   const hits: RangeHit[] = [];
   const badVersions = new Set<string>();
   for (const [ecosystem, pkgs] of groups) {
     const comparator = comparatorFor(ecosystem);
-    if (!comparator) { warnings.push(`no version ordering for ecosystem ${ecosystem}; its packages were not matched`); continue; }
+    if (!comparator) {
+      warnings.push(`no version ordering for ecosystem ${ecosystem}; its packages were not matched`);
+      continue;
+    }
     const compare = (a: string, b: string): number => comparator.compare(a, b);
     // Packages by the name the database stores; rows come in (name, advisory) order, one at a time.
     const names = new Set<string>();
@@ -134,12 +179,16 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
         if (unorderable.has(p)) continue;
         let m;
         const version = advisoryVersion(p);
-        try { m = matchAffected(version, row.affected, comparator); } catch (e) {
+        try {
+          m = matchAffected(version, row.affected, comparator);
+        } catch (e) {
           unorderable.add(p);
           if (e instanceof InvalidVersionError && !badVersions.has(packageId(p))) {
             badVersions.add(packageId(p));
             const src = version === p.version ? '' : ` (source version ${version})`;
-            warnings.push(`${p.name} ${p.version}${src} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`);
+            warnings.push(
+              `${p.name} ${p.version}${src} (${p.filePath}): version cannot be ordered as ${comparator.id}; not matched`,
+            );
           }
           continue;
         }
@@ -156,7 +205,8 @@ export function matchVulnerabilities(db: VulnDb, packages: Package[], os: OSInfo
     const v = finding(hit, record, known);
     const key = `${packageId(hit.p)}\0${hit.p.filePath}\0${v.id}`;
     const prev = found.get(key);
-    if (prev) merge(prev, v, hit.compare); else found.set(key, v);
+    if (prev) merge(prev, v, hit.compare);
+    else found.set(key, v);
   }
   return { vulnerabilities: [...found.values()], warnings };
 }

@@ -15,7 +15,10 @@ export interface RangeMatch {
 }
 
 type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
-interface Event { kind: EventKind; v: string }
+interface Event {
+  kind: EventKind;
+  v: string;
+}
 const KINDS: EventKind[] = ['introduced', 'fixed', 'last_affected', 'limit'];
 
 /** A range's events as kind + version. Advisories are untrusted JSON: an event whose version is not a string is dropped. */
@@ -23,8 +26,8 @@ function eventsOf(r: OsvRange): Event[] {
   const out: Event[] = [];
   for (const e of Array.isArray(r.events) ? r.events : []) {
     if (typeof e !== 'object' || e === null) continue;
-    const kind = KINDS.find((k) => (e)[k] !== undefined);
-    const v = kind ? (e)[kind] : undefined;
+    const kind = KINDS.find((k) => e[k] !== undefined);
+    const v = kind ? e[kind] : undefined;
     if (kind && typeof v === 'string') out.push({ kind, v });
   }
   return out;
@@ -51,9 +54,11 @@ function rangeIncludes(version: string, all: Event[], c: VersionComparator): boo
   const sorted = events.filter((e) => e.kind !== 'limit').sort((x, y) => cmp(c, x.v, y.v));
   let affected = false;
   for (const e of sorted) {
-    if (e.kind === 'introduced') { if (cmp(c, version, e.v) >= 0) affected = true; }
-    else if (e.kind === 'fixed') { if (cmp(c, version, e.v) >= 0) affected = false; }
-    else if (cmp(c, version, e.v) > 0) affected = false;
+    if (e.kind === 'introduced') {
+      if (cmp(c, version, e.v) >= 0) affected = true;
+    } else if (e.kind === 'fixed') {
+      if (cmp(c, version, e.v) >= 0) affected = false;
+    } else if (cmp(c, version, e.v) > 0) affected = false;
   }
   return affected;
 }
@@ -70,6 +75,12 @@ export function matchAffected(version: string, a: OsvAffected, c: VersionCompara
     ranges.push(describe(events));
     for (const e of events) if (e.kind === 'fixed' && c.isValid(e.v) && cmp(c, e.v, version) > 0) fixes.push(e.v);
   }
-  if (!ranges.length && (Array.isArray(a.versions) ? a.versions : []).some((v) => typeof v === 'string' && (v === version || (c.isValid(v) && cmp(c, v, version) === 0)))) ranges.push('version list');
+  if (
+    !ranges.length &&
+    (Array.isArray(a.versions) ? a.versions : []).some(
+      (v) => typeof v === 'string' && (v === version || (c.isValid(v) && cmp(c, v, version) === 0)),
+    )
+  )
+    ranges.push('version list');
   return ranges.length ? { range: ranges.join(' | '), fixes } : undefined;
 }

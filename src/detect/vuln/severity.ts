@@ -14,7 +14,9 @@ import type { CveFact } from '../../vulndb/store.js';
 import { vendorOf } from '../../ecosystem/ecosystems.js';
 
 const require = createRequire(import.meta.url);
-interface CvssClass { new (vector: string): { calculateScores(): { base?: number; overall?: number } } }
+interface CvssClass {
+  new (vector: string): { calculateScores(): { base?: number; overall?: number } };
+}
 type CvssLib = { Cvss2: CvssClass; Cvss3P0: CvssClass; Cvss3P1: CvssClass; Cvss4P0: CvssClass };
 let lib: CvssLib | undefined;
 /** Loaded when the first vector is scored: inventory-only scans never need it. */
@@ -48,23 +50,39 @@ export function scoreVector(type: string, vector: string, source: string): CvssS
 
 function calculate(type: string, vector: string): Scored | undefined {
   try {
-    if (type === 'CVSS_V4' || vector.startsWith('CVSS:4.0/')) return { version: '4.0', score: new (cvss()).Cvss4P0(vector).calculateScores().base ?? 0 };
-    if (vector.startsWith('CVSS:3.1/')) return { version: '3.1', score: new (cvss()).Cvss3P1(vector).calculateScores().base ?? 0 };
-    if (vector.startsWith('CVSS:3.0/')) return { version: '3.0', score: new (cvss()).Cvss3P0(vector).calculateScores().base ?? 0 };
-    if (type === 'CVSS_V2') return { version: '2.0', score: new (cvss()).Cvss2(vector).calculateScores().base ?? 0 };
-  } catch { /* not a vector the calculator accepts */ }
+    if (type === 'CVSS_V4' || vector.startsWith('CVSS:4.0/'))
+      return { version: '4.0', score: new (cvss().Cvss4P0)(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.1/'))
+      return { version: '3.1', score: new (cvss().Cvss3P1)(vector).calculateScores().base ?? 0 };
+    if (vector.startsWith('CVSS:3.0/'))
+      return { version: '3.0', score: new (cvss().Cvss3P0)(vector).calculateScores().base ?? 0 };
+    if (type === 'CVSS_V2') return { version: '2.0', score: new (cvss().Cvss2)(vector).calculateScores().base ?? 0 };
+  } catch {
+    /* not a vector the calculator accepts */
+  }
   return undefined;
 }
 
 const WORDS: Record<string, Severity> = {
-  critical: 'CRITICAL', high: 'HIGH', important: 'HIGH', moderate: 'MEDIUM', medium: 'MEDIUM', low: 'LOW', negligible: 'LOW', unimportant: 'LOW',
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  important: 'HIGH',
+  moderate: 'MEDIUM',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  negligible: 'LOW',
+  unimportant: 'LOW',
 };
 
 function wordSeverity(s: unknown): Severity | undefined {
   return typeof s === 'string' ? WORDS[s.trim().toLowerCase()] : undefined;
 }
 
-export interface SeverityResult { severity: Severity; source: string; cvss: CvssScore[] }
+export interface SeverityResult {
+  severity: Severity;
+  source: string;
+  cvss: CvssScore[];
+}
 
 /** What the database knows of a CVE beyond the advisory at hand. */
 export interface CveLookup {
@@ -79,7 +97,11 @@ export interface CveLookup {
  * version (first record by id on a tie), else a bare score (which has no
  * vector, so it rates the finding without a CVSS entry).
  */
-function fromOtherRecords(cves: string[], selfId: string, lookup: CveLookup): { source: string; score: number; vector?: CvssScore } | undefined {
+function fromOtherRecords(
+  cves: string[],
+  selfId: string,
+  lookup: CveLookup,
+): { source: string; score: number; vector?: CvssScore } | undefined {
   let best: CvssScore | undefined;
   let bare: { source: string; score: number } | undefined;
   for (const cve of cves) {
@@ -98,7 +120,13 @@ function fromOtherRecords(cves: string[], selfId: string, lookup: CveLookup): { 
 }
 
 /** `vendor` names the advisory source for the report (`debian`, `ubuntu`, `alpine`, `ghsa`…). */
-export function resolveSeverity(rec: OsvRecord, aff: OsvAffected, vendor: string, cves: string[], lookup: CveLookup): SeverityResult {
+export function resolveSeverity(
+  rec: OsvRecord,
+  aff: OsvAffected,
+  vendor: string,
+  cves: string[],
+  lookup: CveLookup,
+): SeverityResult {
   const cvss: CvssScore[] = [];
   for (const s of [...(rec.severity ?? []), ...(aff.severity ?? [])] as OsvSeverity[]) {
     const score = scoreVector(s.type, s.score, vendor);
@@ -115,12 +143,22 @@ export function resolveSeverity(rec: OsvRecord, aff: OsvAffected, vendor: string
   const dbScore = Number(rec.database_specific?.['cvss_v3'] ?? rec.database_specific?.['cvss_v2']);
   if (Number.isFinite(dbScore) && dbScore > 0) return { severity: severityOfScore(dbScore), source: vendor, cvss };
   const other = fromOtherRecords(cves, rec.id, lookup);
-  if (other) return { severity: severityOfScore(other.score), source: other.source, cvss: other.vector ? [...cvss, other.vector] : cvss };
+  if (other)
+    return {
+      severity: severityOfScore(other.score),
+      source: other.source,
+      cvss: other.vector ? [...cvss, other.vector] : cvss,
+    };
   for (const cve of cves) {
     const e = lookup.cveCvss(cve);
     const first = e?.[0];
     if (!first) continue;
-    const scored = scoreVector('CVSS_V3', first.vector, 'cve-cvss3') ?? { source: 'cve-cvss3', version: '3.1' as const, vector: first.vector, score: first.base_score };
+    const scored = scoreVector('CVSS_V3', first.vector, 'cve-cvss3') ?? {
+      source: 'cve-cvss3',
+      version: '3.1' as const,
+      vector: first.vector,
+      score: first.base_score,
+    };
     return { severity: severityOfScore(scored.score), source: 'cve-cvss3', cvss: [...cvss, scored] };
   }
   return { severity: 'UNKNOWN', source: '', cvss };

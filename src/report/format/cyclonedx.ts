@@ -18,14 +18,17 @@ type Json = Record<string, unknown>;
 /** CycloneDX accepts as `license.id` only the ids of its own SPDX list (schema/vendor/spdx.schema.json). */
 let cdxIds: Set<string> | undefined;
 function isCdxLicenceId(id: string): boolean {
-  cdxIds ??= new Set((JSON.parse(readFileSync(packageFile('schema/vendor/spdx.schema.json'), 'utf8')) as { enum: string[] }).enum);
+  cdxIds ??= new Set(
+    (JSON.parse(readFileSync(packageFile('schema/vendor/spdx.schema.json'), 'utf8')) as { enum: string[] }).enum,
+  );
   return cdxIds.has(id);
 }
 
 function licences(p: Package): Json[] | undefined {
   const l = (p.licenses ?? []).filter((x) => x.trim());
   if (!l.length) return undefined;
-  if (l.length === 1 && !isCdxLicenceId(l[0]!) && isSpdxExpression(l[0]!) && /\s(?:AND|OR|WITH)\s/.test(l[0]!)) return [{ expression: l[0] }];
+  if (l.length === 1 && !isCdxLicenceId(l[0]!) && isSpdxExpression(l[0]!) && /\s(?:AND|OR|WITH)\s/.test(l[0]!))
+    return [{ expression: l[0] }];
   return l.map((x) => (isCdxLicenceId(x) ? { license: { id: x } } : { license: { name: x } }));
 }
 
@@ -71,14 +74,21 @@ const SEVERITY = { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'l
 
 function vulnerability(v: Vulnerability, affects: string[]): Json {
   const ratings: Json[] = v.cvss.map((c) => ({
-    source: { name: c.source }, score: c.score, severity: SEVERITY[v.severity],
-    method: c.version === '2.0' ? 'CVSSv2' : c.version === '4.0' ? 'CVSSv4' : c.version === '3.1' ? 'CVSSv31' : 'CVSSv3', vector: c.vector,
+    source: { name: c.source },
+    score: c.score,
+    severity: SEVERITY[v.severity],
+    method:
+      c.version === '2.0' ? 'CVSSv2' : c.version === '4.0' ? 'CVSSv4' : c.version === '3.1' ? 'CVSSv31' : 'CVSSv3',
+    vector: c.vector,
   }));
-  if (!ratings.length) ratings.push({ source: { name: v.severitySource || 'customs' }, severity: SEVERITY[v.severity] });
+  if (!ratings.length)
+    ratings.push({ source: { name: v.severitySource || 'customs' }, severity: SEVERITY[v.severity] });
   const out: Json = {
     'bom-ref': `${v.id}#${affects[0]}`,
     id: v.id,
-    source: v.primaryUrl ? { name: v.matchedBy[0]?.ecosystem ?? 'osv', url: v.primaryUrl } : { name: v.matchedBy[0]?.ecosystem ?? 'osv' },
+    source: v.primaryUrl
+      ? { name: v.matchedBy[0]?.ecosystem ?? 'osv', url: v.primaryUrl }
+      : { name: v.matchedBy[0]?.ecosystem ?? 'osv' },
     ratings,
     affects: affects.map((ref) => ({ ref, versions: [{ version: v.installedVersion, status: 'affected' }] })),
   };
@@ -92,11 +102,20 @@ function vulnerability(v: Vulnerability, affects: string[]): Json {
   const others = v.aliases.filter((a) => a !== v.id);
   if (others.length) out['references'] = others.map((id) => ({ id, source: { name: 'osv' } }));
   const props = [
-    ...(v.kev ? [
-      { name: 'customs:kev:dateAdded', value: v.kev.dateAdded }, { name: 'customs:kev:dueDate', value: v.kev.dueDate },
-      { name: 'customs:kev:knownRansomwareCampaignUse', value: v.kev.knownRansomwareCampaignUse }, { name: 'customs:kev:requiredAction', value: v.kev.requiredAction },
-    ] : []),
-    ...(v.epss ? [{ name: 'customs:epss:score', value: String(v.epss.score) }, { name: 'customs:epss:percentile', value: String(v.epss.percentile) }] : []),
+    ...(v.kev
+      ? [
+          { name: 'customs:kev:dateAdded', value: v.kev.dateAdded },
+          { name: 'customs:kev:dueDate', value: v.kev.dueDate },
+          { name: 'customs:kev:knownRansomwareCampaignUse', value: v.kev.knownRansomwareCampaignUse },
+          { name: 'customs:kev:requiredAction', value: v.kev.requiredAction },
+        ]
+      : []),
+    ...(v.epss
+      ? [
+          { name: 'customs:epss:score', value: String(v.epss.score) },
+          { name: 'customs:epss:percentile', value: String(v.epss.percentile) },
+        ]
+      : []),
   ].filter((p) => p.value);
   if (props.length) out['properties'] = props;
   return out;
@@ -116,7 +135,9 @@ export function renderCycloneDx(report: Report, opts: FormatOptions): string {
     ...(identity.purl ? { purl: identity.purl } : {}),
     properties: [
       ...(md.imageId ? [{ name: 'customs:image:id', value: md.imageId }] : []),
-      ...(identity.purlDigest === 'config' ? [{ name: 'customs:image:purl_digest', value: 'config (the archive holds no manifest digest)' }] : []),
+      ...(identity.purlDigest === 'config'
+        ? [{ name: 'customs:image:purl_digest', value: 'config (the archive holds no manifest digest)' }]
+        : []),
       ...md.repoTags.map((t) => ({ name: 'customs:image:repo_tag', value: t })),
       ...md.repoDigests.map((d) => ({ name: 'customs:image:repo_digest', value: d })),
       ...md.diffIds.map((d) => ({ name: 'customs:image:diff_id', value: d })),
@@ -137,7 +158,11 @@ export function renderCycloneDx(report: Report, opts: FormatOptions): string {
   if (osRef) dependencies.push({ ref: osRef, dependsOn: items.filter((i) => i.isOs).map((i) => i.ref) });
   for (const a of apps) dependencies.push({ ref: a.ref, dependsOn: a.dependencies.map((i) => i.ref) });
   for (const i of items) {
-    const deps = [...new Set((i.pkg.dependsOn ?? []).map((d) => refsByPackageId.get(d)).filter((r): r is string => !!r && r !== i.ref))];
+    const deps = [
+      ...new Set(
+        (i.pkg.dependsOn ?? []).map((d) => refsByPackageId.get(d)).filter((r): r is string => !!r && r !== i.ref),
+      ),
+    ];
     dependencies.push({ ref: i.ref, dependsOn: deps });
   }
 

@@ -40,19 +40,36 @@ export function flattenFindings(report: Report): FlatFinding[] {
     for (const v of r.vulnerabilities ?? []) {
       const path = v.pkgPath ?? pathOf(r.target);
       out.push({
-        kind: 'vulnerability', target: r.target, ruleId: v.id, title: v.title ?? `${v.id} in ${v.pkgName}`,
-        description: v.description ?? v.title ?? v.id, severity: v.severity, score: Math.max(0, ...v.cvss.map((c) => c.score)) || undefined,
-        path, startLine: 1, endLine: 1,
+        kind: 'vulnerability',
+        target: r.target,
+        ruleId: v.id,
+        title: v.title ?? `${v.id} in ${v.pkgName}`,
+        description: v.description ?? v.title ?? v.id,
+        severity: v.severity,
+        score: Math.max(0, ...v.cvss.map((c) => c.score)) || undefined,
+        path,
+        startLine: 1,
+        endLine: 1,
         message: `${v.pkgName} ${v.installedVersion} is affected by ${v.id} (${v.severity})${v.kev ? `, known exploited in the wild (CISA KEV since ${v.kev.dateAdded})` : ''}${v.fixedVersion ? `; fixed in ${v.fixedVersion}` : '; no fix yet'}. Matched ${v.matchedBy.map((m) => `${m.advisoryId} ${m.range}`).join('; ')}.`,
-        helpUri: v.primaryUrl, key: `${v.id}|${v.purl}|${path}`,
-        pkg: { name: v.pkgName, version: v.installedVersion, fixedVersion: v.fixedVersion, purl: v.purl }, identifiers: v.aliases,
-        ...(v.kev ? { kev: v.kev } : {}), ...(v.epss ? { epss: v.epss } : {}),
+        helpUri: v.primaryUrl,
+        key: `${v.id}|${v.purl}|${path}`,
+        pkg: { name: v.pkgName, version: v.installedVersion, fixedVersion: v.fixedVersion, purl: v.purl },
+        identifiers: v.aliases,
+        ...(v.kev ? { kev: v.kev } : {}),
+        ...(v.epss ? { epss: v.epss } : {}),
       });
     }
     for (const s of r.secrets ?? []) {
       out.push({
-        kind: 'secret', target: r.target, ruleId: s.ruleId, title: s.title, description: `${s.title} found in the image`, severity: s.severity,
-        path: pathOf(r.target), startLine: s.startLine, endLine: s.endLine,
+        kind: 'secret',
+        target: r.target,
+        ruleId: s.ruleId,
+        title: s.title,
+        description: `${s.title} found in the image`,
+        severity: s.severity,
+        path: pathOf(r.target),
+        startLine: s.startLine,
+        endLine: s.endLine,
         message: `${s.title}: ${s.match}${s.deleted ? ' (deleted in a later layer, still readable from its own)' : ''}`,
         key: `${s.ruleId}|${r.target}|${s.startLine}|${s.match}`,
       });
@@ -60,15 +77,32 @@ export function flattenFindings(report: Report): FlatFinding[] {
     for (const m of r.misconfigurations ?? []) {
       if (m.status !== 'FAIL') continue;
       out.push({
-        kind: 'misconfiguration', target: r.target, ruleId: m.id, title: m.title, description: `${m.description} ${m.resolution}`.trim(), severity: m.severity,
-        path: pathOf(r.target), startLine: m.cause?.startLine ?? 1, endLine: m.cause?.endLine ?? m.cause?.startLine ?? 1,
-        message: m.message, helpUri: m.references[0], key: `${m.id}|${r.target}`,
+        kind: 'misconfiguration',
+        target: r.target,
+        ruleId: m.id,
+        title: m.title,
+        description: `${m.description} ${m.resolution}`.trim(),
+        severity: m.severity,
+        path: pathOf(r.target),
+        startLine: m.cause?.startLine ?? 1,
+        endLine: m.cause?.endLine ?? m.cause?.startLine ?? 1,
+        message: m.message,
+        helpUri: m.references[0],
+        key: `${m.id}|${r.target}`,
       });
     }
     for (const l of r.licenses ?? []) {
       out.push({
-        kind: 'license', target: r.target, ruleId: `license:${l.name}`, title: `${l.category} licence ${l.name}`, description: `${l.pkgName ?? l.filePath} is licensed ${l.name} (${l.category})`,
-        severity: l.severity, path: pathOf(l.filePath ?? r.target), startLine: 1, endLine: 1, message: `${l.pkgName ?? l.filePath}: ${l.name} (${l.category})`,
+        kind: 'license',
+        target: r.target,
+        ruleId: `license:${l.name}`,
+        title: `${l.category} licence ${l.name}`,
+        description: `${l.pkgName ?? l.filePath} is licensed ${l.name} (${l.category})`,
+        severity: l.severity,
+        path: pathOf(l.filePath ?? r.target),
+        startLine: 1,
+        endLine: 1,
+        message: `${l.pkgName ?? l.filePath}: ${l.name} (${l.category})`,
         key: `${l.name}|${l.pkgName ?? ''}|${l.filePath ?? ''}`,
       });
     }

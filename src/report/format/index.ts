@@ -28,16 +28,27 @@ export type Rendered = string | Iterable<string>;
 export function renderReport(report: Report, format: string, opts: RenderOptions): Rendered {
   const fo = { toolName: opts.toolName, toolVersion: opts.toolVersion, now: opts.now };
   switch (format) {
-    case 'json': return renderJsonChunks(report, { listAllPkgs: opts.listAllPkgs, showSuppressed: opts.showSuppressed });
-    case 'table': return renderTableReport(report, { listPackages: opts.listPackages, showSuppressed: opts.showSuppressed });
-    case 'cyclonedx': return renderCycloneDx(report, fo);
-    case 'spdx-json': return renderSpdxJson(report, fo);
-    case 'spdx': return renderSpdxTag(report, fo);
-    case 'sarif': return renderSarif(report, fo);
-    case 'gitlab': return renderGitlab(report, fo);
-    case 'junit': return renderJunit(report, fo);
-    case 'openvex': return renderOpenVex(report, fo);
-    case 'template': return renderTemplate(report, opts.template ?? '', opts.listAllPkgs);
-    default: throw new Error(`unknown format ${format}`);
+    case 'json':
+      return renderJsonChunks(report, { listAllPkgs: opts.listAllPkgs, showSuppressed: opts.showSuppressed });
+    case 'table':
+      return renderTableReport(report, { listPackages: opts.listPackages, showSuppressed: opts.showSuppressed });
+    case 'cyclonedx':
+      return renderCycloneDx(report, fo);
+    case 'spdx-json':
+      return renderSpdxJson(report, fo);
+    case 'spdx':
+      return renderSpdxTag(report, fo);
+    case 'sarif':
+      return renderSarif(report, fo);
+    case 'gitlab':
+      return renderGitlab(report, fo);
+    case 'junit':
+      return renderJunit(report, fo);
+    case 'openvex':
+      return renderOpenVex(report, fo);
+    case 'template':
+      return renderTemplate(report, opts.template ?? '', opts.listAllPkgs);
+    default:
+      throw new Error(`unknown format ${format}`);
   }
 }

@@ -33,7 +33,10 @@ export function inventoryOf(report: Report): InventoryItem[] {
       const ref = pkg.purl || `${pkg.type}:${pkg.name}@${pkg.version}#${shortHash(pkg.filePath)}`;
       const item = byRef.get(ref);
       const paths = pkg.foundIn ?? [pkg.filePath];
-      if (!item) { byRef.set(ref, { pkg, ref, isOs: r.class === 'os-pkgs', paths: [...paths], members: [pkg] }); continue; }
+      if (!item) {
+        byRef.set(ref, { pkg, ref, isOs: r.class === 'os-pkgs', paths: [...paths], members: [pkg] });
+        continue;
+      }
       item.members.push(pkg);
       // The component stands for every copy: it is the OS's own (not matched by default) only when every copy is.
       if (item.pkg.ownedBy && !pkg.ownedBy) item.pkg = pkg;
@@ -44,7 +47,9 @@ export function inventoryOf(report: Report): InventoryItem[] {
 }
 
 /** The inventory item of the package a finding names (by id, purl and path). */
-export function itemByPackage(items: InventoryItem[]): (v: Pick<Vulnerability, 'pkgId' | 'purl' | 'pkgPath'>) => InventoryItem | undefined {
+export function itemByPackage(
+  items: InventoryItem[],
+): (v: Pick<Vulnerability, 'pkgId' | 'purl' | 'pkgPath'>) => InventoryItem | undefined {
   const m = new Map<string, InventoryItem>();
   for (const i of items) for (const p of i.members) m.set(`${packageId(p)}\0${p.purl}\0${p.filePath}`, i);
   const byPurl = new Map(items.filter((i) => i.pkg.purl).map((i) => [i.pkg.purl, i]));
@@ -60,7 +65,10 @@ export interface ApplicationItem {
 }
 
 /** The report's applications, each with the inventory items of its project; `rest` are the language packages of no application. */
-export function applicationsOf(report: Report, items: InventoryItem[]): { apps: ApplicationItem[]; rest: InventoryItem[] } {
+export function applicationsOf(
+  report: Report,
+  items: InventoryItem[],
+): { apps: ApplicationItem[]; rest: InventoryItem[] } {
   const byProject = new Map<string, InventoryItem[]>();
   for (const i of items) {
     if (i.isOs) continue;

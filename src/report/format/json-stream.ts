@@ -13,7 +13,11 @@
  * Streamed arrays of their own (a result's findings): then they are walked.
  */
 export class Streamed<T> {
-  constructor(readonly items: readonly T[], readonly build: (item: T) => unknown, readonly nested = false) {}
+  constructor(
+    readonly items: readonly T[],
+    readonly build: (item: T) => unknown,
+    readonly nested = false,
+  ) {}
 }
 
 const INDENT = '  ';
@@ -30,7 +34,10 @@ export function* jsonChunks(value: unknown, depth = 0): Generator<string> {
       return;
     }
     const entries = Object.entries(value).filter(([, v]) => isWritten(v));
-    if (!entries.length) { yield '{}'; return; }
+    if (!entries.length) {
+      yield '{}';
+      return;
+    }
     const pad = INDENT.repeat(depth + 1);
     for (let i = 0; i < entries.length; i++) {
       const [key, v] = entries[i] as [string, unknown];
@@ -51,12 +58,16 @@ function* plainChunks(value: unknown, depth: number): Generator<string> {
 type Writer = (value: unknown, depth: number) => Generator<string>;
 
 function* arrayChunks(length: number, at: (i: number) => unknown, depth: number, element: Writer): Generator<string> {
-  if (!length) { yield '[]'; return; }
+  if (!length) {
+    yield '[]';
+    return;
+  }
   const pad = INDENT.repeat(depth + 1);
   for (let i = 0; i < length; i++) {
     yield `${i ? ',\n' : '[\n'}${pad}`;
     const v = at(i);
-    if (isWritten(v)) yield* element(v, depth + 1); else yield 'null'; // as JSON.stringify writes them in arrays
+    if (isWritten(v)) yield* element(v, depth + 1);
+    else yield 'null'; // as JSON.stringify writes them in arrays
   }
   yield `\n${INDENT.repeat(depth)}]`;
 }

@@ -19,7 +19,13 @@ type Json = Record<string, unknown>;
 function prune(o: Json): Json {
   for (const k of Object.keys(o)) {
     const v = o[k];
-    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (v instanceof Streamed && v.items.length === 0)) delete o[k];
+    if (
+      v === undefined ||
+      v === '' ||
+      (Array.isArray(v) && v.length === 0) ||
+      (v instanceof Streamed && v.items.length === 0)
+    )
+      delete o[k];
   }
   return o;
 }
@@ -55,9 +61,16 @@ function vulnerabilityJson(v: Vulnerability): Json {
   const cvss: Json = {};
   for (const c of v.cvss) {
     const entry = (cvss[c.source] ??= {}) as Json;
-    if (c.version === '2.0') { entry['V2Vector'] = c.vector; entry['V2Score'] = c.score; }
-    else if (c.version === '4.0') { entry['V40Vector'] = c.vector; entry['V40Score'] = c.score; }
-    else { entry['V3Vector'] = c.vector; entry['V3Score'] = c.score; }
+    if (c.version === '2.0') {
+      entry['V2Vector'] = c.vector;
+      entry['V2Score'] = c.score;
+    } else if (c.version === '4.0') {
+      entry['V40Vector'] = c.vector;
+      entry['V40Score'] = c.score;
+    } else {
+      entry['V3Vector'] = c.vector;
+      entry['V3Score'] = c.score;
+    }
   }
   return prune({
     VulnerabilityID: v.id,
@@ -82,7 +95,14 @@ function vulnerabilityJson(v: Vulnerability): Json {
     MatchedBy: v.matchedBy.map((m) => ({ AdvisoryID: m.advisoryId, Ecosystem: m.ecosystem, Range: m.range })),
     VEXStatus: v.vexStatus,
     OSOwned: v.osOwned || undefined,
-    KEV: v.kev ? prune({ DateAdded: v.kev.dateAdded, KnownRansomwareCampaignUse: v.kev.knownRansomwareCampaignUse, RequiredAction: v.kev.requiredAction, DueDate: v.kev.dueDate }) : undefined,
+    KEV: v.kev
+      ? prune({
+          DateAdded: v.kev.dateAdded,
+          KnownRansomwareCampaignUse: v.kev.knownRansomwareCampaignUse,
+          RequiredAction: v.kev.requiredAction,
+          DueDate: v.kev.dueDate,
+        })
+      : undefined,
     EPSS: v.epss ? { Score: v.epss.score, Percentile: v.epss.percentile } : undefined,
   });
 }
@@ -94,24 +114,67 @@ function resultJson(r: Result, opts: JsonFormatOptions): Json {
     Type: r.type,
     Packages: opts.listAllPkgs && r.packages ? new Streamed(r.packages, packageJson) : undefined,
     Vulnerabilities: r.vulnerabilities ? new Streamed(r.vulnerabilities, vulnerabilityJson) : undefined,
-    Secrets: r.secrets?.map((s) => prune({
-      RuleID: s.ruleId, Category: s.category, Severity: s.severity, Title: s.title,
-      StartLine: s.startLine, EndLine: s.endLine, Match: s.match, Layer: layerJson(s.layer), Deleted: s.deleted || undefined,
-    })),
-    Misconfigurations: r.misconfigurations?.map((m) => prune({
-      Type: r.type, ID: m.id, AVDID: m.avdId, Title: m.title, Description: m.description, Message: m.message,
-      Resolution: m.resolution, Severity: m.severity, Status: m.status, References: m.references,
-      CauseMetadata: m.cause ? prune({ StartLine: m.cause.startLine, EndLine: m.cause.endLine, Code: m.cause.snippet ? { Lines: m.cause.snippet } : undefined }) : undefined,
-      Layer: layerJson(m.layer),
-    })),
-    Suppressed: opts.showSuppressed ? r.suppressed?.map((x) => prune({
-      Type: x.kind, ID: x.id, PkgName: x.pkgName, InstalledVersion: x.installedVersion, Severity: x.severity,
-      SuppressedBy: x.by, Status: x.status, Source: x.source, Statement: x.statement,
-    })) : undefined,
+    Secrets: r.secrets?.map((s) =>
+      prune({
+        RuleID: s.ruleId,
+        Category: s.category,
+        Severity: s.severity,
+        Title: s.title,
+        StartLine: s.startLine,
+        EndLine: s.endLine,
+        Match: s.match,
+        Layer: layerJson(s.layer),
+        Deleted: s.deleted || undefined,
+      }),
+    ),
+    Misconfigurations: r.misconfigurations?.map((m) =>
+      prune({
+        Type: r.type,
+        ID: m.id,
+        AVDID: m.avdId,
+        Title: m.title,
+        Description: m.description,
+        Message: m.message,
+        Resolution: m.resolution,
+        Severity: m.severity,
+        Status: m.status,
+        References: m.references,
+        CauseMetadata: m.cause
+          ? prune({
+              StartLine: m.cause.startLine,
+              EndLine: m.cause.endLine,
+              Code: m.cause.snippet ? { Lines: m.cause.snippet } : undefined,
+            })
+          : undefined,
+        Layer: layerJson(m.layer),
+      }),
+    ),
+    Suppressed: opts.showSuppressed
+      ? r.suppressed?.map((x) =>
+          prune({
+            Type: x.kind,
+            ID: x.id,
+            PkgName: x.pkgName,
+            InstalledVersion: x.installedVersion,
+            Severity: x.severity,
+            SuppressedBy: x.by,
+            Status: x.status,
+            Source: x.source,
+            Statement: x.statement,
+          }),
+        )
+      : undefined,
     Unchecked: r.unchecked?.map((u) => ({ Ecosystem: u.ecosystem, Packages: u.packages, Reason: u.reason })),
-    Licenses: r.licenses?.map((l) => prune({
-      Severity: l.severity, Category: l.category, PkgName: l.pkgName, FilePath: l.filePath, Name: l.name, Confidence: l.confidence,
-    })),
+    Licenses: r.licenses?.map((l) =>
+      prune({
+        Severity: l.severity,
+        Category: l.category,
+        PkgName: l.pkgName,
+        FilePath: l.filePath,
+        Name: l.name,
+        Confidence: l.confidence,
+      }),
+    ),
   });
 }
 
@@ -132,7 +195,9 @@ export function* renderJsonChunks(report: Report, opts: JsonFormatOptions): Gene
       ImageConfig: md.imageConfig,
     }),
     Results: new Streamed(report.results, (r) => resultJson(r, opts), true),
-    ...(report.gates ? { Gates: report.gates.map((g) => ({ Gate: g.gate, Limit: g.limit, Count: g.count, Pass: g.pass })) } : {}),
+    ...(report.gates
+      ? { Gates: report.gates.map((g) => ({ Gate: g.gate, Limit: g.limit, Count: g.count, Pass: g.pass })) }
+      : {}),
   };
   yield* jsonChunks(doc);
   yield '\n';

@@ -11,7 +11,13 @@ import { flattenFindings, type FlatFinding } from './findings.js';
 import type { FormatOptions } from './options.js';
 
 const MAX_RESULTS = 25_000;
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  CRITICAL: 'error',
+  HIGH: 'error',
+  MEDIUM: 'warning',
+  LOW: 'note',
+  UNKNOWN: 'note',
+};
 const SCORE: Record<Severity, number> = { CRITICAL: 9.5, HIGH: 8.0, MEDIUM: 5.5, LOW: 2.0, UNKNOWN: 0.0 };
 
 const clip = (s: string, n = 1024): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s) || '-';
@@ -28,7 +34,11 @@ function rule(f: FlatFinding): Record<string, unknown> {
       text: clip(`${f.title}\n${f.description}`, 8000),
       markdown: clip(`**${f.title}**\n\n${f.description}${f.helpUri ? `\n\n[${f.helpUri}](${f.helpUri})` : ''}`, 8000),
     },
-    properties: { 'security-severity': score.toFixed(1), tags: ['security', f.kind, f.severity, ...(f.kev ? ['known-exploited'] : [])], precision: 'very-high' },
+    properties: {
+      'security-severity': score.toFixed(1),
+      tags: ['security', f.kind, f.severity, ...(f.kev ? ['known-exploited'] : [])],
+      precision: 'very-high',
+    },
   };
 }
 
@@ -36,10 +46,15 @@ function rule(f: FlatFinding): Record<string, unknown> {
 function exploitProperties(f: FlatFinding): Record<string, unknown> | undefined {
   if (!f.kev && !f.epss) return undefined;
   return {
-    ...(f.kev ? {
-      knownExploited: true, kevDateAdded: f.kev.dateAdded, kevDueDate: f.kev.dueDate,
-      kevKnownRansomwareCampaignUse: f.kev.knownRansomwareCampaignUse, kevRequiredAction: f.kev.requiredAction,
-    } : {}),
+    ...(f.kev
+      ? {
+          knownExploited: true,
+          kevDateAdded: f.kev.dateAdded,
+          kevDueDate: f.kev.dueDate,
+          kevKnownRansomwareCampaignUse: f.kev.knownRansomwareCampaignUse,
+          kevRequiredAction: f.kev.requiredAction,
+        }
+      : {}),
     ...(f.epss ? { epssScore: f.epss.score, epssPercentile: f.epss.percentile } : {}),
   };
 }
@@ -54,26 +69,42 @@ export function renderSarif(report: Report, opts: FormatOptions): string {
     ruleIndex: ruleIndex.get(f.ruleId)!,
     level: LEVEL[f.severity],
     message: { text: clip(f.message, 4000) },
-    locations: [{
-      physicalLocation: {
-        artifactLocation: { uri: encodeURI(f.path || report.artifactName), uriBaseId: 'ROOTPATH' },
-        region: { startLine: f.startLine, startColumn: 1, endLine: f.endLine, endColumn: 1 },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(f.path || report.artifactName), uriBaseId: 'ROOTPATH' },
+          region: { startLine: f.startLine, startColumn: 1, endLine: f.endLine, endColumn: 1 },
+        },
+        message: { text: report.artifactName },
       },
-      message: { text: report.artifactName },
-    }],
+    ],
     partialFingerprints: { primaryLocationLineHash: createHash('sha256').update(f.key).digest('hex').slice(0, 32) },
     ...(exploitProperties(f) ? { properties: exploitProperties(f) } : {}),
   }));
   const doc = {
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: opts.toolName, version: opts.toolVersion, fullName: `${opts.toolName} container scanner`, rules: [...rules.values()] } },
-      results,
-      columnKind: 'utf16CodeUnits',
-      originalUriBaseIds: { ROOTPATH: { uri: 'file:///' } },
-      properties: { imageName: report.artifactName, imageId: report.metadata.imageId ?? '', repoTags: report.metadata.repoTags, repoDigests: report.metadata.repoDigests },
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: opts.toolName,
+            version: opts.toolVersion,
+            fullName: `${opts.toolName} container scanner`,
+            rules: [...rules.values()],
+          },
+        },
+        results,
+        columnKind: 'utf16CodeUnits',
+        originalUriBaseIds: { ROOTPATH: { uri: 'file:///' } },
+        properties: {
+          imageName: report.artifactName,
+          imageId: report.metadata.imageId ?? '',
+          repoTags: report.metadata.repoTags,
+          repoDigests: report.metadata.repoDigests,
+        },
+      },
+    ],
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

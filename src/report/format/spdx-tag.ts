@@ -14,9 +14,14 @@ function text(v: string): string {
 export function renderSpdxTag(report: Report, opts: FormatOptions): string {
   const d = buildSpdxDocument(report, opts);
   const out: string[] = [
-    `SPDXVersion: ${d.spdxVersion}`, `DataLicense: ${d.dataLicense}`, `SPDXID: ${d.SPDXID}`,
-    `DocumentName: ${text(d.name)}`, `DocumentNamespace: ${d.documentNamespace}`,
-    ...d.creationInfo.creators.map((c) => `Creator: ${c}`), `Created: ${d.creationInfo.created}`, '',
+    `SPDXVersion: ${d.spdxVersion}`,
+    `DataLicense: ${d.dataLicense}`,
+    `SPDXID: ${d.SPDXID}`,
+    `DocumentName: ${text(d.name)}`,
+    `DocumentNamespace: ${d.documentNamespace}`,
+    ...d.creationInfo.creators.map((c) => `Creator: ${c}`),
+    `Created: ${d.creationInfo.created}`,
+    '',
   ];
   for (const p of d.packages) {
     out.push(`##### Package: ${p.name.replace(/\n/g, ' ')}`, '', `PackageName: ${text(p.name)}`, `SPDXID: ${p.SPDXID}`);
@@ -25,15 +30,26 @@ export function renderSpdxTag(report: Report, opts: FormatOptions): string {
     out.push(`PackageDownloadLocation: ${p.downloadLocation}`, `FilesAnalyzed: ${p.filesAnalyzed}`);
     if (p.primaryPackagePurpose) out.push(`PrimaryPackagePurpose: ${p.primaryPackagePurpose.replace('_', '-')}`);
     if (p.sourceInfo) out.push(`PackageSourceInfo: ${text(p.sourceInfo)}`);
-    out.push(`PackageLicenseConcluded: ${p.licenseConcluded}`, `PackageLicenseDeclared: ${p.licenseDeclared}`, 'PackageCopyrightText: NOASSERTION');
-    for (const r of p.externalRefs ?? []) out.push(`ExternalRef: ${r.referenceCategory} ${r.referenceType} ${r.referenceLocator}`);
+    out.push(
+      `PackageLicenseConcluded: ${p.licenseConcluded}`,
+      `PackageLicenseDeclared: ${p.licenseDeclared}`,
+      'PackageCopyrightText: NOASSERTION',
+    );
+    for (const r of p.externalRefs ?? [])
+      out.push(`ExternalRef: ${r.referenceCategory} ${r.referenceType} ${r.referenceLocator}`);
     for (const a of p.attributionTexts ?? []) out.push(`PackageAttributionText: ${text(a)}`);
     if (p.comment) out.push(`PackageComment: <text>${p.comment}</text>`);
     out.push('');
   }
   for (const e of d.hasExtractedLicensingInfos ?? []) {
-    out.push(`LicenseID: ${e.licenseId}`, `ExtractedText: <text>${e.extractedText.replace(/<\/text>/g, '')}</text>`, `LicenseName: ${text(e.name)}`, '');
+    out.push(
+      `LicenseID: ${e.licenseId}`,
+      `ExtractedText: <text>${e.extractedText.replace(/<\/text>/g, '')}</text>`,
+      `LicenseName: ${text(e.name)}`,
+      '',
+    );
   }
-  for (const r of d.relationships) out.push(`Relationship: ${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`);
+  for (const r of d.relationships)
+    out.push(`Relationship: ${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`);
   return out.join('\n') + '\n';
 }

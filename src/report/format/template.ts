@@ -19,7 +19,11 @@ import { renderJson } from './json.js';
 export function loadTemplate(spec: string | undefined): string {
   if (!spec) throw new UserError('--format template needs --template @FILE (or the template text)');
   if (!spec.startsWith('@')) return spec;
-  try { return readFileSync(spec.slice(1), 'utf8'); } catch (e) { throw new UserError(`${spec.slice(1)}: cannot read the template (${(e as Error).message})`); }
+  try {
+    return readFileSync(spec.slice(1), 'utf8');
+  } catch (e) {
+    throw new UserError(`${spec.slice(1)}: cannot read the template (${(e as Error).message})`);
+  }
 }
 
 // Loaded on first use: most scans never render a template, and start-up time is part of every scan.
@@ -27,7 +31,10 @@ const require = createRequire(import.meta.url);
 
 /** JSON with <, >, & and the JS line separators as \u escapes: the same value, but inert inside HTML and <script>. */
 export function htmlSafeJson(v: unknown): string {
-  return (JSON.stringify(v) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return (JSON.stringify(v) ?? 'null').replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function renderTemplate(report: Report, template: string, listAllPkgs: boolean): string {
@@ -36,9 +43,16 @@ export function renderTemplate(report: Report, template: string, listAllPkgs: bo
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('len', (v: unknown) => (Array.isArray(v) ? v.length : 0));
   let compiled: ReturnType<typeof hb.compile>;
-  try { compiled = hb.compile(template); } catch (e) { throw new UserError(`template: ${(e as Error).message.split('\n')[0]}`); }
   try {
-    return compiled(JSON.parse(renderJson(report, { listAllPkgs })) as unknown, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    compiled = hb.compile(template);
+  } catch (e) {
+    throw new UserError(`template: ${(e as Error).message.split('\n')[0]}`);
+  }
+  try {
+    return compiled(JSON.parse(renderJson(report, { listAllPkgs })) as unknown, {
+      allowProtoPropertiesByDefault: false,
+      allowProtoMethodsByDefault: false,
+    });
   } catch (e) {
     throw new UserError(`template: ${(e as Error).message.split('\n')[0]}`);
   }

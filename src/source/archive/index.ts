@@ -10,13 +10,17 @@ import { openDockerArchive } from './docker-archive.js';
 import { openOciLayout } from './oci.js';
 import { DirStore, TarStore } from './store.js';
 
-export interface LocalImageOptions { platform?: string; maxLayers?: number }
+export interface LocalImageOptions {
+  platform?: string;
+  maxLayers?: number;
+}
 
 /** `PATH:TAG` where the tail after the last `:` is a tag and PATH exists without it. */
 function splitTag(spec: string): { path: string; tag?: string } {
   if (existsSync(spec)) return { path: spec };
   const i = spec.lastIndexOf(':');
-  if (i > 0 && !spec.slice(i + 1).includes('/') && existsSync(spec.slice(0, i))) return { path: spec.slice(0, i), tag: spec.slice(i + 1) };
+  if (i > 0 && !spec.slice(i + 1).includes('/') && existsSync(spec.slice(0, i)))
+    return { path: spec.slice(0, i), tag: spec.slice(i + 1) };
   return { path: spec };
 }
 
@@ -30,21 +34,33 @@ export async function openLocalImage(input: string, opts: LocalImageOptions = {}
   if (statSync(path).isDirectory()) {
     if (kind && kind !== 'oci') throw new UserError(`${input}: ${kind} expects a file, this is a directory`);
     if (!existsSync(join(path, 'oci-layout')) || !existsSync(join(path, 'index.json'))) {
-      throw new UserError(`${input}: not an OCI image layout (no oci-layout/index.json)`, 'for an unpacked filesystem use `customs rootfs DIR`');
+      throw new UserError(
+        `${input}: not an OCI image layout (no oci-layout/index.json)`,
+        'for an unpacked filesystem use `customs rootfs DIR`',
+      );
     }
-    return openOciLayout(new DirStore(path, what), { name: input, tag, platform: opts.platform, maxLayers: opts.maxLayers });
+    return openOciLayout(new DirStore(path, what), {
+      name: input,
+      tag,
+      platform: opts.platform,
+      maxLayers: opts.maxLayers,
+    });
   }
   if (kind === 'oci') throw new UserError(`${input}: oci: expects a directory; for a tar use oci-archive:`);
   const store = await TarStore.load(path, what);
   const dockerStyle = store.has('manifest.json');
   const ociStyle = store.has('index.json') && store.has('oci-layout');
   if (kind === 'docker-archive' || (!kind && dockerStyle)) {
-    if (!dockerStyle) throw new UserError(`${input}: no manifest.json in the archive`, 'not a docker save archive; try oci-archive:');
+    if (!dockerStyle)
+      throw new UserError(`${input}: no manifest.json in the archive`, 'not a docker save archive; try oci-archive:');
     return openDockerArchive(store, { name: input, tag, maxLayers: opts.maxLayers });
   }
   if (kind === 'oci-archive' || (!kind && ociStyle)) {
     if (!ociStyle) throw new UserError(`${input}: no index.json/oci-layout in the archive`, 'not an OCI archive');
     return openOciLayout(store, { name: input, tag, platform: opts.platform, maxLayers: opts.maxLayers });
   }
-  throw new UserError(`${input}: not an image archive (no manifest.json, no OCI index.json)`, 'use docker save / skopeo copy to export the image');
+  throw new UserError(
+    `${input}: not an image archive (no manifest.json, no OCI index.json)`,
+    'use docker save / skopeo copy to export the image',
+  );
 }

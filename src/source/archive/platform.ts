@@ -1,7 +1,11 @@
 /** `--platform os/arch[/variant]` and how it matches an index entry. */
 import { UserError } from '../../util/errors.js';
 
-export interface Platform { os: string; architecture: string; variant?: string }
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
 
 export function parsePlatform(s: string | undefined): Platform {
   if (!s) return { os: 'linux', architecture: 'amd64' };
@@ -22,7 +26,10 @@ function normVariant(arch: string, v: string | undefined): string | undefined {
 export function platformMatches(want: Platform, got: Partial<Platform> | undefined): boolean {
   if (!got) return false;
   if (got.os !== want.os || got.architecture !== want.architecture) return false;
-  return want.variant === undefined || normVariant(want.architecture, want.variant) === normVariant(got.architecture ?? '', got.variant);
+  return (
+    want.variant === undefined ||
+    normVariant(want.architecture, want.variant) === normVariant(got.architecture ?? '', got.variant)
+  );
 }
 
 export function platformString(p: Partial<Platform> | undefined): string {

@@ -26,25 +26,50 @@ export interface BlobStore {
 const SAFE_DIR_NAME = /^(?:index\.json|oci-layout|blobs\/(?:sha256\/[a-f0-9]{64}|sha512\/[a-f0-9]{128}))$/;
 
 export class DirStore implements BlobStore {
-  constructor(private readonly dir: string, readonly what: string) {}
+  constructor(
+    private readonly dir: string,
+    readonly what: string,
+  ) {}
   private path(name: string): string {
-    if (!SAFE_DIR_NAME.test(name)) throw new UserError(`${this.what}: refusing to read "${name.slice(0, 100)}" (not a blob path)`);
+    if (!SAFE_DIR_NAME.test(name))
+      throw new UserError(`${this.what}: refusing to read "${name.slice(0, 100)}" (not a blob path)`);
     return join(this.dir, name);
   }
-  has(name: string): boolean { return SAFE_DIR_NAME.test(name) && existsSync(join(this.dir, name)); }
-  size(name: string): number | undefined { try { return statSync(this.path(name)).size; } catch { return undefined; } }
+  has(name: string): boolean {
+    return SAFE_DIR_NAME.test(name) && existsSync(join(this.dir, name));
+  }
+  size(name: string): number | undefined {
+    try {
+      return statSync(this.path(name)).size;
+    } catch {
+      return undefined;
+    }
+  }
   async read(name: string, max: number): Promise<Buffer> {
     const size = this.size(name);
     if (size === undefined) throw new UserError(`${this.what}: ${name} is missing`, 'the OCI layout is incomplete');
-    if (size > max) throw new UserError(`${this.what}: ${name} is ${size} bytes, over the ${max}-byte limit for metadata`);
+    if (size > max)
+      throw new UserError(`${this.what}: ${name} is ${size} bytes, over the ${max}-byte limit for metadata`);
     const fh = await open(this.path(name), 'r');
-    try { const b = Buffer.alloc(size); await fh.read(b, 0, size, 0); return b; } finally { await fh.close(); }
+    try {
+      const b = Buffer.alloc(size);
+      await fh.read(b, 0, size, 0);
+      return b;
+    } finally {
+      await fh.close();
+    }
   }
-  open(name: string): Readable { return readFileChunks(this.path(name)); }
+  open(name: string): Readable {
+    return readFileChunks(this.path(name));
+  }
 }
 
 export class TarStore implements BlobStore {
-  private constructor(private readonly file: string, private readonly entries: Map<string, TarIndexEntry>, readonly what: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly entries: Map<string, TarIndexEntry>,
+    readonly what: string,
+  ) {}
   static async load(file: string, what: string): Promise<TarStore> {
     return new TarStore(file, await indexTar(file, what), what);
   }
@@ -52,14 +77,25 @@ export class TarStore implements BlobStore {
     const e = this.entries.get(name.replace(/^\.\//, ''));
     return e && (e.type === '0' || e.type === '\0' || e.type === '7') ? e : undefined;
   }
-  has(name: string): boolean { return !!this.entry(name); }
-  size(name: string): number | undefined { return this.entry(name)?.size; }
+  has(name: string): boolean {
+    return !!this.entry(name);
+  }
+  size(name: string): number | undefined {
+    return this.entry(name)?.size;
+  }
   async read(name: string, max: number): Promise<Buffer> {
     const e = this.entry(name);
     if (!e) throw new UserError(`${this.what}: ${name} is missing from the archive`);
-    if (e.size > max) throw new UserError(`${this.what}: ${name} is ${e.size} bytes, over the ${max}-byte limit for metadata`);
+    if (e.size > max)
+      throw new UserError(`${this.what}: ${name} is ${e.size} bytes, over the ${max}-byte limit for metadata`);
     const fh = await open(this.file, 'r');
-    try { const b = Buffer.alloc(e.size); await fh.read(b, 0, e.size, e.offset); return b; } finally { await fh.close(); }
+    try {
+      const b = Buffer.alloc(e.size);
+      await fh.read(b, 0, e.size, e.offset);
+      return b;
+    } finally {
+      await fh.close();
+    }
   }
   open(name: string): Readable {
     const e = this.entry(name);

@@ -7,7 +7,11 @@
 import { open } from 'node:fs/promises';
 import { UserError } from '../../util/errors.js';
 
-export interface TarIndexEntry { offset: number; size: number; type: string }
+export interface TarIndexEntry {
+  offset: number;
+  size: number;
+  type: string;
+}
 
 const BLOCK = 512;
 const MAX_ENTRIES = 100_000;
@@ -55,18 +59,21 @@ export async function indexTar(path: string, what: string): Promise<Map<string, 
     let longName: string | undefined;
     let pax: Record<string, string> = {};
     for (;;) {
-      if (pos + BLOCK > fileSize) throw new UserError(`${what}: the archive is truncated (no end-of-archive marker)`, 're-create the archive');
+      if (pos + BLOCK > fileSize)
+        throw new UserError(`${what}: the archive is truncated (no end-of-archive marker)`, 're-create the archive');
       await fh.read(header, 0, BLOCK, pos);
       if (header.every((b) => b === 0)) break;
       const checksum = octal(header, 148, 8);
       let sum = 0;
       for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i]!;
-      if (sum !== checksum) throw new UserError(`${what}: not a tar archive, or corrupt at byte ${pos} (bad header checksum)`);
+      if (sum !== checksum)
+        throw new UserError(`${what}: not a tar archive, or corrupt at byte ${pos} (bad header checksum)`);
       const typeflag = String.fromCharCode(header[156]!);
       let size = octal(header, 124, 12);
       const dataStart = pos + BLOCK;
       const readMeta = async (): Promise<string> => {
-        if (size > MAX_META_BYTES) throw new UserError(`${what}: tar metadata record of ${size} bytes at byte ${pos} is too large`);
+        if (size > MAX_META_BYTES)
+          throw new UserError(`${what}: tar metadata record of ${size} bytes at byte ${pos} is too large`);
         const b = Buffer.alloc(size);
         await fh.read(b, 0, size, dataStart);
         return b.toString('utf8');
@@ -74,12 +81,20 @@ export async function indexTar(path: string, what: string): Promise<Map<string, 
       if (typeflag === 'L') longName = (await readMeta()).replace(/\0+$/, '');
       else if (typeflag === 'x') pax = parsePax(await readMeta());
       else if (typeflag !== 'g') {
-        const prefix = header.toString('latin1', 257, 263) === 'ustar\u000000' || header.toString('latin1', 257, 262) === 'ustar' ? cstr(header, 345, 155) : '';
+        const prefix =
+          header.toString('latin1', 257, 263) === 'ustar\u000000' || header.toString('latin1', 257, 262) === 'ustar'
+            ? cstr(header, 345, 155)
+            : '';
         let name = pax['path'] ?? longName ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
         if (pax['size']) size = parseInt(pax['size'], 10);
         name = name.replace(/^\.\//, '');
-        if (entries.size >= MAX_ENTRIES) throw new UserError(`${what}: more than ${MAX_ENTRIES} entries; not an image archive`);
-        if (dataStart + size > fileSize) throw new UserError(`${what}: the archive is truncated (entry ${JSON.stringify(name.slice(0, 100))} runs past the end)`, 're-create the archive');
+        if (entries.size >= MAX_ENTRIES)
+          throw new UserError(`${what}: more than ${MAX_ENTRIES} entries; not an image archive`);
+        if (dataStart + size > fileSize)
+          throw new UserError(
+            `${what}: the archive is truncated (entry ${JSON.stringify(name.slice(0, 100))} runs past the end)`,
+            're-create the archive',
+          );
         entries.set(name, { offset: dataStart, size, type: typeflag });
         longName = undefined;
         pax = {};

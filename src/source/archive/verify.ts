@@ -23,7 +23,11 @@ export class DigestVerifier extends Transform {
   private readonly hash;
   private readonly expectedHex: string;
   private bytes = 0;
-  constructor(private readonly expected: string, private readonly what: string, private readonly expectedSize?: number) {
+  constructor(
+    private readonly expected: string,
+    private readonly what: string,
+    private readonly expectedSize?: number,
+  ) {
     super();
     const m = DIGEST.exec(expected);
     if (!m) throw new UserError(`${what}: unsupported digest "${expected.slice(0, 80)}"`);
@@ -33,7 +37,12 @@ export class DigestVerifier extends Transform {
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.expectedSize !== undefined && this.bytes > this.expectedSize) {
-      cb(new UserError(`${this.what}: more bytes than the declared ${this.expectedSize}`, 'the blob does not match its manifest'));
+      cb(
+        new UserError(
+          `${this.what}: more bytes than the declared ${this.expectedSize}`,
+          'the blob does not match its manifest',
+        ),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -42,7 +51,12 @@ export class DigestVerifier extends Transform {
   override _flush(cb: TransformCallback): void {
     const got = this.hash.digest('hex');
     if (got !== this.expectedHex) {
-      cb(new UserError(`${this.what}: digest mismatch (got ${this.expected.split(':')[0]}:${got.slice(0, 16)}…)`, 'the image is corrupt or was altered; re-export or re-pull it'));
+      cb(
+        new UserError(
+          `${this.what}: digest mismatch (got ${this.expected.split(':')[0]}:${got.slice(0, 16)}…)`,
+          'the image is corrupt or was altered; re-export or re-pull it',
+        ),
+      );
       return;
     }
     cb();

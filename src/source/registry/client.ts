@@ -41,7 +41,12 @@ function isLoopback(hostname: string): boolean {
  */
 function meansPlainHttp(e: unknown): boolean {
   const code = String((e as NodeJS.ErrnoException).code ?? '');
-  return code === 'ECONNREFUSED' || code === 'EPROTO' || code.startsWith('ERR_SSL') || /wrong version number|packet length too long|http request/i.test((e as Error).message);
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'EPROTO' ||
+    code.startsWith('ERR_SSL') ||
+    /wrong version number|packet length too long|http request/i.test((e as Error).message)
+  );
 }
 
 export class RegistryClient {
@@ -55,24 +60,42 @@ export class RegistryClient {
   /** Set by the first answer from the registry: the scheme never changes after it. */
   private schemeSettled = false;
 
-  constructor(private readonly ref: ImageReference, private readonly opts: ClientOptions) {
+  constructor(
+    private readonly ref: ImageReference,
+    private readonly opts: ClientOptions,
+  ) {
     this.host = apiHost(ref);
     this.hostname = new URL(`https://${this.host}`).hostname;
     this.insecure = opts.insecure ?? false;
     this.creds = findCredentials(ref.registry, opts);
-    this.http = { ...defaultHttpOptions, insecureHost: this.insecure ? this.hostname : undefined, timeoutMs: opts.timeoutMs ?? defaultHttpOptions.timeoutMs, retries: opts.retries ?? defaultHttpOptions.retries };
+    this.http = {
+      ...defaultHttpOptions,
+      insecureHost: this.insecure ? this.hostname : undefined,
+      timeoutMs: opts.timeoutMs ?? defaultHttpOptions.timeoutMs,
+      retries: opts.retries ?? defaultHttpOptions.retries,
+    };
     this.scheme = 'https';
   }
 
-  get registry(): string { return this.ref.registry; }
-  get timeoutMs(): number { return this.http.timeoutMs; }
+  get registry(): string {
+    return this.ref.registry;
+  }
+  get timeoutMs(): number {
+    return this.http.timeoutMs;
+  }
 
-  private url(path: string): URL { return new URL(`${this.scheme}://${this.host}/v2/${this.ref.repository}/${path}`); }
+  private url(path: string): URL {
+    return new URL(`${this.scheme}://${this.host}/v2/${this.ref.repository}/${path}`);
+  }
 
   private async authenticate(res: IncomingMessage): Promise<void> {
     const ch = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
     if (ch?.scheme === 'bearer') {
-      const token = await fetchBearerToken(ch, `repository:${this.ref.repository}:pull`, this.creds, this.http, { host: this.host, scheme: this.scheme, insecure: this.insecure });
+      const token = await fetchBearerToken(ch, `repository:${this.ref.repository}:pull`, this.creds, this.http, {
+        host: this.host,
+        scheme: this.scheme,
+        insecure: this.insecure,
+      });
       this.authorization = `Bearer ${token}`;
     } else if (ch?.scheme === 'basic' && this.creds) {
       this.authorization = basicHeader(this.creds);
@@ -84,14 +107,24 @@ export class RegistryClient {
   private statusError(status: number, what: string): UserError {
     const where = `${this.ref.registry}/${this.ref.repository}`;
     switch (status) {
-      case 401: case 403:
-        return new UserError(`${where}: ${what}: HTTP ${status} (access denied)`, 'check the credentials: docker login, --registry-auth, --username/--password or CUSTOMS_USERNAME/CUSTOMS_PASSWORD');
+      case 401:
+      case 403:
+        return new UserError(
+          `${where}: ${what}: HTTP ${status} (access denied)`,
+          'check the credentials: docker login, --registry-auth, --username/--password or CUSTOMS_USERNAME/CUSTOMS_PASSWORD',
+        );
       case 404:
         return new UserError(`${where}: ${what}: HTTP 404 (not found)`, 'check the image name and tag');
       case 429:
-        return new UserError(`${where}: ${what}: HTTP 429 (rate limited)`, 'wait and retry, or log in to raise the limit');
+        return new UserError(
+          `${where}: ${what}: HTTP 429 (rate limited)`,
+          'wait and retry, or log in to raise the limit',
+        );
       default:
-        return new UserError(`${where}: ${what}: HTTP ${status}`, status >= 500 ? 'the registry failed; retry later' : 'unexpected registry answer');
+        return new UserError(
+          `${where}: ${what}: HTTP ${status}`,
+          status >= 500 ? 'the registry failed; retry later' : 'unexpected registry answer',
+        );
     }
   }
 
@@ -109,14 +142,24 @@ export class RegistryClient {
         this.schemeSettled = true;
       } catch (e) {
         const msg = (e as Error).message;
-        if (!this.schemeSettled && this.scheme === 'https' && (this.insecure || isLoopback(this.hostname)) && meansPlainHttp(e)) {
+        if (
+          !this.schemeSettled &&
+          this.scheme === 'https' &&
+          (this.insecure || isLoopback(this.hostname)) &&
+          meansPlainHttp(e)
+        ) {
           this.opts.logger?.debug(`${this.host}: https failed (${msg}); using plain HTTP for this registry`);
           this.scheme = 'http';
           this.schemeSettled = true;
           continue;
         }
         if (e instanceof UserError) throw e;
-        throw new UserError(`${this.ref.registry}: ${what}: ${msg}`, /certificate|SSL|TLS/i.test(msg) ? 'for a self-signed or plain-HTTP registry use --insecure' : 'check the registry address and the network');
+        throw new UserError(
+          `${this.ref.registry}: ${what}: ${msg}`,
+          /certificate|SSL|TLS/i.test(msg)
+            ? 'for a self-signed or plain-HTTP registry use --insecure'
+            : 'check the registry address and the network',
+        );
       }
       if (res.statusCode === 401 && !authTried) {
         res.resume();
@@ -124,15 +167,32 @@ export class RegistryClient {
         authTried = true;
         continue;
       }
-      if (res.statusCode !== 200) { res.resume(); throw this.statusError(res.statusCode ?? 0, what); }
+      if (res.statusCode !== 200) {
+        res.resume();
+        throw this.statusError(res.statusCode ?? 0, what);
+      }
       return res;
     }
   }
 
   async manifest(reference: string, maxBytes: number): Promise<{ body: Buffer; mediaType: string }> {
-    const res = await this.fetch(`manifests/${reference}`, { Accept: MANIFEST_TYPES.join(', ') }, `manifest ${reference}`);
-    const body = await readBody(res, maxBytes, `${this.ref.registry}/${this.ref.repository}: manifest ${reference}`, this.http.timeoutMs);
-    return { body, mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
+    const res = await this.fetch(
+      `manifests/${reference}`,
+      { Accept: MANIFEST_TYPES.join(', ') },
+      `manifest ${reference}`,
+    );
+    const body = await readBody(
+      res,
+      maxBytes,
+      `${this.ref.registry}/${this.ref.repository}: manifest ${reference}`,
+      this.http.timeoutMs,
+    );
+    return {
+      body,
+      mediaType: String(res.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim(),
+    };
   }
 
   async blob(digest: string): Promise<IncomingMessage> {

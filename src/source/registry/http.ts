@@ -24,12 +24,21 @@ export interface HttpOptions {
   maxRetryWaitMs: number;
 }
 
-export const defaultHttpOptions: HttpOptions = { timeoutMs: 60_000, retries: 3, maxRedirects: 5, maxRetryWaitMs: 30_000 };
+export const defaultHttpOptions: HttpOptions = {
+  timeoutMs: 60_000,
+  retries: 3,
+  maxRedirects: 5,
+  maxRetryWaitMs: 30_000,
+};
 
 function once(url: URL, headers: Record<string, string>, opts: HttpOptions): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https() : http();
-    const req = lib.request(url, { method: 'GET', headers, rejectUnauthorized: url.hostname !== opts.insecureHost, timeout: opts.timeoutMs }, resolve);
+    const req = lib.request(
+      url,
+      { method: 'GET', headers, rejectUnauthorized: url.hostname !== opts.insecureHost, timeout: opts.timeoutMs },
+      resolve,
+    );
     req.on('timeout', () => req.destroy(new Error(`no response within ${opts.timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
@@ -43,8 +52,13 @@ function once(url: URL, headers: Record<string, string>, opts: HttpOptions): Pro
  */
 export function isTlsFailure(e: unknown): boolean {
   const code = String((e as NodeJS.ErrnoException | undefined)?.code ?? '');
-  return code === 'EPROTO' || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
-    || /wrong version number|SSL routines|certificate/i.test((e as Error | undefined)?.message ?? '');
+  return (
+    code === 'EPROTO' ||
+    code.startsWith('ERR_SSL') ||
+    code.startsWith('ERR_TLS') ||
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) ||
+    /wrong version number|SSL routines|certificate/i.test((e as Error | undefined)?.message ?? '')
+  );
 }
 
 function retryDelay(res: IncomingMessage, attempt: number, opts: HttpOptions): number {
@@ -60,10 +74,24 @@ function retryDelay(res: IncomingMessage, attempt: number, opts: HttpOptions): n
 /** Where a redirect may lead: http(s) only, and never from https down to plain HTTP unless `--insecure` names that host. */
 function redirectTarget(location: string, from: URL, start: URL, opts: HttpOptions): URL {
   let next: URL;
-  try { next = new URL(location, from); } catch { throw new UserError(`${start.host}: invalid redirect to "${location.slice(0, 100)}" fetching ${start.pathname}`, 'the registry or a proxy is misconfigured'); }
-  if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new UserError(`${start.host}: redirect to a ${next.protocol} URL refused fetching ${start.pathname}`, 'the registry or a proxy is misconfigured');
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new UserError(
+      `${start.host}: invalid redirect to "${location.slice(0, 100)}" fetching ${start.pathname}`,
+      'the registry or a proxy is misconfigured',
+    );
+  }
+  if (next.protocol !== 'https:' && next.protocol !== 'http:')
+    throw new UserError(
+      `${start.host}: redirect to a ${next.protocol} URL refused fetching ${start.pathname}`,
+      'the registry or a proxy is misconfigured',
+    );
   if (from.protocol === 'https:' && next.protocol === 'http:' && next.hostname !== opts.insecureHost) {
-    throw new UserError(`${start.host}: redirect from https to plain http://${next.host} refused fetching ${start.pathname}`, 'the registry or a proxy downgrades the connection; use --insecure only if you trust that network');
+    throw new UserError(
+      `${start.host}: redirect from https to plain http://${next.host} refused fetching ${start.pathname}`,
+      'the registry or a proxy downgrades the connection; use --insecure only if you trust that network',
+    );
   }
   return next;
 }
@@ -75,7 +103,12 @@ function redirectTarget(location: string, from: URL, start: URL, opts: HttpOptio
  * a token server's redirect target, nor a plain-HTTP listener on the same
  * host ever sees it.
  */
-export async function get(url: URL, headers: Record<string, string>, opts: HttpOptions, authorization?: string): Promise<IncomingMessage> {
+export async function get(
+  url: URL,
+  headers: Record<string, string>,
+  opts: HttpOptions,
+  authorization?: string,
+): Promise<IncomingMessage> {
   let current = url;
   let redirects = 0;
   let auth = authorization;
@@ -84,13 +117,20 @@ export async function get(url: URL, headers: Record<string, string>, opts: HttpO
     try {
       res = await once(current, auth ? { ...headers, Authorization: auth } : headers, opts);
     } catch (e) {
-      if (attempt < opts.retries && !isTlsFailure(e)) { await sleep(Math.min(500 * 2 ** attempt, opts.maxRetryWaitMs)); continue; }
+      if (attempt < opts.retries && !isTlsFailure(e)) {
+        await sleep(Math.min(500 * 2 ** attempt, opts.maxRetryWaitMs));
+        continue;
+      }
       throw e;
     }
     const status = res.statusCode ?? 0;
     if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
       res.resume();
-      if (++redirects > opts.maxRedirects) throw new UserError(`${url.host}: more than ${opts.maxRedirects} redirects fetching ${url.pathname}`, 'the registry or a proxy is misconfigured');
+      if (++redirects > opts.maxRedirects)
+        throw new UserError(
+          `${url.host}: more than ${opts.maxRedirects} redirects fetching ${url.pathname}`,
+          'the registry or a proxy is misconfigured',
+        );
       current = redirectTarget(res.headers.location, current, url, opts);
       if (current.origin !== url.origin) auth = undefined;
       attempt--; // a redirect is not a retry
@@ -110,17 +150,37 @@ export async function get(url: URL, headers: Record<string, string>, opts: HttpO
  * total time: a server trickling one byte at a time never trips an idle
  * timeout, so the deadline covers the whole body.
  */
-export async function readBody(res: IncomingMessage, max: number, what: string, deadlineMs: number = defaultHttpOptions.timeoutMs): Promise<Buffer> {
+export async function readBody(
+  res: IncomingMessage,
+  max: number,
+  what: string,
+  deadlineMs: number = defaultHttpOptions.timeoutMs,
+): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) { res.destroy(); throw new UserError(`${what}: ${declared} bytes, over the ${max}-byte limit`, 'the registry sent more than a manifest or config may hold'); }
+  if (Number.isFinite(declared) && declared > max) {
+    res.destroy();
+    throw new UserError(
+      `${what}: ${declared} bytes, over the ${max}-byte limit`,
+      'the registry sent more than a manifest or config may hold',
+    );
+  }
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; res.destroy(); }, deadlineMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    res.destroy();
+  }, deadlineMs);
   const chunks: Buffer[] = [];
   let n = 0;
   try {
     for await (const c of res) {
       n += (c as Buffer).length;
-      if (n > max) { res.destroy(); throw new UserError(`${what}: more than ${max} bytes`, 'the registry sent more than a manifest or config may hold'); }
+      if (n > max) {
+        res.destroy();
+        throw new UserError(
+          `${what}: more than ${max} bytes`,
+          'the registry sent more than a manifest or config may hold',
+        );
+      }
       chunks.push(c as Buffer);
     }
   } catch (e) {
@@ -128,8 +188,14 @@ export async function readBody(res: IncomingMessage, max: number, what: string, 
   } finally {
     clearTimeout(timer);
   }
-  if (timedOut) throw new UserError(`${what}: the body did not arrive within ${deadlineMs} ms (${n} bytes received)`, 'the registry is stalled or the network is slow; retry, or raise --registry-timeout');
+  if (timedOut)
+    throw new UserError(
+      `${what}: the body did not arrive within ${deadlineMs} ms (${n} bytes received)`,
+      'the registry is stalled or the network is slow; retry, or raise --registry-timeout',
+    );
   return Buffer.concat(chunks);
 }
 
-function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -19,7 +19,9 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 
 export function parseReference(ref: string): ImageReference {
-  const bad = (why: string): never => { throw new UserError(`invalid image reference "${ref.slice(0, 200)}": ${why}`); };
+  const bad = (why: string): never => {
+    throw new UserError(`invalid image reference "${ref.slice(0, 200)}": ${why}`);
+  };
   if (!ref || ref.length > 1024 || /\s/.test(ref)) bad('empty, too long or has spaces');
   let rest = ref;
   let digest: string | undefined;
@@ -40,11 +42,15 @@ export function parseReference(ref: string): ImageReference {
   const parts = rest.split('/');
   let registry = DOCKER_HUB;
   const first = parts[0]!;
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first))) {
+  if (
+    parts.length > 1 &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first))
+  ) {
     registry = HUB_ALIASES.has(first) ? DOCKER_HUB : first;
     parts.shift();
   }
-  if (!parts.length || parts.some((p) => !PATH_COMPONENT.test(p))) bad('repository names are lower-case letters, digits and . _ - separated by /');
+  if (!parts.length || parts.some((p) => !PATH_COMPONENT.test(p)))
+    bad('repository names are lower-case letters, digits and . _ - separated by /');
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
   if (!tag && !digest) tag = 'latest';
   return { registry, repository: parts.join('/'), tag, digest };

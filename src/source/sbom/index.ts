@@ -8,9 +8,21 @@ export function openSbom(file: string, limits?: SbomLimits): { image: Image; art
   const inv = readSbom(file, limits);
   const os = inv.os ? { ...inv.os, ...eolInfo(inv.os, new Date()) } : undefined;
   if (os && !os.eosl) delete (os as { eosl?: boolean }).eosl;
-  const image: Image = { name: file, id: '', repoTags: [], repoDigests: [], config: {}, layers: [], close: async () => {} };
+  const image: Image = {
+    name: file,
+    id: '',
+    repoTags: [],
+    repoDigests: [],
+    config: {},
+    layers: [],
+    close: async () => {},
+  };
   const artifact: Artifact = {
-    os, packages: inv.packages, applications: [], layers: [], warnings: inv.warnings,
+    os,
+    packages: inv.packages,
+    applications: [],
+    layers: [],
+    warnings: inv.warnings,
     merged: { current: [], removed: [], symlinks: new Map(), setidFiles: [], warnings: [] },
   };
   return { image, artifact };

@@ -8,15 +8,30 @@ import type { Package } from '../../model/package.js';
 import { parsePurl, type PurlParts } from '../../model/purl.js';
 import { parseSourceRpm } from '../../analyzer/os/source-rpm.js';
 
-export interface SbomExtras { name?: string; srcName?: string; srcVersion?: string; ownedBy?: string; filePath?: string; type?: string; origin?: string; arch?: string; licenses?: string[] }
+export interface SbomExtras {
+  name?: string;
+  srcName?: string;
+  srcVersion?: string;
+  ownedBy?: string;
+  filePath?: string;
+  type?: string;
+  origin?: string;
+  arch?: string;
+  licenses?: string[];
+}
 
 function nameOf(p: PurlParts): string {
   switch (p.type) {
-    case 'npm': return p.namespace ? `${p.namespace}/${p.name}` : p.name;
-    case 'golang': return p.namespace ? `${p.namespace}/${p.name}` : p.name;
-    case 'maven': return p.namespace ? `${p.namespace}:${p.name}` : p.name;
-    case 'composer': return p.namespace ? `${p.namespace}/${p.name}` : p.name;
-    default: return p.name;
+    case 'npm':
+      return p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    case 'golang':
+      return p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    case 'maven':
+      return p.namespace ? `${p.namespace}:${p.name}` : p.name;
+    case 'composer':
+      return p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    default:
+      return p.name;
   }
 }
 
@@ -51,15 +66,24 @@ export function packageFromPurl(purl: string, extras: SbomExtras, filePath: stri
   const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
   const name = extras.name && fold(extras.name) === fold(nameOf(p)) ? extras.name : nameOf(p);
   const pkg: Package = {
-    name, version, purl, ecosystem, type: extras.type ?? ECOSYSTEMS[ecosystem].sbomResultType,
-    filePath: extras.filePath ?? filePath, origin: extras.origin === 'lockfile' ? 'lockfile' : 'installed',
+    name,
+    version,
+    purl,
+    ecosystem,
+    type: extras.type ?? ECOSYSTEMS[ecosystem].sbomResultType,
+    filePath: extras.filePath ?? filePath,
+    origin: extras.origin === 'lockfile' ? 'lockfile' : 'installed',
   };
   const arch = extras.arch ?? p.qualifiers?.['arch'];
   if (arch) pkg.arch = arch;
   const srcName = extras.srcName ?? upstream?.name;
   if (srcName) pkg.srcName = srcName;
   // A source rpm's file name has no epoch; the binary's applies to it, as the rpm analyzer reads it.
-  const srcVersion = extras.srcVersion ?? (upstream?.version && p.type === 'rpm' && epoch && epoch !== '0' ? `${epoch}:${upstream.version}` : upstream?.version);
+  const srcVersion =
+    extras.srcVersion ??
+    (upstream?.version && p.type === 'rpm' && epoch && epoch !== '0'
+      ? `${epoch}:${upstream.version}`
+      : upstream?.version);
   if (srcVersion) pkg.srcVersion = srcVersion;
   if (extras.ownedBy) pkg.ownedBy = extras.ownedBy;
   if (extras.licenses?.length) pkg.licenses = extras.licenses;

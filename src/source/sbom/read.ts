@@ -13,14 +13,28 @@ import { cycloneDxXmlToJson } from './cyclonedx-xml.js';
 import { osOfDistro, packageFromPurl, type SbomExtras } from './purl-package.js';
 import { scalarText } from '../../util/scalar-text.js';
 
-export interface SbomInventory { format: string; name: string; os?: OSInfo; packages: Package[]; warnings: string[] }
+export interface SbomInventory {
+  format: string;
+  name: string;
+  os?: OSInfo;
+  packages: Package[];
+  warnings: string[];
+}
 
 /** Bounds on one SBOM document; each has a flag (`--max-sbom-size`, `--max-sbom-components`). */
-export interface SbomLimits { maxBytes: number; maxComponents: number }
+export interface SbomLimits {
+  maxBytes: number;
+  maxComponents: number;
+}
 export const defaultSbomLimits: SbomLimits = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000 };
 
 function tooManyComponents(file: string, limits: SbomLimits): LimitError {
-  return new LimitError(`${file}: components`, 'max SBOM components', limits.maxComponents, 'raise --max-sbom-components if the SBOM is genuine');
+  return new LimitError(
+    `${file}: components`,
+    'max SBOM components',
+    limits.maxComponents,
+    'raise --max-sbom-components if the SBOM is genuine',
+  );
 }
 type Json = Record<string, unknown>;
 /** How customs' SPDX output marks the application of a project manifest. */
@@ -29,7 +43,8 @@ export const APPLICATION_SOURCE_INFO = 'project manifest ';
 function extrasFromProperties(props: unknown): SbomExtras {
   const e: SbomExtras = {};
   for (const p of objects(props)) {
-    const n = scalarText(p['name'], ''), v = typeof p['value'] === 'string' ? p['value'] : undefined;
+    const n = scalarText(p['name'], ''),
+      v = typeof p['value'] === 'string' ? p['value'] : undefined;
     if (!v) continue;
     if (n === 'customs:package:src_name' || n === 'aquasecurity:trivy:SrcName') e.srcName = v;
     else if (n === 'customs:package:src_version' || n === 'aquasecurity:trivy:SrcVersion') e.srcVersion = v;
@@ -52,10 +67,12 @@ function str(v: unknown): string | undefined {
 }
 
 function cdxLicences(c: Json): string[] {
-  return objects(c['licenses']).map((l) => {
-    const lic = objects([l['license']])[0];
-    return str(l['expression']) ?? str(lic?.['id']) ?? str(lic?.['name']);
-  }).filter((x): x is string => x !== undefined);
+  return objects(c['licenses'])
+    .map((l) => {
+      const lic = objects([l['license']])[0];
+      return str(l['expression']) ?? str(lic?.['id']) ?? str(lic?.['name']);
+    })
+    .filter((x): x is string => x !== undefined);
 }
 
 function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: SbomLimits): void {
@@ -67,13 +84,34 @@ function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: Sbom
     if (depth < 32) for (const sub of objects(c['components'])) stack.push({ c: sub, depth: depth + 1 });
     else if (c['components']) inv.warnings.push(`${file}: components nested deeper than 32 levels are ignored`);
     if (c['type'] === 'operating-system' && typeof c['name'] === 'string') {
-      inv.os ??= { family: (c['name']).toLowerCase(), name: scalarText(c['version'], ''), versionId: scalarText(c['version'], '') };
+      inv.os ??= {
+        family: c['name'].toLowerCase(),
+        name: scalarText(c['version'], ''),
+        versionId: scalarText(c['version'], ''),
+      };
       continue;
     }
-    if (typeof c['purl'] !== 'string' || c['type'] === 'container' || (c['type'] === 'application' && objects(c['properties']).some((p) => p['name'] === 'customs:application:file_path'))) continue;
-    const pkg = packageFromPurl(c['purl'], { ...extrasFromProperties(c['properties']), licenses: cdxLicences(c), name: typeof c['name'] === 'string' ? (c['name']) : undefined }, file);
+    if (
+      typeof c['purl'] !== 'string' ||
+      c['type'] === 'container' ||
+      (c['type'] === 'application' &&
+        objects(c['properties']).some((p) => p['name'] === 'customs:application:file_path'))
+    )
+      continue;
+    const pkg = packageFromPurl(
+      c['purl'],
+      {
+        ...extrasFromProperties(c['properties']),
+        licenses: cdxLicences(c),
+        name: typeof c['name'] === 'string' ? c['name'] : undefined,
+      },
+      file,
+    );
     if (pkg) inv.packages.push(pkg);
-    else inv.warnings.push(`${file}: component ${JSON.stringify(scalarText(c['bom-ref'] ?? c['name'], '?')).slice(0, 100)}: purl ${String(c['purl']).slice(0, 100)} is not one customs can match; skipped`);
+    else
+      inv.warnings.push(
+        `${file}: component ${JSON.stringify(scalarText(c['bom-ref'] ?? c['name'], '?')).slice(0, 100)}: purl ${String(c['purl']).slice(0, 100)} is not one customs can match; skipped`,
+      );
   }
   const meta = objects([objects([doc['metadata']])[0]?.['component']])[0];
   if (typeof meta?.['name'] === 'string') inv.name = meta['name'];
@@ -85,7 +123,13 @@ function spdxComment(comment: unknown): SbomExtras {
   // Plain `customs:key=value; …` text; customs before 0.2 percent-encoded the values.
   for (const m of comment.matchAll(/customs:(\w+)=([^;]*)/g)) {
     let v = m[2]!.trim();
-    if (/%[0-9A-Fa-f]{2}/.test(v)) { try { v = decodeURIComponent(v); } catch { /* a literal % */ } }
+    if (/%[0-9A-Fa-f]{2}/.test(v)) {
+      try {
+        v = decodeURIComponent(v);
+      } catch {
+        /* a literal % */
+      }
+    }
     if (!v) continue;
     if (m[1] === 'src_name') e.srcName = v;
     else if (m[1] === 'src_version') e.srcVersion = v;
@@ -97,24 +141,41 @@ function spdxComment(comment: unknown): SbomExtras {
   return e;
 }
 
-interface SpdxPkg { name?: string; versionInfo?: string; primaryPackagePurpose?: string; externalRefs?: { referenceType?: string; referenceLocator?: string }[]; comment?: string; licenseDeclared?: string }
+interface SpdxPkg {
+  name?: string;
+  versionInfo?: string;
+  primaryPackagePurpose?: string;
+  externalRefs?: { referenceType?: string; referenceLocator?: string }[];
+  comment?: string;
+  licenseDeclared?: string;
+}
 
 function addSpdxPackages(pkgs: SpdxPkg[], file: string, inv: SbomInventory, limits: SbomLimits): void {
   if (pkgs.length > limits.maxComponents) throw tooManyComponents(file, limits);
   for (const raw of objects(pkgs)) {
-    const name = str(raw['name']), versionInfo = str(raw['versionInfo']), purpose = str(raw['primaryPackagePurpose']), declared = str(raw['licenseDeclared']);
+    const name = str(raw['name']),
+      versionInfo = str(raw['versionInfo']),
+      purpose = str(raw['primaryPackagePurpose']),
+      declared = str(raw['licenseDeclared']);
     if (purpose === 'OPERATING_SYSTEM' || purpose === 'OPERATING-SYSTEM') {
       if (name) inv.os ??= { family: name.toLowerCase(), name: versionInfo ?? '', versionId: versionInfo ?? '' };
       continue;
     }
     // The image, and the applications customs writes for its projects, are what the packages belong to, not packages to match.
-    if (purpose === 'CONTAINER' || (purpose === 'APPLICATION' && str(raw['sourceInfo'])?.startsWith(APPLICATION_SOURCE_INFO))) continue;
+    if (
+      purpose === 'CONTAINER' ||
+      (purpose === 'APPLICATION' && str(raw['sourceInfo'])?.startsWith(APPLICATION_SOURCE_INFO))
+    )
+      continue;
     const purl = str(objects(raw['externalRefs']).find((r) => r['referenceType'] === 'purl')?.['referenceLocator']);
     if (!purl) continue;
     const lic = declared && !['NOASSERTION', 'NONE'].includes(declared) ? [declared] : undefined;
     const pkg = packageFromPurl(purl, { ...spdxComment(raw['comment']), licenses: lic, name }, file);
     if (pkg) inv.packages.push(pkg);
-    else inv.warnings.push(`${file}: package ${JSON.stringify(name ?? '?')}: purl ${purl.slice(0, 100)} is not one customs can match; skipped`);
+    else
+      inv.warnings.push(
+        `${file}: package ${JSON.stringify(name ?? '?')}: purl ${purl.slice(0, 100)} is not one customs can match; skipped`,
+      );
   }
 }
 
@@ -128,8 +189,10 @@ function readSpdxTagValue(text: string, file: string, inv: SbomInventory, limits
     if (!m) continue;
     const [, tag, value] = m as unknown as [string, string, string];
     const v = value.replace(/^<text>|<\/text>$/g, '');
-    if (tag === 'PackageName') { cur = { name: v }; pkgs.push(cur); }
-    else if (!cur) continue;
+    if (tag === 'PackageName') {
+      cur = { name: v };
+      pkgs.push(cur);
+    } else if (!cur) continue;
     else if (tag === 'PackageVersion') cur.versionInfo = v;
     else if (tag === 'PrimaryPackagePurpose') cur.primaryPackagePurpose = v;
     else if (tag === 'PackageComment') cur.comment = v;
@@ -150,8 +213,18 @@ function occurrences(text: string, needle: string): number {
 
 export function readSbom(file: string, limits: SbomLimits = defaultSbomLimits): SbomInventory {
   let size: number;
-  try { size = statSync(file).size; } catch (e) { throw new UserError(`${file}: cannot read (${(e as Error).message})`); }
-  if (size > limits.maxBytes) throw new LimitError(`${file}: ${size} bytes`, 'max SBOM size', limits.maxBytes, 'raise --max-sbom-size if the SBOM is genuine');
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new UserError(`${file}: cannot read (${(e as Error).message})`);
+  }
+  if (size > limits.maxBytes)
+    throw new LimitError(
+      `${file}: ${size} bytes`,
+      'max SBOM size',
+      limits.maxBytes,
+      'raise --max-sbom-size if the SBOM is genuine',
+    );
   const text = readFileSync(file, 'utf8');
   const inv: SbomInventory = { format: '', name: file, packages: [], warnings: [] };
   if (/^\s*</.test(text)) {
@@ -159,18 +232,31 @@ export function readSbom(file: string, limits: SbomLimits = defaultSbomLimits): 
     readCycloneDx(cycloneDxXmlToJson(text, file), file, inv, limits);
   } else if (/^\s*[{[]/.test(text)) {
     // Counted before parsing: the parse itself is what a huge document would exhaust memory with.
-    if (occurrences(text, '"purl"') > limits.maxComponents || occurrences(text, '"SPDXID"') > limits.maxComponents) throw tooManyComponents(file, limits);
+    if (occurrences(text, '"purl"') > limits.maxComponents || occurrences(text, '"SPDXID"') > limits.maxComponents)
+      throw tooManyComponents(file, limits);
     let doc: Json;
-    try { doc = JSON.parse(text) as Json; } catch (e) { throw new UserError(`${file}: not valid JSON (${(e as Error).message})`); }
-    if (doc['bomFormat'] === 'CycloneDX') { inv.format = 'cyclonedx'; readCycloneDx(doc, file, inv, limits); }
-    else if (typeof doc['spdxVersion'] === 'string') {
+    try {
+      doc = JSON.parse(text) as Json;
+    } catch (e) {
+      throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+    if (doc['bomFormat'] === 'CycloneDX') {
+      inv.format = 'cyclonedx';
+      readCycloneDx(doc, file, inv, limits);
+    } else if (typeof doc['spdxVersion'] === 'string') {
       inv.format = 'spdx-json';
       if (!Array.isArray(doc['packages'])) throw new UserError(`${file}: /packages must be a list`);
       addSpdxPackages(doc['packages'] as SpdxPkg[], file, inv, limits);
       if (typeof doc['name'] === 'string') inv.name = doc['name'];
-    } else throw new UserError(`${file}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)`, 'give a CycloneDX or SPDX document');
-  } else if (/^SPDXVersion:/m.test(text)) { inv.format = 'spdx'; readSpdxTagValue(text, file, inv, limits); }
-  else throw new UserError(`${file}: not an SBOM customs reads (CycloneDX JSON or XML, SPDX JSON or tag-value)`);
+    } else
+      throw new UserError(
+        `${file}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)`,
+        'give a CycloneDX or SPDX document',
+      );
+  } else if (/^SPDXVersion:/m.test(text)) {
+    inv.format = 'spdx';
+    readSpdxTagValue(text, file, inv, limits);
+  } else throw new UserError(`${file}: not an SBOM customs reads (CycloneDX JSON or XML, SPDX JSON or tag-value)`);
   // No OS component: take it from an OS package's purl `distro` qualifier.
   if (!inv.os) {
     const osPkg = inv.packages.find((p) => ['deb', 'apk', 'rpm'].includes(p.ecosystem));

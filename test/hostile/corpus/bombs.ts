@@ -9,7 +9,11 @@ import { createHash } from 'node:crypto';
 import { createGzip } from 'node:zlib';
 import { tarEnd, tarHeader } from './tar-writer.js';
 
-export interface BombLayer { blob: Buffer; diffId: string; expandedBytes: number }
+export interface BombLayer {
+  blob: Buffer;
+  diffId: string;
+  expandedBytes: number;
+}
 
 const MiB = 1024 * 1024;
 
@@ -18,7 +22,10 @@ export async function gzipBomb(expandedMiB: number, fileName = 'zeros.bin'): Pro
   const gz = createGzip({ level: 9 });
   const out: Buffer[] = [];
   gz.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise<void>((resolve, reject) => { gz.on('end', resolve); gz.on('error', reject); });
+  const done = new Promise<void>((resolve, reject) => {
+    gz.on('end', resolve);
+    gz.on('error', reject);
+  });
   const write = async (b: Buffer): Promise<void> => {
     diff.update(b);
     if (!gz.write(b)) await new Promise((r) => gz.once('drain', r));
@@ -57,5 +64,9 @@ export function zstdBomb(expandedMiB: number, fileName = 'zeros.bin'): BombLayer
   }
   diff.update(end);
   parts.push(blockHeader(true, 0, end.length), end);
-  return { blob: Buffer.concat(parts), diffId: `sha256:${diff.digest('hex')}`, expandedBytes: expandedMiB * MiB + header.length + end.length };
+  return {
+    blob: Buffer.concat(parts),
+    diffId: `sha256:${diff.digest('hex')}`,
+    expandedBytes: expandedMiB * MiB + header.length + end.length,
+  };
 }

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rawTar } from './tar-writer.js';
 
-export interface LayerBlob { blob: Buffer; diffId: string; mediaType: string }
+export interface LayerBlob {
+  blob: Buffer;
+  diffId: string;
+  mediaType: string;
+}
 
 const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
 
@@ -41,58 +45,117 @@ export interface ImageSpec {
   selfIndex?: boolean;
 }
 
-interface Built { config: Buffer; configDigest: string; blobs: { digest: string; stored: Buffer; layer: LayerBlob }[] }
+interface Built {
+  config: Buffer;
+  configDigest: string;
+  blobs: { digest: string; stored: Buffer; layer: LayerBlob }[];
+}
 
 function build(spec: ImageSpec, name: string): Built {
-  const config = spec.rawConfig ?? Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux', created: '2026-01-01T00:00:00Z',
-    config: { User: 'app', Cmd: ['/bin/true'] },
-    history: spec.layers.map((_, i) => ({ created: '2026-01-01T00:00:00Z', created_by: `hostile corpus ${name} layer ${i}` })),
-    ...spec.config,
-    rootfs: { type: 'layers', diff_ids: spec.layers.map((l) => l.diffId), ...(spec.config?.['rootfs'] as object | undefined) },
-  }));
+  const config =
+    spec.rawConfig ??
+    Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        created: '2026-01-01T00:00:00Z',
+        config: { User: 'app', Cmd: ['/bin/true'] },
+        history: spec.layers.map((_, i) => ({
+          created: '2026-01-01T00:00:00Z',
+          created_by: `hostile corpus ${name} layer ${i}`,
+        })),
+        ...spec.config,
+        rootfs: {
+          type: 'layers',
+          diff_ids: spec.layers.map((l) => l.diffId),
+          ...(spec.config?.['rootfs'] as object | undefined),
+        },
+      }),
+    );
   return {
-    config, configDigest: sha256(config),
-    blobs: spec.layers.map((layer, i) => ({ digest: sha256(layer.blob), layer, stored: spec.storedBlob ? spec.storedBlob(i, layer.blob) : layer.blob })),
+    config,
+    configDigest: sha256(config),
+    blobs: spec.layers.map((layer, i) => ({
+      digest: sha256(layer.blob),
+      layer,
+      stored: spec.storedBlob ? spec.storedBlob(i, layer.blob) : layer.blob,
+    })),
   };
 }
 
-function hex(digest: string): string { return digest.slice('sha256:'.length); }
+function hex(digest: string): string {
+  return digest.slice('sha256:'.length);
+}
 
 export function writeOciLayout(dir: string, name: string, spec: ImageSpec): void {
   const b = build(spec, name);
   const blobs = join(dir, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
-  const put = (data: Buffer, digest = sha256(data)): string => { writeFileSync(join(blobs, hex(digest)), data); return digest; };
+  const put = (data: Buffer, digest = sha256(data)): string => {
+    writeFileSync(join(blobs, hex(digest)), data);
+    return digest;
+  };
   put(b.config);
   for (const l of b.blobs) put(l.stored, l.digest);
-  const manifest = spec.rawManifest ?? Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: b.configDigest, size: b.config.length },
-    layers: b.blobs.map((l) => ({ mediaType: l.layer.mediaType, digest: l.digest, size: l.layer.blob.length })),
-  }));
+  const manifest =
+    spec.rawManifest ??
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: b.configDigest,
+          size: b.config.length,
+        },
+        layers: b.blobs.map((l) => ({ mediaType: l.layer.mediaType, digest: l.digest, size: l.layer.blob.length })),
+      }),
+    );
   let top = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: put(manifest), size: manifest.length };
   if (spec.selfIndex) {
     // A blob cannot hold its own hash, so the loop is stored under a made-up digest: only a reader that skips verification would follow it.
     const loopDigest = sha256(`self-index ${name}`);
-    const loop = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: loopDigest, size: 200 }] }));
+    const loop = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: loopDigest, size: 200 }],
+      }),
+    );
     put(loop, loopDigest);
     top = { mediaType: 'application/vnd.oci.image.index.v1+json', digest: loopDigest, size: loop.length };
   }
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [{ ...top, annotations: { 'org.opencontainers.image.ref.name': 'latest' } }],
-  }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ ...top, annotations: { 'org.opencontainers.image.ref.name': 'latest' } }],
+    }),
+  );
 }
 
 export function writeDockerArchive(file: string, name: string, spec: ImageSpec): void {
   const b = build(spec, name);
   const entries: { name: string; body: Buffer }[] = [{ name: `${hex(b.configDigest)}.json`, body: b.config }];
-  const layerNames = b.blobs.map((l) => (l.layer.mediaType === OCI_LAYER ? `${hex(l.layer.diffId)}/layer.tar` : `blobs/sha256/${hex(l.digest)}`));
+  const layerNames = b.blobs.map((l) =>
+    l.layer.mediaType === OCI_LAYER ? `${hex(l.layer.diffId)}/layer.tar` : `blobs/sha256/${hex(l.digest)}`,
+  );
   const written = new Set<string>();
-  b.blobs.forEach((l, i) => { if (!written.has(layerNames[i]!)) { written.add(layerNames[i]!); entries.push({ name: layerNames[i]!, body: l.stored }); } });
-  const manifest = spec.rawManifest ?? Buffer.from(JSON.stringify([{ Config: `${hex(b.configDigest)}.json`, RepoTags: [`hostile/${name}:latest`], Layers: layerNames }]));
+  b.blobs.forEach((l, i) => {
+    if (!written.has(layerNames[i]!)) {
+      written.add(layerNames[i]!);
+      entries.push({ name: layerNames[i]!, body: l.stored });
+    }
+  });
+  const manifest =
+    spec.rawManifest ??
+    Buffer.from(
+      JSON.stringify([
+        { Config: `${hex(b.configDigest)}.json`, RepoTags: [`hostile/${name}:latest`], Layers: layerNames },
+      ]),
+    );
   entries.push({ name: 'manifest.json', body: manifest });
   writeFileSync(file, rawTar(entries));
 }

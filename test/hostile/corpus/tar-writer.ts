@@ -24,14 +24,22 @@ function octal(n: number, width: number): string {
 }
 
 /** A 512-byte ustar header; sizes beyond the 11-digit octal field use base-256, as GNU tar does. */
-export function tarHeader(name: Buffer, typeflag: string, size: number, opts: { linkname?: string; mode?: number } = {}): Buffer {
+export function tarHeader(
+  name: Buffer,
+  typeflag: string,
+  size: number,
+  opts: { linkname?: string; mode?: number } = {},
+): Buffer {
   const h = Buffer.alloc(512);
   name.copy(h, 0, 0, Math.min(100, name.length));
   h.write(octal(opts.mode ?? 0o644, 8), 100, 'latin1');
   h.write(octal(0, 8), 108, 'latin1');
   h.write(octal(0, 8), 116, 'latin1');
   if (size < 8 ** 11) h.write(octal(size, 12), 124, 'latin1');
-  else { h[124] = 0x80; h.writeBigUInt64BE(BigInt(size), 128); }
+  else {
+    h[124] = 0x80;
+    h.writeBigUInt64BE(BigInt(size), 128);
+  }
   h.write(octal(0, 12), 136, 'latin1');
   h.write(typeflag, 156, 'latin1');
   if (opts.linkname) h.write(opts.linkname.slice(0, 100), 157, 'utf8');
@@ -71,7 +79,12 @@ export function tarEntry(e: RawTarEntry): Buffer[] {
     const pb = paxBody(pax);
     out.push(tarHeader(Buffer.from('PaxHeader'), 'x', pb.length), pb, pad(pb.length));
   }
-  out.push(tarHeader(name, TYPE_FLAG[e.type ?? 'file'], e.headerSize ?? body.length, { linkname: e.linkname, mode: e.mode ?? (e.type === 'dir' ? 0o755 : 0o644) }));
+  out.push(
+    tarHeader(name, TYPE_FLAG[e.type ?? 'file'], e.headerSize ?? body.length, {
+      linkname: e.linkname,
+      mode: e.mode ?? (e.type === 'dir' ? 0o755 : 0o644),
+    }),
+  );
   if (body.length) out.push(body, pad(body.length));
   return out;
 }

@@ -12,13 +12,21 @@ const HOSTILE_NAME = 'evil/<script>alert(1)</script>:"quoted"&\'x\'';
 const HOSTILE_TARGET = '"><img src=x onerror=alert(2)></script><script>alert(3)</script>';
 
 const report: Report = {
-  schemaVersion: 2, createdAt: '2026-12-03T00:00:00Z', artifactName: HOSTILE_NAME, artifactType: 'container_image',
-  metadata: { diffIds: [], repoTags: [], repoDigests: [] }, warnings: [],
+  schemaVersion: 2,
+  createdAt: '2026-12-03T00:00:00Z',
+  artifactName: HOSTILE_NAME,
+  artifactType: 'container_image',
+  metadata: { diffIds: [], repoTags: [], repoDigests: [] },
+  warnings: [],
   results: [{ target: HOSTILE_TARGET, class: 'os-pkgs', type: 'debian', vulnerabilities: [] }],
 };
 
 test('{{x}} is HTML-escaped: a hostile image name and target render inert', () => {
-  const out = renderTemplate(report, '<h1>{{ArtifactName}}</h1>{{#each Results}}<td title="{{Target}}">{{Target}}</td>{{/each}}', false);
+  const out = renderTemplate(
+    report,
+    '<h1>{{ArtifactName}}</h1>{{#each Results}}<td title="{{Target}}">{{Target}}</td>{{/each}}',
+    false,
+  );
   assert.doesNotMatch(out, /<script>|<img|"><|onerror=alert\(2\)>/);
   assert.ok(out.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), out);
   assert.ok(out.includes('&quot;&gt;&lt;img src&#x3D;x'), out);

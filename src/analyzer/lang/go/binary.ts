@@ -10,7 +10,20 @@ import { MiB } from '../../types.js';
 import { isElf, parseModinfo, readBuildInfo } from './buildinfo.js';
 
 function goPackage(name: string, version: string, filePath: string): Package {
-  return { name, version, purl: buildPurl({ type: 'golang', namespace: name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : undefined, name: name.slice(name.lastIndexOf('/') + 1), version }), ecosystem: 'go', type: 'gobinary', filePath, origin: 'installed' };
+  return {
+    name,
+    version,
+    purl: buildPurl({
+      type: 'golang',
+      namespace: name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : undefined,
+      name: name.slice(name.lastIndexOf('/') + 1),
+      version,
+    }),
+    ecosystem: 'go',
+    type: 'gobinary',
+    filePath,
+    origin: 'installed',
+  };
 }
 
 export const goBinaryAnalyzer: Analyzer = {
@@ -21,7 +34,12 @@ export const goBinaryAnalyzer: Analyzer = {
   analyze(file, ctx) {
     if (!isElf(file.content)) return undefined;
     let info;
-    try { info = readBuildInfo(file.content); } catch (e) { ctx.warn(`Go build info unreadable: ${(e as Error).message}`); return undefined; }
+    try {
+      info = readBuildInfo(file.content);
+    } catch (e) {
+      ctx.warn(`Go build info unreadable: ${(e as Error).message}`);
+      return undefined;
+    }
     if (!info) return undefined;
     const packages: Package[] = [];
     for (const m of parseModinfo(info.modinfo)) {

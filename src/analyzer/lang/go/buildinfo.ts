@@ -8,10 +8,14 @@
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const MAX_STRING = 1024 * 1024;
 
-export interface BuildInfo { goVersion: string; modinfo: string }
+export interface BuildInfo {
+  goVersion: string;
+  modinfo: string;
+}
 
 function readVarint(buf: Buffer, pos: number): [number, number] | undefined {
-  let v = 0, shift = 0;
+  let v = 0,
+    shift = 0;
   for (let i = pos; i < buf.length && i < pos + 10; i++) {
     const b = buf[i]!;
     v += (b & 0x7f) * 2 ** shift;
@@ -21,7 +25,11 @@ function readVarint(buf: Buffer, pos: number): [number, number] | undefined {
   return undefined;
 }
 
-interface Segment { vaddr: number; offset: number; filesz: number }
+interface Segment {
+  vaddr: number;
+  offset: number;
+  filesz: number;
+}
 
 function elfSegments(buf: Buffer): { segments: Segment[]; le: boolean; is64: boolean } | undefined {
   if (buf.length < 64 || buf.readUInt32BE(0) !== 0x7f454c46) return undefined;
@@ -38,7 +46,11 @@ function elfSegments(buf: Buffer): { segments: Segment[]; le: boolean; is64: boo
     const o = phoff + i * phentsize;
     if (o + (is64 ? 56 : 32) > buf.length) break;
     if (u32(o) !== 1) continue; // PT_LOAD
-    segments.push(is64 ? { offset: u64(o + 8), vaddr: u64(o + 16), filesz: u64(o + 32) } : { offset: u32(o + 4), vaddr: u32(o + 8), filesz: u32(o + 16) });
+    segments.push(
+      is64
+        ? { offset: u64(o + 8), vaddr: u64(o + 16), filesz: u64(o + 32) }
+        : { offset: u32(o + 4), vaddr: u32(o + 8), filesz: u32(o + 16) },
+    );
   }
   return { segments, le, is64 };
 }
@@ -66,23 +78,34 @@ export function readBuildInfo(buf: Buffer): BuildInfo | undefined {
   const elf = elfSegments(buf);
   if (!elf) return undefined;
   const bigEndian = (flags & 1) === 1;
-  const readPtr = (o: number): number => (ptrSize === 8 ? Number(bigEndian ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o)) : bigEndian ? buf.readUInt32BE(o) : buf.readUInt32LE(o));
+  const readPtr = (o: number): number =>
+    ptrSize === 8
+      ? Number(bigEndian ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o))
+      : bigEndian
+        ? buf.readUInt32BE(o)
+        : buf.readUInt32LE(o);
   const fileOffset = (vaddr: number): number | undefined => {
     const s = elf.segments.find((g) => vaddr >= g.vaddr && vaddr < g.vaddr + g.filesz);
     return s ? vaddr - s.vaddr + s.offset : undefined;
   };
   const goString = (ptrOffset: number): string => {
     const hdr = fileOffset(readPtr(ptrOffset));
-    if (hdr === undefined || hdr + 2 * ptrSize > buf.length) throw new Error('corrupt build info (string header outside the file)');
+    if (hdr === undefined || hdr + 2 * ptrSize > buf.length)
+      throw new Error('corrupt build info (string header outside the file)');
     const data = fileOffset(readPtr(hdr));
     const len = readPtr(hdr + ptrSize);
-    if (data === undefined || len > MAX_STRING || data + len > buf.length) throw new Error('corrupt build info (string outside the file)');
+    if (data === undefined || len > MAX_STRING || data + len > buf.length)
+      throw new Error('corrupt build info (string outside the file)');
     return buf.toString('utf8', data, data + len);
   };
   return { goVersion: goString(at + 16), modinfo: goString(at + 16 + ptrSize) };
 }
 
-export interface ModuleLine { kind: 'path' | 'mod' | 'dep'; path: string; version?: string }
+export interface ModuleLine {
+  kind: 'path' | 'mod' | 'dep';
+  path: string;
+  version?: string;
+}
 
 /** Parses modinfo (`go version -m` lines); `=>` lines replace the module above them. */
 export function parseModinfo(text: string): ModuleLine[] {

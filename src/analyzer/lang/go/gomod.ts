@@ -25,8 +25,17 @@ export const goModAnalyzer: Analyzer = {
     for (const raw of file.content.toString('utf8').split(/\r?\n/).slice(0, 100_000)) {
       const { text } = stripComment(raw);
       if (!text) continue;
-      if (block) { if (text === ')') { block = undefined; continue; } }
-      const m = block ? [block, text] : (/^(require|replace)\s*\($/.exec(text) ? (block = text.split(/\s/)[0], null) : /^(require|replace)\s+(.*)$/.exec(text)?.slice(1));
+      if (block) {
+        if (text === ')') {
+          block = undefined;
+          continue;
+        }
+      }
+      const m = block
+        ? [block, text]
+        : /^(require|replace)\s*\($/.exec(text)
+          ? ((block = text.split(/\s/)[0]), null)
+          : /^(require|replace)\s+(.*)$/.exec(text)?.slice(1);
       if (!m) continue;
       const [kind, rest] = m as [string, string];
       if (kind === 'require') {
@@ -42,7 +51,20 @@ export const goModAnalyzer: Analyzer = {
       const path = rep?.version ? rep.path : r.path; // a local-path replacement keeps the required identity
       const version = rep?.version ?? r.version;
       const slash = path.lastIndexOf('/');
-      return { name: path, version, purl: buildPurl({ type: 'golang', namespace: slash > 0 ? path.slice(0, slash) : undefined, name: path.slice(slash + 1), version }), ecosystem: 'go', type: 'gomod', filePath: file.path, origin: 'lockfile' };
+      return {
+        name: path,
+        version,
+        purl: buildPurl({
+          type: 'golang',
+          namespace: slash > 0 ? path.slice(0, slash) : undefined,
+          name: path.slice(slash + 1),
+          version,
+        }),
+        ecosystem: 'go',
+        type: 'gomod',
+        filePath: file.path,
+        origin: 'lockfile',
+      };
     });
     return { packageSets: [{ type: 'gomod', filePath: file.path, packages }] };
   },

@@ -52,9 +52,13 @@ const GROUP_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
 function mavenPackage(group: string, artifact: string, version: string, filePath: string, how?: string): Package {
   const p: Package = {
-    name: group ? `${group}:${artifact}` : artifact, version,
+    name: group ? `${group}:${artifact}` : artifact,
+    version,
     purl: group ? buildPurl({ type: 'maven', namespace: group, name: artifact, version }) : '',
-    ecosystem: 'maven', type: 'jar', filePath, origin: 'installed',
+    ecosystem: 'maven',
+    type: 'jar',
+    filePath,
+    origin: 'installed',
   };
   if (how) p.identifiedBy = how;
   return p;
@@ -83,33 +87,58 @@ async function fromMavenMetadata(entries: ZipEntry[], filePath: string, ctx: Ana
     const read = async (file: string): Promise<string | undefined> => {
       const e = d.files.get(file);
       if (!e) return undefined;
-      try { return (await e.read()).toString('utf8'); } catch (err) { ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`); return undefined; }
+      try {
+        return (await e.read()).toString('utf8');
+      } catch (err) {
+        ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`);
+        return undefined;
+      }
     };
     const propsText = await read('pom.properties');
     const p = propsText === undefined ? new Map<string, string>() : props(propsText);
-    let g = p.get('groupId'), a = p.get('artifactId'), v = p.get('version');
+    let g = p.get('groupId'),
+      a = p.get('artifactId'),
+      v = p.get('version');
     if (!g || !a || !v) {
       const pomText = await read('pom.xml');
       const pom = pomText === undefined ? {} : pomCoordinates(pomText);
-      g ||= pom.groupId; a ||= pom.artifactId; v ||= pom.version;
+      g ||= pom.groupId;
+      a ||= pom.artifactId;
+      v ||= pom.version;
     }
     // Maven's archiver names the directories after the project's groupId and artifactId.
-    g ||= d.group; a ||= d.artifact;
+    g ||= d.group;
+    a ||= d.artifact;
     if (v) out.push(mavenPackage(g, a, v, filePath));
   }
   return out;
 }
 
-async function analyzeArchive(buf: Buffer, filePath: string, depth: number, ctx: AnalyzeContext, out: Package[], budget: { left: number }): Promise<void> {
+async function analyzeArchive(
+  buf: Buffer,
+  filePath: string,
+  depth: number,
+  ctx: AnalyzeContext,
+  out: Package[],
+  budget: { left: number },
+): Promise<void> {
   let zip;
-  try { zip = await openZip(buf); } catch (e) { ctx.warn(`${filePath}: not a readable zip archive (${(e as Error).message})`); return; }
+  try {
+    zip = await openZip(buf);
+  } catch (e) {
+    ctx.warn(`${filePath}: not a readable zip archive (${(e as Error).message})`);
+    return;
+  }
   try {
     const found = await fromMavenMetadata(zip.entries, filePath, ctx);
     if (!found.length) {
       const mf = zip.entries.find((e) => e.name === 'META-INF/MANIFEST.MF');
-      const m = mf ? manifest((await mf.read().catch(() => Buffer.alloc(0))).toString('utf8')) : new Map<string, string>();
+      const m = mf
+        ? manifest((await mf.read().catch(() => Buffer.alloc(0))).toString('utf8'))
+        : new Map<string, string>();
       const version = m.get('Implementation-Version') ?? m.get('Bundle-Version') ?? m.get('Specification-Version');
-      const title = m.get('Bundle-SymbolicName')?.split(';')[0] ?? m.get('Implementation-Title') ?? m.get('Automatic-Module-Name');
+      const title =
+        m.get('Bundle-SymbolicName')?.split(';')[0] ?? m.get('Implementation-Title') ?? m.get('Automatic-Module-Name');
       const vendorId = m.get('Implementation-Vendor-Id') ?? '';
       const vendor = GROUP_ID.test(vendorId) ? vendorId : '';
       const byName = fromFileName(filePath);
@@ -127,9 +156,16 @@ async function analyzeArchive(buf: Buffer, filePath: string, depth: number, ctx:
       try {
         const inner = await e.read();
         budget.left -= inner.length;
-        if (budget.left < 0) { ctx.warn(`${filePath}!/${e.name}: more than ${NESTED_BUDGET_BYTES} bytes of nested archives in one file; the rest is not opened`); return; }
+        if (budget.left < 0) {
+          ctx.warn(
+            `${filePath}!/${e.name}: more than ${NESTED_BUDGET_BYTES} bytes of nested archives in one file; the rest is not opened`,
+          );
+          return;
+        }
         await analyzeArchive(inner, `${filePath}!/${e.name}`, depth + 1, ctx, out, budget);
-      } catch (err) { ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`); }
+      } catch (err) {
+        ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`);
+      }
     }
   } finally {
     zip.close();

@@ -46,8 +46,15 @@ function withoutComments(xml: string): string {
 
 function xmlText(s: string | undefined): string | undefined {
   if (s === undefined) return undefined;
-  const t = s.replace(/^\s*<!\[CDATA\[/, '').replace(/\]\]>\s*$/, '')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&').trim();
+  const t = s
+    .replace(/^\s*<!\[CDATA\[/, '')
+    .replace(/\]\]>\s*$/, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
   return t || undefined;
 }
 
@@ -73,7 +80,10 @@ export function bundleLicences(header: string | undefined): string[] {
   for (const clause of header.slice(0, 2000).split(',').slice(0, MAX_LICENCES)) {
     const [name, ...params] = clause.split(';').map((s) => s.trim());
     if (!name || name === '<<EXTERNAL>>') continue;
-    const link = params.find((p) => p.startsWith('link='))?.slice(5).replace(/^"|"$/g, '');
+    const link = params
+      .find((p) => p.startsWith('link='))
+      ?.slice(5)
+      .replace(/^"|"$/g, '');
     out.push(...licencesFromName(name, link));
   }
   return [...new Set(out)];
@@ -85,18 +95,29 @@ export function bundleLicences(header: string | undefined): string[] {
  * manifest's Bundle-License and the META-INF licence text only to an archive
  * that is one package (in a shaded jar the bundle's licence is not each part's).
  */
-export async function addArchiveLicences(entries: ZipEntry[], packages: Package[], filePath: string, ctx: AnalyzeContext): Promise<void> {
+export async function addArchiveLicences(
+  entries: ZipEntry[],
+  packages: Package[],
+  filePath: string,
+  ctx: AnalyzeContext,
+): Promise<void> {
   if (!packages.length) return;
   for (const e of entries) {
     const m = POM_XML.exec(e.name);
     if (!m) continue;
     const [, group, artifact] = m as unknown as [string, string, string];
-    const owners = packages.filter((p) => p.name === `${group}:${artifact}` || (packages.length === 1 && (p.name === artifact || p.name.endsWith(`:${artifact}`))));
+    const owners = packages.filter(
+      (p) =>
+        p.name === `${group}:${artifact}` ||
+        (packages.length === 1 && (p.name === artifact || p.name.endsWith(`:${artifact}`))),
+    );
     if (!owners.length) continue;
     try {
       const lic = pomLicences((await e.read()).toString('utf8'));
       if (lic.length) for (const p of owners) if (!p.licenses?.length) p.licenses = lic;
-    } catch (err) { ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`); }
+    } catch (err) {
+      ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`);
+    }
   }
   if (packages.length !== 1) return;
   const only = packages[0]!;
@@ -113,8 +134,15 @@ export async function addArchiveLicences(entries: ZipEntry[], packages: Package[
   }
 }
 
-async function readLicences(entry: ZipEntry, parse: (text: string) => string[], filePath: string, ctx: AnalyzeContext): Promise<string[]> {
-  try { return parse((await entry.read()).toString('utf8')); } catch (err) {
+async function readLicences(
+  entry: ZipEntry,
+  parse: (text: string) => string[],
+  filePath: string,
+  ctx: AnalyzeContext,
+): Promise<string[]> {
+  try {
+    return parse((await entry.read()).toString('utf8'));
+  } catch (err) {
     ctx.warn(`${filePath}!/${entry.name}: ${(err as Error).message}`);
     return [];
   }
@@ -124,6 +152,7 @@ async function readLicences(entry: ZipEntry, parse: (text: string) => string[], 
 function mainHeader(text: string, name: string): string | undefined {
   const main = text.slice(0, MAX_POM_CHARS).replace(/\r\n?/g, '\n').split('\n\n')[0] ?? '';
   const prefix = `${name.toLowerCase()}:`;
-  for (const line of main.replace(/\n /g, '').split('\n')) if (line.toLowerCase().startsWith(prefix)) return line.slice(prefix.length).trim();
+  for (const line of main.replace(/\n /g, '').split('\n'))
+    if (line.toLowerCase().startsWith(prefix)) return line.slice(prefix.length).trim();
   return undefined;
 }

@@ -5,14 +5,23 @@
  * Maven does). Values still holding a `${property}` are not coordinates.
  * A linear scan over the tags, not an XML parser: bounded whatever the input.
  */
-export interface PomCoordinates { groupId?: string; artifactId?: string; version?: string }
+export interface PomCoordinates {
+  groupId?: string;
+  artifactId?: string;
+  version?: string;
+}
 
 const MAX_POM_CHARS = 4 * 1024 * 1024;
 const TAG = /<(\/?)([A-Za-z_][\w.:-]*)[^<>]*?(\/?)>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![^<>]*>/g;
 const FIELDS = new Set(['groupId', 'artifactId', 'version']);
 
 function decode(text: string): string {
-  return text.trim().replace(/&(lt|gt|amp|quot|apos);/g, (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[e]!);
+  return text
+    .trim()
+    .replace(
+      /&(lt|gt|amp|quot|apos);/g,
+      (_m, e: string) => (({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }) as Record<string, string>)[e]!,
+    );
 }
 
 export function pomCoordinates(xml: string): PomCoordinates {

@@ -14,12 +14,16 @@ const DEBIAN = /^usr\/share\/nodejs\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 
 export function npmPurl(name: string, version: string): string {
   const scoped = /^(@[^/]+)\/(.+)$/.exec(name);
-  return scoped ? buildPurl({ type: 'npm', namespace: scoped[1], name: scoped[2]!, version }) : buildPurl({ type: 'npm', name, version });
+  return scoped
+    ? buildPurl({ type: 'npm', namespace: scoped[1], name: scoped[2]!, version })
+    : buildPurl({ type: 'npm', name, version });
 }
 
 /** npm's own name rules, loosely: no spaces, at most one scope, ≤ 214 characters. */
 export function validNpmName(name: unknown): name is string {
-  return typeof name === 'string' && name.length > 0 && name.length <= 214 && /^(?:@[^\s/@]+\/)?[^\s/@][^\s/]*$/.test(name);
+  return (
+    typeof name === 'string' && name.length > 0 && name.length <= 214 && /^(?:@[^\s/@]+\/)?[^\s/@][^\s/]*$/.test(name)
+  );
 }
 
 export const npmPackageJsonAnalyzer: Analyzer = {
@@ -39,7 +43,13 @@ export const npmPackageJsonAnalyzer: Analyzer = {
     const { name, version } = json;
     if (!validNpmName(name) || typeof version !== 'string' || !version || version.length > 256) return undefined;
     const pkg: Package = {
-      name, version, purl: npmPurl(name, version), ecosystem: 'npm', type: 'node-pkg', filePath: file.path, origin: 'installed',
+      name,
+      version,
+      purl: npmPurl(name, version),
+      ecosystem: 'npm',
+      type: 'node-pkg',
+      filePath: file.path,
+      origin: 'installed',
     };
     const licences = npmLicences(json);
     if (licences.length) pkg.licenses = licences;

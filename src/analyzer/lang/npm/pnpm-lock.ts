@@ -12,9 +12,24 @@ import { npmPurl, validNpmName } from './package-json.js';
 const PNPM_LOCK = /(?:^|\/)pnpm-lock\.yaml$/;
 const MAX_ENTRIES = 200_000;
 
-interface Entry { dev?: boolean; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
-interface Importer { dependencies?: Record<string, string | { version: string }>; optionalDependencies?: Record<string, string | { version: string }>; devDependencies?: Record<string, string | { version: string }> }
-interface Lock { lockfileVersion?: string | number; packages?: Record<string, Entry>; snapshots?: Record<string, Entry>; importers?: Record<string, Importer>; dependencies?: Importer['dependencies']; devDependencies?: Importer['devDependencies'] }
+interface Entry {
+  dev?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+interface Importer {
+  dependencies?: Record<string, string | { version: string }>;
+  optionalDependencies?: Record<string, string | { version: string }>;
+  devDependencies?: Record<string, string | { version: string }>;
+}
+interface Lock {
+  lockfileVersion?: string | number;
+  packages?: Record<string, Entry>;
+  snapshots?: Record<string, Entry>;
+  importers?: Record<string, Importer>;
+  dependencies?: Importer['dependencies'];
+  devDependencies?: Importer['devDependencies'];
+}
 
 /** Package key → name and version, for every lockfile generation. */
 export function parsePnpmKey(key: string): { name: string; version: string } | undefined {
@@ -27,7 +42,9 @@ export function parsePnpmKey(key: string): { name: string; version: string } | u
   return { name: k.slice(0, slash), version: k.slice(slash + 1).replace(/_.*$/, '') };
 }
 
-function versionOf(v: string | { version: string }): string { return typeof v === 'string' ? v : v.version; }
+function versionOf(v: string | { version: string }): string {
+  return typeof v === 'string' ? v : v.version;
+}
 
 /** v9 has no `dev` flag: whatever production roots reach is production, the rest is dev. */
 function productionKeys(lock: Lock): Set<string> {
@@ -35,7 +52,8 @@ function productionKeys(lock: Lock): Set<string> {
   const seen = new Set<string>();
   const queue: string[] = [];
   for (const imp of Object.values(lock.importers ?? {})) {
-    for (const [n, v] of Object.entries({ ...imp.dependencies, ...imp.optionalDependencies })) queue.push(`${n}@${versionOf(v)}`);
+    for (const [n, v] of Object.entries({ ...imp.dependencies, ...imp.optionalDependencies }))
+      queue.push(`${n}@${versionOf(v)}`);
   }
   while (queue.length && seen.size < MAX_ENTRIES) {
     const k = queue.pop()!;
@@ -54,7 +72,9 @@ export const pnpmLockAnalyzer: Analyzer = {
   required: (path) => PNPM_LOCK.test(path) && !path.includes('node_modules/'),
   analyze(file, ctx) {
     let lock: Lock;
-    try { lock = parseYaml(file.content.toString('utf8'), { maxAliasCount: 100 }) as Lock; } catch (e) {
+    try {
+      lock = parseYaml(file.content.toString('utf8'), { maxAliasCount: 100 }) as Lock;
+    } catch (e) {
       ctx.warn(`not valid YAML (${(e as Error).message.split('\n')[0]})`);
       return undefined;
     }
@@ -66,7 +86,15 @@ export const pnpmLockAnalyzer: Analyzer = {
       const id = parsePnpmKey(key);
       if (!id || !validNpmName(id.name) || !/^\d/.test(id.version)) continue;
       const dev = prod ? !prod.has(`${id.name}@${id.version}`) : e?.dev === true;
-      const p: Package = { name: id.name, version: id.version, purl: npmPurl(id.name, id.version), ecosystem: 'npm', type: 'pnpm', filePath: file.path, origin: 'lockfile' };
+      const p: Package = {
+        name: id.name,
+        version: id.version,
+        purl: npmPurl(id.name, id.version),
+        ecosystem: 'npm',
+        type: 'pnpm',
+        filePath: file.path,
+        origin: 'lockfile',
+      };
       if (dev) p.dev = true;
       packages.push(p);
     }

@@ -29,16 +29,27 @@ function parseClassic(text: string, filePath: string): Package[] {
   for (const line of text.split(/\r?\n/)) {
     if (out.length >= MAX_ENTRIES) break;
     if (!line || line.startsWith('#')) continue;
-    if (!/^\s/.test(line) && line.endsWith(':')) { name = nameOfSpec(line.slice(0, -1).split(',')[0]!); continue; }
+    if (!/^\s/.test(line) && line.endsWith(':')) {
+      name = nameOfSpec(line.slice(0, -1).split(',')[0]!);
+      continue;
+    }
     const v = /^ {2}version "?([^"\s]+)"?$/.exec(line);
-    if (v && name && validNpmName(name)) { out.push(lockPackage(name, v[1]!, filePath)); name = undefined; }
+    if (v && name && validNpmName(name)) {
+      out.push(lockPackage(name, v[1]!, filePath));
+      name = undefined;
+    }
   }
   return out;
 }
 
 function parseBerry(text: string, filePath: string, ctx: AnalyzeContext): Package[] {
   let doc: Record<string, { version?: unknown; resolution?: unknown }>;
-  try { doc = parseYaml(text, { maxAliasCount: 100 }) as typeof doc; } catch (e) { ctx.warn(`not valid YAML (${(e as Error).message.split('\n')[0]})`); return []; }
+  try {
+    doc = parseYaml(text, { maxAliasCount: 100 }) as typeof doc;
+  } catch (e) {
+    ctx.warn(`not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    return [];
+  }
   const out: Package[] = [];
   for (const [key, entry] of Object.entries(doc ?? {})) {
     if (key === '__metadata' || !entry || typeof entry !== 'object' || out.length >= MAX_ENTRIES) continue;

@@ -4,4 +4,9 @@ import { pipfileLockAnalyzer } from './pipfile-lock.js';
 import { poetryLockAnalyzer } from './poetry-lock.js';
 import { pythonRequirementsAnalyzer } from './requirements.js';
 
-export const pythonAnalyzers: Analyzer[] = [pythonMetadataAnalyzer, pythonRequirementsAnalyzer, poetryLockAnalyzer, pipfileLockAnalyzer];
+export const pythonAnalyzers: Analyzer[] = [
+  pythonMetadataAnalyzer,
+  pythonRequirementsAnalyzer,
+  poetryLockAnalyzer,
+  pipfileLockAnalyzer,
+];

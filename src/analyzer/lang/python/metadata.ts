@@ -43,7 +43,10 @@ function licences(f: Map<string, string[]>): string[] {
   const lic = f.get('license')?.[0];
   // Some projects paste the whole licence text into License: keep only a short name.
   if (lic && lic !== 'UNKNOWN' && lic.length <= 100 && !lic.includes('\n')) return [lic];
-  const fromClassifiers = (f.get('classifier') ?? []).filter((c) => c.startsWith('License ::')).map((c) => c.split('::').pop()!.trim()).filter((c) => c && c !== 'OSI Approved');
+  const fromClassifiers = (f.get('classifier') ?? [])
+    .filter((c) => c.startsWith('License ::'))
+    .map((c) => c.split('::').pop()!.trim())
+    .filter((c) => c && c !== 'OSI Approved');
   return [...new Set(fromClassifiers)];
 }
 
@@ -56,11 +59,25 @@ export const pythonMetadataAnalyzer: Analyzer = {
     const f = parseCoreMetadata(file.content.toString('utf8'));
     const name = f.get('name')?.[0];
     const version = f.get('version')?.[0];
-    if (!name || !version) { ctx.warn('no Name or Version header; not a Python package metadata file'); return undefined; }
-    const pkg: Package = { name, version, purl: pypiPurl(name, version), ecosystem: 'pypi', type: 'python-pkg', filePath: file.path, origin: 'installed' };
+    if (!name || !version) {
+      ctx.warn('no Name or Version header; not a Python package metadata file');
+      return undefined;
+    }
+    const pkg: Package = {
+      name,
+      version,
+      purl: pypiPurl(name, version),
+      ecosystem: 'pypi',
+      type: 'python-pkg',
+      filePath: file.path,
+      origin: 'installed',
+    };
     const lic = licences(f);
     if (lic.length) pkg.licenses = lic;
-    const deps = (f.get('requires-dist') ?? []).filter((d) => !d.includes('extra ==')).map((d) => normalisePypiName(d.split(/[\s;<>=!~[(]/)[0]!)).filter(Boolean);
+    const deps = (f.get('requires-dist') ?? [])
+      .filter((d) => !d.includes('extra =='))
+      .map((d) => normalisePypiName(d.split(/[\s;<>=!~[(]/)[0]!))
+      .filter(Boolean);
     if (deps.length) pkg.dependsOn = [...new Set(deps)];
     return { packageSets: [{ type: 'python-pkg', filePath: file.path, packages: [pkg] }] };
   },

@@ -22,19 +22,41 @@ export const pipfileLockAnalyzer: Analyzer = {
   required: (path) => /(?:^|\/)Pipfile\.lock$/.test(path) && !/(?:site|dist)-packages\//.test(path),
   analyze(file, ctx) {
     let doc: unknown;
-    try { doc = JSON.parse(file.content.toString('utf8')); } catch (e) { ctx.warn(`not valid JSON (${(e as Error).message})`); return undefined; }
-    if (typeof doc !== 'object' || doc === null) { ctx.warn('not a Pipfile.lock (no JSON object)'); return undefined; }
+    try {
+      doc = JSON.parse(file.content.toString('utf8'));
+    } catch (e) {
+      ctx.warn(`not valid JSON (${(e as Error).message})`);
+      return undefined;
+    }
+    if (typeof doc !== 'object' || doc === null) {
+      ctx.warn('not a Pipfile.lock (no JSON object)');
+      return undefined;
+    }
     const d = doc as Record<string, unknown>;
     const spec = (d['_meta'] as { 'pipfile-spec'?: unknown } | undefined)?.['pipfile-spec'];
     if (typeof spec === 'number' && spec > 6) ctx.warn(`pipfile-spec ${spec} is newer than customs knows (6)`);
     const packages: Package[] = [];
-    for (const [section, dev] of [['default', false], ['develop', true]] as const) {
+    for (const [section, dev] of [
+      ['default', false],
+      ['develop', true],
+    ] as const) {
       const entries = d[section];
       if (typeof entries !== 'object' || entries === null) continue;
       for (const [name, entry] of Object.entries(entries).slice(0, MAX_ENTRIES)) {
         const version = pinned(entry);
-        if (!version) { ctx.warn(`${name}: no pinned version (a VCS or path dependency?); skipped`); continue; }
-        const pkg: Package = { name, version, purl: pypiPurl(name, version), ecosystem: 'pypi', type: 'pipenv', filePath: file.path, origin: 'lockfile' };
+        if (!version) {
+          ctx.warn(`${name}: no pinned version (a VCS or path dependency?); skipped`);
+          continue;
+        }
+        const pkg: Package = {
+          name,
+          version,
+          purl: pypiPurl(name, version),
+          ecosystem: 'pypi',
+          type: 'pipenv',
+          filePath: file.path,
+          origin: 'lockfile',
+        };
         if (dev) pkg.dev = true;
         packages.push(pkg);
       }

@@ -19,13 +19,28 @@ export const pythonRequirementsAnalyzer: Analyzer = {
     const unpinned: string[] = [];
     const text = file.content.toString('utf8').replace(/\\\r?\n/g, ' ');
     for (const raw of text.split(/\r?\n/).slice(0, 100_000)) {
-      const line = raw.replace(/(^|\s)#.*$/, '').replace(/\s--hash=\S+/g, '').trim();
+      const line = raw
+        .replace(/(^|\s)#.*$/, '')
+        .replace(/\s--hash=\S+/g, '')
+        .trim();
       if (!line || line.startsWith('-')) continue; // options, -r/-c includes, -e editables
       const m = PIN.exec(line);
-      if (m) packages.push({ name: m[1]!, version: m[2]!, purl: pypiPurl(m[1]!, m[2]!), ecosystem: 'pypi', type: 'pip', filePath: file.path, origin: 'lockfile' });
+      if (m)
+        packages.push({
+          name: m[1]!,
+          version: m[2]!,
+          purl: pypiPurl(m[1]!, m[2]!),
+          ecosystem: 'pypi',
+          type: 'pip',
+          filePath: file.path,
+          origin: 'lockfile',
+        });
       else unpinned.push(line.split(/[\s;<>=!~[]/)[0]!);
     }
-    if (unpinned.length) ctx.warn(`${unpinned.length} requirement(s) without an exact == pin not reported: ${unpinned.slice(0, 10).join(', ')}${unpinned.length > 10 ? ', …' : ''}`);
+    if (unpinned.length)
+      ctx.warn(
+        `${unpinned.length} requirement(s) without an exact == pin not reported: ${unpinned.slice(0, 10).join(', ')}${unpinned.length > 10 ? ', …' : ''}`,
+      );
     return { packageSets: [{ type: 'pip', filePath: file.path, packages }] };
   },
 };

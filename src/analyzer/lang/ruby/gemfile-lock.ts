@@ -22,14 +22,33 @@ export const gemfileLockAnalyzer: Analyzer = {
     let inSpecs = false;
     let current: Package | undefined;
     for (const line of file.content.toString('utf8').split(/\r?\n/).slice(0, 200_000)) {
-      if (/^[A-Z]/.test(line)) { section = line.trim(); inSpecs = false; current = undefined; continue; }
-      if (line === '  specs:') { inSpecs = ['GEM', 'GIT', 'PATH'].includes(section); continue; }
+      if (/^[A-Z]/.test(line)) {
+        section = line.trim();
+        inSpecs = false;
+        current = undefined;
+        continue;
+      }
+      if (line === '  specs:') {
+        inSpecs = ['GEM', 'GIT', 'PATH'].includes(section);
+        continue;
+      }
       if (!inSpecs) continue;
       const spec = SPEC.exec(line);
       if (spec) {
         // `nokogiri (1.10.3-x86_64-linux)`: the platform is not part of the version.
-        const version = spec[2]!.replace(/-(?:x86|x64|arm|aarch|java|universal|mingw|mswin|darwin|linux)[^-]*(?:-.*)?$/, '');
-        current = { name: spec[1]!, version, purl: buildPurl({ type: 'gem', name: spec[1]!, version }), ecosystem: 'rubygems', type: 'bundler', filePath: file.path, origin: 'lockfile' };
+        const version = spec[2]!.replace(
+          /-(?:x86|x64|arm|aarch|java|universal|mingw|mswin|darwin|linux)[^-]*(?:-.*)?$/,
+          '',
+        );
+        current = {
+          name: spec[1]!,
+          version,
+          purl: buildPurl({ type: 'gem', name: spec[1]!, version }),
+          ecosystem: 'rubygems',
+          type: 'bundler',
+          filePath: file.path,
+          origin: 'lockfile',
+        };
         packages.push(current);
         continue;
       }

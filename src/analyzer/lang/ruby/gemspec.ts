@@ -31,8 +31,19 @@ export const gemspecAnalyzer: Analyzer = {
     const stub = /^# stub: (\S+) (\S+)/m.exec(text);
     const name = stringOf(text, 'name') ?? stub?.[1];
     const version = stringOf(text, 'version') ?? stub?.[2];
-    if (!name || !version || !/^[0-9]/.test(version)) { ctx.warn('no literal name and version in the gemspec; skipped'); return undefined; }
-    const pkg: Package = { name, version, purl: buildPurl({ type: 'gem', name, version }), ecosystem: 'rubygems', type: 'gemspec', filePath: file.path, origin: 'installed' };
+    if (!name || !version || !/^[0-9]/.test(version)) {
+      ctx.warn('no literal name and version in the gemspec; skipped');
+      return undefined;
+    }
+    const pkg: Package = {
+      name,
+      version,
+      purl: buildPurl({ type: 'gem', name, version }),
+      ecosystem: 'rubygems',
+      type: 'gemspec',
+      filePath: file.path,
+      origin: 'installed',
+    };
     const lic = licencesOf(text);
     if (lic.length) pkg.licenses = lic;
     return { packageSets: [{ type: 'gemspec', filePath: file.path, packages: [pkg] }] };
