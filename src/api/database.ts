@@ -6,7 +6,7 @@
  */
 import { SCHEMA_VERSION, type VulnDb } from '../vulndb/store.js';
 import { openDb, tryOpenDb, updateDb } from '../vulndb/update.js';
-import { describeAge } from '../util/duration.js';
+import { describeAge, formatDuration } from '../util/duration.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { configuredEpss, configuredKev, configuredSources, maxDbAgeMs } from './environment.js';
@@ -60,7 +60,7 @@ export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
     if (!maxAge || !(age > maxAge)) return existing;
     if (!mayUpdate) {
       logger.warn(
-        `the vulnerability database is ${describeAge(age)}, older than its maximum age (--db-max-age, CUSTOMS_DB_MAX_AGE; default 24h); findings may miss newer advisories: run \`customs db update\``,
+        `the vulnerability database is ${describeAge(age)}, older than --db-max-age (${formatDuration(maxAge)}); findings may miss newer advisories: run \`customs db update\``,
       );
       return existing;
     }

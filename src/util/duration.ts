@@ -20,3 +20,10 @@ export function describeAge(ms: number): string {
   if (h < 48) return `${Math.floor(h)} h old`;
   return `${Math.floor(h / 24)} days old`;
 }
+
+/** A duration as Trivy writes one (`24h`, `90m`, `45s`), the largest whole unit. */
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
+}
