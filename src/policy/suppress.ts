@@ -1,3 +1,18 @@
+/** The suppression record of a vulnerability, with what suppressed it. */
+function vulnerabilitySuppression(
+  v: Vulnerability,
+  how: Pick<Suppression, 'by' | 'status' | 'source' | 'statement'>,
+): Suppression {
+  return {
+    kind: 'vulnerability',
+    id: v.id,
+    pkgName: v.pkgName,
+    installedVersion: v.installedVersion,
+    severity: v.severity,
+    ...how,
+  };
+}
+
 /**
  * Applies the team's decisions to a report: ignore rules and VEX
  * statements take findings out of the results into `suppressed`, each with
@@ -63,32 +78,21 @@ export function applyDecisions(report: Report, d: Decisions): { report: Report; 
     const vulnerabilities = r.vulnerabilities?.filter((v) => {
       const rule = ignoreFor(live, 'vulnerability', v.aliases.concat(v.id), v.pkgPaths ?? [v.pkgPath], v.purl);
       if (rule) {
-        suppressed.push({
-          kind: 'vulnerability',
-          id: v.id,
-          pkgName: v.pkgName,
-          installedVersion: v.installedVersion,
-          severity: v.severity,
-          by: 'ignore',
-          status: 'ignored',
-          source: rule.origin,
-          statement: rule.statement,
-        });
+        suppressed.push(
+          vulnerabilitySuppression(v, {
+            by: 'ignore',
+            status: 'ignored',
+            source: rule.origin,
+            statement: rule.statement,
+          }),
+        );
         return false;
       }
       const st = vexFor(d.vex, v);
       if (st && (st.status === 'not_affected' || st.status === 'fixed')) {
-        suppressed.push({
-          kind: 'vulnerability',
-          id: v.id,
-          pkgName: v.pkgName,
-          installedVersion: v.installedVersion,
-          severity: v.severity,
-          by: 'vex',
-          status: st.status,
-          source: st.source,
-          statement: st.justification,
-        });
+        suppressed.push(
+          vulnerabilitySuppression(v, { by: 'vex', status: st.status, source: st.source, statement: st.justification }),
+        );
         return false;
       }
       if (st) v.vexStatus = st.status;
