@@ -29,18 +29,40 @@ export interface Decisions {
   now: Date;
 }
 
+/**
+ * `*` matches any run of characters, as Trivy's ignore-file paths use it.
+ * Written by hand rather than as a regex: an ignore file comes with the
+ * repository being scanned, and a pattern of many stars compiled to `.*`
+ * runs makes V8 backtrack polynomially on a long path. This is the
+ * two-pointer match, at most pattern × path steps.
+ */
+export function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
 function pathMatches(rulePaths: string[] | undefined, path: string | undefined): boolean {
   if (!rulePaths?.length) return true;
   const p = (path ?? '').replace(/^\//, '');
   return rulePaths.some((r) => {
     const rp = r.replace(/^\//, '');
-    if (rp.includes('*'))
-      return new RegExp(
-        `^${rp
-          .split('*')
-          .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-          .join('.*')}$`,
-      ).test(p);
+    if (rp.includes('*')) return wildcardMatch(rp, p);
     return p === rp || p.startsWith(`${rp.replace(/\/$/, '')}/`);
   });
 }
