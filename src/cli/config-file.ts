@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { parseUntrustedYaml } from '../util/untrusted-yaml.js';
 import { parseGates } from '../policy/gates.js';
 import { UserError } from '../util/errors.js';
 
@@ -72,7 +72,7 @@ export function applyConfigFile(cmd: Command): void {
   if (!file) return;
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: 100 });
+    doc = parseUntrustedYaml(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UserError(
       `${file}: ${(e as Error).message.split('\n')[0]}`,

@@ -6,7 +6,7 @@
  * applying and are reported as expired.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseUntrustedYaml } from '../util/untrusted-yaml.js';
 import { UserError } from '../util/errors.js';
 import { scalarText } from '../util/scalar-text.js';
 
@@ -62,7 +62,7 @@ interface YamlRule {
 function parseYamlRules(text: string, file: string): IgnoreRule[] {
   let doc: Record<string, unknown>;
   try {
-    doc = (parseYaml(text, { maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+    doc = (parseUntrustedYaml(text) ?? {}) as Record<string, unknown>;
   } catch (e) {
     throw new UserError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseUntrustedYaml } from '../../util/untrusted-yaml.js';
 import type { Severity } from '../../model/report.js';
 import { SEVERITIES } from '../../model/report.js';
 import { UserError } from '../../util/errors.js';
@@ -43,7 +43,7 @@ export function loadSecretConfig(file: string): SecretConfig {
   }
   let doc: Record<string, unknown>;
   try {
-    doc = (parse(text, { maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+    doc = (parseUntrustedYaml(text) ?? {}) as Record<string, unknown>;
   } catch (e) {
     throw new UserError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }

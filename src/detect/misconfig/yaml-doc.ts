@@ -3,7 +3,8 @@
  * wrong. Multi-document files are split; each value can be asked for its
  * line range.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, visit, type Document, type YAMLMap } from 'yaml';
+import { parseAllUntrustedYaml, YamlNestingError } from '../../util/untrusted-yaml.js';
 
 export interface YamlDoc {
   doc: Document;
@@ -18,7 +19,13 @@ export function parseYamlDocs(text: string): { docs: YamlDoc[]; errors: string[]
   const lines = new LineCounter();
   // uniqueKeys off: the library checks each key against all earlier ones (quadratic over a mapping of
   // 100,000 services); duplicateKey() does the same check in linear time.
-  const all = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+  let all;
+  try {
+    all = parseAllUntrustedYaml(text, { lineCounter: lines, uniqueKeys: false });
+  } catch (e) {
+    if (e instanceof YamlNestingError) return { docs: [], errors: [e.message] };
+    throw e;
+  }
   const list = Array.isArray(all) ? all : [all];
   const errors: string[] = [];
   const docs: YamlDoc[] = [];

@@ -4,7 +4,7 @@
  * importers, so it is computed by walking the dependency graph from the
  * production roots).
  */
-import { parse as parseYaml } from 'yaml';
+import { parseUntrustedYaml } from '../../../util/untrusted-yaml.js';
 import type { Package } from '../../../model/package.js';
 import type { Analyzer } from '../../types.js';
 import { npmPurl, validNpmName } from './package-json.js';
@@ -73,7 +73,7 @@ export const pnpmLockAnalyzer: Analyzer = {
   analyze(file, ctx) {
     let lock: Lock;
     try {
-      lock = parseYaml(file.content.toString('utf8'), { maxAliasCount: 100 }) as Lock;
+      lock = parseUntrustedYaml(file.content.toString('utf8')) as Lock;
     } catch (e) {
       ctx.warn(`not valid YAML (${(e as Error).message.split('\n')[0]})`);
       return undefined;

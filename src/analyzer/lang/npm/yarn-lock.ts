@@ -4,7 +4,7 @@
  * link, portal, file and patch entries are the project's own code. yarn
  * records no dev flag, so no entry is marked dev.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseUntrustedYaml } from '../../../util/untrusted-yaml.js';
 import type { Package } from '../../../model/package.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 import { npmPurl, validNpmName } from './package-json.js';
@@ -45,7 +45,7 @@ function parseClassic(text: string, filePath: string): Package[] {
 function parseBerry(text: string, filePath: string, ctx: AnalyzeContext): Package[] {
   let doc: Record<string, { version?: unknown; resolution?: unknown }>;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 }) as typeof doc;
+    doc = parseUntrustedYaml(text) as typeof doc;
   } catch (e) {
     ctx.warn(`not valid YAML (${(e as Error).message.split('\n')[0]})`);
     return [];

@@ -10,12 +10,17 @@ import type { Analyzer } from '../../types.js';
 const GEMSPEC = /(?:^|\/)specifications\/(?:default\/)?[^/]+\.gemspec$/;
 
 function stringOf(text: string, field: string): string | undefined {
-  const re = new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*(?:Gem::Version\\.new\\()?["']([^"'\\n]{1,200})["']`, 'm');
+  // Horizontal space only: `^\s*` under the m flag rescans every following blank line from each line start,
+  // so a gemspec of 1 MiB of newlines took minutes (quadratic); `[ \t]*` is linear.
+  const re = new RegExp(
+    `^[ \\t]*\\w+\\.${field}[ \\t]*=[ \\t]*(?:Gem::Version\\.new\\()?["']([^"'\\n]{1,200})["']`,
+    'm',
+  );
   return re.exec(text)?.[1];
 }
 
 function licencesOf(text: string): string[] {
-  const list = /^\s*\w+\.licenses?\s*=\s*\[?([^\n\]]{0,500})\]?/m.exec(text)?.[1];
+  const list = /^[ \t]*\w+\.licenses?[ \t]*=[ \t]*\[?([^\n\]]{0,500})\]?/m.exec(text)?.[1];
   if (!list) return [];
   return [...list.matchAll(/["']([^"']{1,100})["']/g)].map((m) => m[1]!);
 }
