@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'bin/**', 'scripts/**/*.mjs'] },
+  // Build output and the plain-JS launcher, bundler and tool configs are outside the TypeScript project.
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'bin/**', 'scripts/**/*.mjs', '*.js', '*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -8,16 +8,17 @@ import { flattenFindings } from './findings.js';
 import type { FormatOptions } from './options.js';
 
 function xml(s: string): string {
-  // XML 1.0 has no representation for most control characters: drop them.
-  // XML 1.0's Char production: the control characters it excludes are what this removes.
-  // eslint-disable-next-line no-control-regex
-  return s
-    .replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  // XML 1.0 has no representation for most control characters (its Char production): drop them.
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 export function renderJunit(report: Report, opts: FormatOptions): string {
