@@ -203,9 +203,10 @@ export async function scanWith(
         req.onProgress?.({ stage: 'layers', message: `analysing layers ${done}/${total}` });
       },
     });
-    const matcher = new SecretMatcher(opts.secretConfig);
     const { image, artifact } = await target.collect(req)(logger, opts);
     collectIfGrown();
+    // Created once the image is open, so that a scan that fails before never leaves a rule worker running.
+    const matcher = new SecretMatcher(opts.secretConfig);
     try {
       signal?.throwIfAborted();
       let report = buildReport(image, artifact, { artifactType: target.type });
