@@ -9,7 +9,7 @@ import { linesOf, type YamlDoc } from './yaml-doc.js';
 import { scalarText } from '../../util/scalar-text.js';
 
 type J = Record<string, unknown>;
-const R: Record<string, Rule> = {
+const R = {
   privileged: {
     id: 'CUS-DC-001',
     title: 'Privileged service',
@@ -46,7 +46,7 @@ const R: Record<string, Rule> = {
     severity: 'MEDIUM',
     resolution: 'Set `user:` to a non-root uid:gid.',
   },
-};
+} satisfies Record<string, Rule>;
 
 export function isCompose(d: YamlDoc, path: string): boolean {
   const v = d.value as J | null;
@@ -74,22 +74,21 @@ export function checkCompose(d: YamlDoc): Misconfiguration[] {
         }),
       );
     };
-    if (svc['privileged'] === true) fail(R['privileged']!, [...base, 'privileged'], 'privileged: true');
-    for (const k of ['network_mode', 'pid', 'ipc'])
-      if (svc[k] === 'host') fail(R['hostNs']!, [...base, k], `${k}: host`);
+    if (svc['privileged'] === true) fail(R.privileged, [...base, 'privileged'], 'privileged: true');
+    for (const k of ['network_mode', 'pid', 'ipc']) if (svc[k] === 'host') fail(R.hostNs, [...base, k], `${k}: host`);
     (Array.isArray(svc['volumes']) ? (svc['volumes'] as unknown[]) : []).forEach((v, i) => {
       const src = typeof v === 'string' ? v.split(':')[0] : (v as J | null)?.['source'];
       if (typeof src === 'string' && /(?:^|\/)docker\.sock$/.test(src))
-        fail(R['dockerSock']!, [...base, 'volumes', i], `mounts ${src}`);
+        fail(R.dockerSock, [...base, 'volumes', i], `mounts ${src}`);
     });
     if (Array.isArray(svc['cap_add']) && svc['cap_add'].length)
-      fail(R['capAdd']!, [...base, 'cap_add'], `cap_add: ${(svc['cap_add'] as unknown[]).join(', ')}`);
+      fail(R.capAdd, [...base, 'cap_add'], `cap_add: ${(svc['cap_add'] as unknown[]).join(', ')}`);
     if (svc['read_only'] !== true)
-      fail(R['readOnly']!, svc['read_only'] !== undefined ? [...base, 'read_only'] : base, 'read_only is not true');
+      fail(R.readOnly, svc['read_only'] !== undefined ? [...base, 'read_only'] : base, 'read_only is not true');
     const user = svc['user'];
     if (user === undefined || /^(?:root|0)(?::.*)?$/.test(scalarText(user)))
       fail(
-        R['rootUser']!,
+        R.rootUser,
         user !== undefined ? [...base, 'user'] : base,
         user === undefined ? 'no user: the image default (often root)' : `user: ${scalarText(user)}`,
       );

@@ -14,7 +14,7 @@ import { SECRET_NAME } from './mask-secrets.js';
 interface Rule extends CheckRule {
   cis?: string;
 }
-const R: Record<string, Rule> = {
+const R = {
   root: {
     id: 'CUS-DF-001',
     cis: '4.1',
@@ -80,7 +80,7 @@ const R: Record<string, Rule> = {
     severity: 'LOW',
     resolution: 'Add a .dockerignore, or COPY only what the image needs.',
   },
-};
+} satisfies Record<string, Rule>;
 const compiled = compileRules(builtinRules);
 
 export function checkDockerfile(text: string, opts: { hasDockerignore: boolean }): Misconfiguration[] {
@@ -106,35 +106,34 @@ export function checkDockerfile(text: string, opts: { hasDockerignore: boolean }
     const image = f.getImageName();
     if (!image || image === 'scratch' || stages.has(image) || f.getImageDigest()) continue;
     const tag = f.getImageTag();
-    if (!tag || tag === 'latest') fail(R['latest']!, f, `FROM ${image}${tag ? `:${tag}` : ''} is not pinned`);
+    if (!tag || tag === 'latest') fail(R.latest, f, `FROM ${image}${tag ? `:${tag}` : ''} is not pinned`);
   }
   const lastFrom = froms[froms.length - 1];
   const finalStage = lastFrom ? all.filter((i) => i.getRange().start.line >= lastFrom.getRange().start.line) : all;
   const users = finalStage.filter((i) => i.getKeyword() === 'USER');
   const lastUser = users[users.length - 1];
   const userName = lastUser?.getArgumentsContent()?.trim().split(':')[0];
-  if (!lastUser) fail(R['root']!, lastFrom, 'the final stage sets no USER: it runs as root');
-  else if (userName === 'root' || userName === '0') fail(R['root']!, lastUser, `USER ${userName}`);
+  if (!lastUser) fail(R.root, lastFrom, 'the final stage sets no USER: it runs as root');
+  else if (userName === 'root' || userName === '0') fail(R.root, lastUser, `USER ${userName}`);
   if (!finalStage.some((i) => i.getKeyword() === 'HEALTHCHECK'))
-    fail(R['healthcheck']!, lastFrom, 'no HEALTHCHECK instruction');
+    fail(R.healthcheck, lastFrom, 'no HEALTHCHECK instruction');
   for (const ins of all) {
     const kw = ins.getKeyword();
     const args = ins.getArgumentsContent() ?? '';
-    if (kw === 'ADD' && /(?:^|\s)(?:https?|ftp):\/\//i.test(args))
-      fail(R['addUrl']!, ins, `ADD ${args.split(/\s+/)[0]}`);
+    if (kw === 'ADD' && /(?:^|\s)(?:https?|ftp):\/\//i.test(args)) fail(R.addUrl, ins, `ADD ${args.split(/\s+/)[0]}`);
     if (kw === 'RUN') {
       if (
         /\b(?:apt-get|apt)\s+(?:-\S+\s+)*(?:upgrade|dist-upgrade)\b|\b(?:yum|dnf)\s+(?:-\S+\s+)*update\b|\bapk\s+(?:-\S+\s+)*upgrade\b/.test(
           args,
         )
       )
-        fail(R['upgrade']!, ins, 'the build upgrades packages');
+        fail(R.upgrade, ins, 'the build upgrades packages');
       for (const seg of args.split(/&&|;|\|\|/))
         if (/\bapt-get\s+(?:-\S+\s+)*install\b/.test(seg) && !/--no-install-recommends/.test(seg)) {
-          fail(R['recommends']!, ins, 'apt-get install without --no-install-recommends');
+          fail(R.recommends, ins, 'apt-get install without --no-install-recommends');
           break;
         }
-      if (/(?:^|[\s;&|])sudo\s/.test(args)) fail(R['sudo']!, ins, 'RUN uses sudo');
+      if (/(?:^|[\s;&|])sudo\s/.test(args)) fail(R.sudo, ins, 'RUN uses sudo');
     }
     if (kw === 'ENV' || kw === 'ARG') {
       const hits = scanText(`${kw} ${args}`, compiled);
@@ -146,19 +145,19 @@ export function checkDockerfile(text: string, opts: { hasDockerignore: boolean }
         );
       if (hits.length || named.length)
         fail(
-          R['secretEnv']!,
+          R.secretEnv,
           ins,
           `${kw} ${named.map((n) => n.split('=')[0]).join(', ') || hits.map((h) => h.ruleId).join(', ')} holds a secret`,
         );
     }
-    if (kw === 'EXPOSE' && args.split(/\s+/).some((p) => /^22(?:\/tcp)?$/.test(p))) fail(R['ssh']!, ins, 'EXPOSE 22');
+    if (kw === 'EXPOSE' && args.split(/\s+/).some((p) => /^22(?:\/tcp)?$/.test(p))) fail(R.ssh, ins, 'EXPOSE 22');
     if (kw === 'COPY' && !opts.hasDockerignore) {
       const a = ins
         .getArguments()
         .map((x) => x.getValue())
         .filter((x) => !x.startsWith('--'));
       if (a.length >= 2 && a.slice(0, -1).some((s) => s === '.' || s === './'))
-        fail(R['copyAll']!, ins, 'COPY of the whole build context with no .dockerignore');
+        fail(R.copyAll, ins, 'COPY of the whole build context with no .dockerignore');
     }
   }
   return out.sort((a, b) => a.cause!.startLine - b.cause!.startLine);

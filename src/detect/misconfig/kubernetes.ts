@@ -42,7 +42,7 @@ const BASELINE_CAPS = new Set([
 ]);
 const PSS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
-const R: Record<string, Rule> = {
+const R = {
   privileged: {
     id: 'CUS-K8S-001',
     title: 'Privileged container',
@@ -97,7 +97,7 @@ const R: Record<string, Rule> = {
     severity: 'LOW',
     resolution: 'Set securityContext.readOnlyRootFilesystem: true.',
   },
-};
+} satisfies Record<string, Rule>;
 
 export function checkKubernetes(d: YamlDoc): Misconfiguration[] | undefined {
   const kind = get(d.value, 'kind');
@@ -118,11 +118,11 @@ export function checkKubernetes(d: YamlDoc): Misconfiguration[] | undefined {
     );
   };
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC'])
-    if (spec[ns] === true) fail(R['hostNamespaces']!, [...specPath, ns], `${ns} is true`);
+    if (spec[ns] === true) fail(R.hostNamespaces, [...specPath, ns], `${ns} is true`);
   (Array.isArray(spec['volumes']) ? (spec['volumes'] as J[]) : []).forEach((v, i) => {
     if (v?.['hostPath'])
       fail(
-        R['hostPath']!,
+        R.hostPath,
         [...specPath, 'volumes', i, 'hostPath'],
         `volume ${scalarText(v['name'], String(i))} mounts a host path`,
       );
@@ -135,22 +135,22 @@ export function checkKubernetes(d: YamlDoc): Misconfiguration[] | undefined {
       const sc = (c?.['securityContext'] ?? {}) as J;
       const scPath = [...cPath, 'securityContext'];
       const cn = `container ${scalarText(c?.['name'], String(i))}`;
-      if (sc['privileged'] === true) fail(R['privileged']!, [...scPath, 'privileged'], `${cn} is privileged`);
+      if (sc['privileged'] === true) fail(R.privileged, [...scPath, 'privileged'], `${cn} is privileged`);
       const added = ((get(sc, 'capabilities', 'add') as unknown[] | undefined) ?? [])
         .map(String)
         .filter((x) => !BASELINE_CAPS.has(x.toUpperCase()));
-      if (added.length) fail(R['addCaps']!, [...scPath, 'capabilities', 'add'], `${cn} adds ${added.join(', ')}`);
+      if (added.length) fail(R.addCaps, [...scPath, 'capabilities', 'add'], `${cn} adds ${added.join(', ')}`);
       const nonRoot = sc['runAsNonRoot'] ?? podSc['runAsNonRoot'];
       const uid = sc['runAsUser'] ?? podSc['runAsUser'];
       if (nonRoot !== true || uid === 0)
         fail(
-          R['runAsNonRoot']!,
+          R.runAsNonRoot,
           sc['runAsNonRoot'] !== undefined ? [...scPath, 'runAsNonRoot'] : cPath,
           `${cn} does not set runAsNonRoot: true`,
         );
       if (sc['allowPrivilegeEscalation'] !== false)
         fail(
-          R['privEsc']!,
+          R.privEsc,
           sc['allowPrivilegeEscalation'] !== undefined ? [...scPath, 'allowPrivilegeEscalation'] : cPath,
           `${cn} does not set allowPrivilegeEscalation: false`,
         );
@@ -159,20 +159,20 @@ export function checkKubernetes(d: YamlDoc): Misconfiguration[] | undefined {
       );
       if (!drop.includes('ALL'))
         fail(
-          R['dropAll']!,
+          R.dropAll,
           get(sc, 'capabilities', 'drop') !== undefined ? [...scPath, 'capabilities', 'drop'] : cPath,
           `${cn} does not drop ALL capabilities`,
         );
       const seccomp = get(sc, 'seccompProfile', 'type') ?? get(podSc, 'seccompProfile', 'type');
       if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
         fail(
-          R['seccomp']!,
+          R.seccomp,
           get(sc, 'seccompProfile') !== undefined ? [...scPath, 'seccompProfile'] : cPath,
           `${cn} has no RuntimeDefault or Localhost seccomp profile`,
         );
       if (sc['readOnlyRootFilesystem'] !== true)
         fail(
-          R['readOnlyRoot']!,
+          R.readOnlyRoot,
           sc['readOnlyRootFilesystem'] !== undefined ? [...scPath, 'readOnlyRootFilesystem'] : cPath,
           `${cn} does not set readOnlyRootFilesystem: true`,
         );
