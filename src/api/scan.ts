@@ -24,7 +24,7 @@ import { renderCycloneDx } from '../report/format/cyclonedx.js';
 import { renderSpdxJson } from '../report/format/spdx-json.js';
 import { cycloneDxValidator, spdxValidator } from '../report/validate.js';
 import { inventoryImage } from '../scanner/inventory.js';
-import { licenceResults } from '../scanner/licenses.js';
+import { licenseResults } from '../scanner/licenses.js';
 import { defaultScanOptions, type ScanOptions } from '../scanner/options.js';
 import { secretResults } from '../scanner/secrets.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
@@ -238,7 +238,7 @@ export async function scanWith(
       }
       if (scanners.includes('license')) {
         const forbidden = new Set((req.licenseForbidden ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean));
-        report = { ...report, results: [...report.results, ...licenceResults(report, forbidden)] };
+        report = { ...report, results: [...report.results, ...licenseResults(report, forbidden)] };
       }
       const inPaths = await pathSecretValues(report, matcher);
       const redact = [...new Set([...configSecrets.values, ...inPaths.values])].sort((a, b) => b.length - a.length);

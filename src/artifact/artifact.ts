@@ -36,7 +36,7 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
   }
 
   const owner = ownersOfFiles(merged.current, languagePackagePaths(merged.current));
-  const licencesOf = dpkgLicences(merged);
+  const licensesOf = dpkgLicenses(merged);
 
   let packages: Package[] = [];
   for (const fact of merged.current) {
@@ -50,7 +50,7 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
         if (OS_PACKAGE_TYPES.has(pkg.type)) {
           pkg.type = detectedOs?.family ?? pkg.type;
           pkg.purl = os.osPackagePurl(pkg, detectedOs);
-          const lic = licencesOf.get(pkg.name);
+          const lic = licensesOf.get(pkg.name);
           if (lic && !pkg.licenses?.length) pkg.licenses = lic;
         } else {
           const own = owner.get(pkg.filePath.split('!')[0]!);
@@ -60,7 +60,7 @@ export function buildArtifact(image: Image, merged: MergedLayers, os: OsSupport,
       }
     }
   }
-  inheritOwnerLicences(packages);
+  inheritOwnerLicenses(packages);
   if (!opts.includeDevDeps) packages = packages.filter((p) => !p.dev);
   // go.mod lists what a module asks for, not what was built: only used when no Go binary says better.
   if (packages.some((p) => p.type === 'gobinary')) packages = packages.filter((p) => p.type !== 'gomod');
@@ -123,13 +123,13 @@ function ownersOfFiles(facts: MergedFact[], paths: Set<string>): Map<string, str
  * own metadata names none (Debian's jars: the pom inherits `<licenses>` from
  * a parent pom that is not in the archive).
  */
-function inheritOwnerLicences(packages: Package[]): void {
-  const osLicences = new Map<string, string[]>();
+function inheritOwnerLicenses(packages: Package[]): void {
+  const osLicenses = new Map<string, string[]>();
   for (const p of packages)
-    if (OS_ECOSYSTEMS.has(p.ecosystem) && p.licenses?.length) osLicences.set(p.name, p.licenses);
+    if (OS_ECOSYSTEMS.has(p.ecosystem) && p.licenses?.length) osLicenses.set(p.name, p.licenses);
   for (const p of packages) {
     if (!p.ownedBy || p.licenses?.length) continue;
-    const lic = osLicences.get(p.ownedBy);
+    const lic = osLicenses.get(p.ownedBy);
     if (lic) p.licenses = lic;
   }
 }
@@ -139,7 +139,7 @@ function inheritOwnerLicences(packages: Package[]): void {
  * directory (or copyright file) is a symlink in the image reads the file it
  * leads to: `usr/share/doc/libgcc-s1 -> gcc-12-base` gets gcc-12-base's.
  */
-function dpkgLicences(merged: MergedLayers): { get(pkg: string): string[] | undefined } {
+function dpkgLicenses(merged: MergedLayers): { get(pkg: string): string[] | undefined } {
   const byPath = new Map<string, string[]>();
   for (const f of merged.current) {
     const lic = f.history.at(-1)?.output?.extra?.['dpkgLicenses'] as Record<string, string[]> | undefined;

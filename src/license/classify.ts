@@ -6,12 +6,12 @@
  * `--license-forbidden` adds ids to the forbidden set (the "no AGPL" policy).
  */
 import type { Severity } from '../model/report.js';
-import { normaliseLicence } from './spdx.js';
+import { normaliseLicense } from './spdx.js';
 
-export type LicenceCategory =
+export type LicenseCategory =
   'forbidden' | 'restricted' | 'reciprocal' | 'notice' | 'permissive' | 'unencumbered' | 'unknown';
 
-const TABLE: Record<Exclude<LicenceCategory, 'unknown'>, string[]> = {
+const TABLE: Record<Exclude<LicenseCategory, 'unknown'>, string[]> = {
   forbidden: [
     'AGPL-1.0',
     'AGPL-1.0-only',
@@ -168,11 +168,11 @@ const TABLE: Record<Exclude<LicenceCategory, 'unknown'>, string[]> = {
   unencumbered: ['CC0-1.0', 'Unlicense', '0BSD', 'LicenseRef-public-domain'],
 };
 
-const CATEGORY = new Map<string, LicenceCategory>();
+const CATEGORY = new Map<string, LicenseCategory>();
 for (const [cat, ids] of Object.entries(TABLE))
-  for (const id of ids) CATEGORY.set(id.toLowerCase(), cat as LicenceCategory);
+  for (const id of ids) CATEGORY.set(id.toLowerCase(), cat as LicenseCategory);
 
-export const SEVERITY_OF: Record<LicenceCategory, Severity> = {
+export const SEVERITY_OF: Record<LicenseCategory, Severity> = {
   forbidden: 'CRITICAL',
   restricted: 'HIGH',
   reciprocal: 'MEDIUM',
@@ -182,7 +182,7 @@ export const SEVERITY_OF: Record<LicenceCategory, Severity> = {
   unknown: 'UNKNOWN',
 };
 
-const RANK: LicenceCategory[] = [
+const RANK: LicenseCategory[] = [
   'forbidden',
   'restricted',
   'reciprocal',
@@ -193,19 +193,19 @@ const RANK: LicenceCategory[] = [
 ];
 
 /** One licence string: normalised to SPDX when possible, classified by its strictest id. */
-export function classifyLicence(
+export function classifyLicense(
   raw: string,
   forbidden: Set<string> = new Set(),
-): { name: string; category: LicenceCategory } {
-  const spdx = normaliseLicence(raw) ?? raw.trim();
+): { name: string; category: LicenseCategory } {
+  const spdx = normaliseLicense(raw) ?? raw.trim();
   const ids = spdx
     .split(/\s+(?:AND|OR|WITH)\s+|[()]/)
     .map((s) => s.trim().replace(/\+$/, '-or-later'))
     .filter(Boolean);
-  let best: LicenceCategory = 'unknown';
+  let best: LicenseCategory = 'unknown';
   let seen = false;
   for (const id of ids) {
-    const cat: LicenceCategory = forbidden.has(id.toLowerCase())
+    const cat: LicenseCategory = forbidden.has(id.toLowerCase())
       ? 'forbidden'
       : (CATEGORY.get(id.toLowerCase()) ?? 'unknown');
     if (!seen || RANK.indexOf(cat) < RANK.indexOf(best)) best = cat;

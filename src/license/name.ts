@@ -5,8 +5,8 @@
  * when the mapping is confident; otherwise the name as written, so nothing
  * stated is lost.
  */
-import { normaliseLicence, spdxIdIgnoringCase } from './spdx.js';
-import { classifyLicenceText } from './text-classifier.js';
+import { normaliseLicense, spdxIdIgnoringCase } from './spdx.js';
+import { classifyLicenseText } from './text-classifier.js';
 
 const MAX_NAME = 200;
 
@@ -43,7 +43,7 @@ export function spdxFromUrl(url: string): string | undefined {
  * correction of near-ids (`Apache 2`), then the URL; failing all, the name
  * as written.
  */
-export function licencesFromName(name: string | undefined, url?: string): string[] {
+export function licensesFromName(name: string | undefined, url?: string): string[] {
   const n = (name ?? '')
     .slice(0, 4 * MAX_NAME)
     .replace(/\s+/g, ' ')
@@ -54,9 +54,9 @@ export function licencesFromName(name: string | undefined, url?: string): string
       const id = spdxFromUrl(n);
       if (id) return [id];
     } else {
-      const stated = classifyLicenceText(n);
+      const stated = classifyLicenseText(n);
       if (stated.length) return stated;
-      const spdx = normaliseLicence(n);
+      const spdx = normaliseLicense(n);
       if (spdx) return [spdx];
     }
   }

@@ -43,7 +43,7 @@ export function isSpdxExpression(s: string): boolean {
  * The SPDX form of what package metadata wrote (`GPL-2+`, `Apache 2.0`,
  * `MIT/X11`), or undefined when there is no confident mapping.
  */
-export function normaliseLicence(raw: string): string | undefined {
+export function normaliseLicense(raw: string): string | undefined {
   const s = raw.trim();
   if (!s || s.length > 1000) return undefined;
   if (isSpdxExpression(s)) return s;

@@ -259,7 +259,7 @@ const SPECIAL = { 'bsd-text': bsdVariant, 'isc-text': iscVariant, 'hpnd-text': h
  * as `-or-later`: Debian files say "version 2 or later" and then point at the
  * version 2 text.
  */
-export function classifyLicenceText(text: string): string[] {
+export function classifyLicenseText(text: string): string[] {
   const tokens = tokenise(text);
   // A versionless GNU/Artistic mention holds its place until the end tells whether a version of it was stated.
   const found: (string | { bare: FamilyName })[] = [];

@@ -10,12 +10,12 @@ import type { Package } from '../model/package.js';
 export const UNKNOWN_LICENCE = 'UNKNOWN';
 
 /** True for a licence list that says nothing but "unknown". */
-export function isUnknownLicence(licenses: readonly string[] | undefined): boolean {
+export function isUnknownLicense(licenses: readonly string[] | undefined): boolean {
   return !licenses?.some((l) => l.trim() && l !== UNKNOWN_LICENCE);
 }
 
 /** Gives each package without a stated licence the explicit UNKNOWN, in place (the packages keep their identity for matching). */
-export function markUnknownLicences(packages: readonly Package[]): void {
+export function markUnknownLicenses(packages: readonly Package[]): void {
   for (const p of packages) {
     const stated = (p.licenses ?? []).filter((l) => l.trim());
     p.licenses = stated.length ? stated : [UNKNOWN_LICENCE];

@@ -5,7 +5,7 @@
 import { isOsEcosystem } from '../ecosystem/ecosystems.js';
 import type { Artifact } from '../model/artifact.js';
 import type { Package } from '../model/package.js';
-import { markUnknownLicences } from '../license/unknown.js';
+import { markUnknownLicenses } from '../license/unknown.js';
 import type { Image } from '../source/image.js';
 import type { Report, Result } from '../model/report.js';
 
@@ -25,7 +25,7 @@ export interface BuildReportOptions {
 
 export function buildReport(image: Image, artifact: Artifact, opts: BuildReportOptions): Report {
   const results: Result[] = [];
-  markUnknownLicences(artifact.packages);
+  markUnknownLicenses(artifact.packages);
   const osPkgs = artifact.packages.filter((p) => isOsEcosystem(p.ecosystem));
   if (artifact.os || osPkgs.length) {
     const os = artifact.os;

@@ -3,10 +3,10 @@
  * classified; a package whose metadata names none gets an explicit
  * `UNKNOWN` finding — nothing is dropped.
  */
-import { classifyLicence, SEVERITY_OF } from '../license/classify.js';
+import { classifyLicense, SEVERITY_OF } from '../license/classify.js';
 import type { LicenseFinding, Report, Result } from '../model/report.js';
 
-export function licenceResults(report: Report, forbidden: Set<string>): Result[] {
+export function licenseResults(report: Report, forbidden: Set<string>): Result[] {
   const out: Result[] = [];
   for (const r of report.results) {
     if (r.class !== 'os-pkgs' && r.class !== 'lang-pkgs') continue;
@@ -15,7 +15,7 @@ export function licenceResults(report: Report, forbidden: Set<string>): Result[]
       const names = p.licenses?.length ? p.licenses : ['UNKNOWN'];
       for (const raw of names) {
         const c =
-          raw === 'UNKNOWN' ? { name: 'UNKNOWN', category: 'unknown' as const } : classifyLicence(raw, forbidden);
+          raw === 'UNKNOWN' ? { name: 'UNKNOWN', category: 'unknown' as const } : classifyLicense(raw, forbidden);
         licenses.push({
           pkgName: p.name,
           filePath: p.filePath,

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLicence, SEVERITY_OF } from '../../src/license/classify.js';
-import { isSpdxExpression, isSpdxId, normaliseLicence } from '../../src/license/spdx.js';
-import { licenceResults } from '../../src/scanner/licenses.js';
+import { classifyLicense, SEVERITY_OF } from '../../src/license/classify.js';
+import { isSpdxExpression, isSpdxId, normaliseLicense } from '../../src/license/spdx.js';
+import { licenseResults } from '../../src/scanner/licenses.js';
 import { pkg, report } from '../support/model.js';
 
 test('SPDX ids and expressions are told from free text', () => {
@@ -43,7 +43,7 @@ test('normalisation: metadata spellings to SPDX, "or later" and every operand ke
     ['x'.repeat(1001), undefined],
   ];
   assert.deepEqual(
-    cases.map(([raw]) => [raw, normaliseLicence(raw)]),
+    cases.map(([raw]) => [raw, normaliseLicense(raw)]),
     cases,
   );
 });
@@ -65,7 +65,7 @@ test('classification: the strictest id of an expression decides; unknown text is
   ];
   assert.deepEqual(
     cases.map(([raw]) => {
-      const c = classifyLicence(raw);
+      const c = classifyLicense(raw);
       return [raw, c.name, c.category];
     }),
     cases,
@@ -73,12 +73,12 @@ test('classification: the strictest id of an expression decides; unknown text is
 });
 
 test('--license-forbidden adds ids to the forbidden set', () => {
-  assert.deepEqual(classifyLicence('MIT', new Set(['mit'])), { name: 'MIT', category: 'forbidden' });
-  assert.deepEqual(classifyLicence('Apache-2.0 OR MIT', new Set(['mit'])), {
+  assert.deepEqual(classifyLicense('MIT', new Set(['mit'])), { name: 'MIT', category: 'forbidden' });
+  assert.deepEqual(classifyLicense('Apache-2.0 OR MIT', new Set(['mit'])), {
     name: 'Apache-2.0 OR MIT',
     category: 'forbidden',
   });
-  assert.deepEqual(classifyLicence('Apache-2.0', new Set(['mit'])), { name: 'Apache-2.0', category: 'notice' });
+  assert.deepEqual(classifyLicense('Apache-2.0', new Set(['mit'])), { name: 'Apache-2.0', category: 'notice' });
 });
 
 test('severities follow the category as Trivy maps them', () => {
@@ -93,7 +93,7 @@ test('severities follow the category as Trivy maps them', () => {
   });
 });
 
-test('licenceResults: one licence result per package result, every licence of every package, none dropped', () => {
+test('licenseResults: one licence result per package result, every licence of every package, none dropped', () => {
   const r = report([
     {
       target: 'app:1 (debian 12.7)',
@@ -143,7 +143,7 @@ test('licenceResults: one licence result per package result, every licence of ev
     { target: 'app/empty.lock', class: 'lang-pkgs', type: 'npm', packages: [] },
     { target: '/app/.env', class: 'secret', type: 'secret', secrets: [] },
   ]);
-  const out = licenceResults(r, new Set(['mit']));
+  const out = licenseResults(r, new Set(['mit']));
   assert.deepEqual(out, [
     {
       target: 'app:1 (debian 12.7)',

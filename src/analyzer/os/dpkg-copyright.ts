@@ -8,7 +8,7 @@
  * package's (`libgcc-s1 -> gcc-12-base`) is resolved at merge time
  * (artifact.ts), from the image's own symlinks.
  */
-import { classifyLicenceText, preferOrLater } from '../../license/text-classifier.js';
+import { classifyLicenseText, preferOrLater } from '../../license/text-classifier.js';
 import { isSpdxId } from '../../license/spdx.js';
 import type { Analyzer } from '../types.js';
 
@@ -74,7 +74,7 @@ function dep5Licences(text: string): string[] {
   return [...out];
 }
 
-function freeFormLicences(text: string): string[] {
+function freeFormLicenses(text: string): string[] {
   return [
     ...new Set(
       [
@@ -88,7 +88,7 @@ function freeFormLicences(text: string): string[] {
 
 export const dpkgCopyrightAnalyzer: Analyzer = {
   name: 'dpkg-copyright',
-  version: 2,
+  version: 3,
   maxFileSize: 2 * 1024 * 1024,
   required: (path) => COPYRIGHT.test(path),
   analyze(file) {
@@ -96,8 +96,8 @@ export const dpkgCopyrightAnalyzer: Analyzer = {
     const text = file.content.toString('utf8');
     const dep5 = /^Format:/m.test(text) ? dep5Licences(text) : [];
     // Bare references (`common-licenses/GPL`) are left to the classifier, which says what they mean in SPDX.
-    const referenced = freeFormLicences(text).filter((id) => isSpdxId(id) || id.startsWith('LicenseRef-'));
-    const licences = dep5.length ? dep5 : preferOrLater([...classifyLicenceText(text), ...referenced]);
+    const referenced = freeFormLicenses(text).filter((id) => isSpdxId(id) || id.startsWith('LicenseRef-'));
+    const licences = dep5.length ? dep5 : preferOrLater([...classifyLicenseText(text), ...referenced]);
     return licences.length ? { extra: { dpkgLicenses: { [pkg]: licences } } } : undefined;
   },
 };

@@ -17,19 +17,19 @@ type Json = Record<string, unknown>;
 
 /** CycloneDX accepts as `license.id` only the ids of its own SPDX list (schema/vendor/spdx.schema.json). */
 let cdxIds: Set<string> | undefined;
-function isCdxLicenceId(id: string): boolean {
+function isCdxLicenseId(id: string): boolean {
   cdxIds ??= new Set(
     (JSON.parse(readFileSync(packageFile('schema/vendor/spdx.schema.json'), 'utf8')) as { enum: string[] }).enum,
   );
   return cdxIds.has(id);
 }
 
-function licences(p: Package): Json[] | undefined {
+function licenses(p: Package): Json[] | undefined {
   const l = (p.licenses ?? []).filter((x) => x.trim());
   if (!l.length) return undefined;
-  if (l.length === 1 && !isCdxLicenceId(l[0]!) && isSpdxExpression(l[0]!) && /\s(?:AND|OR|WITH)\s/.test(l[0]!))
+  if (l.length === 1 && !isCdxLicenseId(l[0]!) && isSpdxExpression(l[0]!) && /\s(?:AND|OR|WITH)\s/.test(l[0]!))
     return [{ expression: l[0] }];
-  return l.map((x) => (isCdxLicenceId(x) ? { license: { id: x } } : { license: { name: x } }));
+  return l.map((x) => (isCdxLicenseId(x) ? { license: { id: x } } : { license: { name: x } }));
 }
 
 function prop(name: string, value: string | undefined): Json[] {
@@ -40,7 +40,7 @@ function component(item: InventoryItem): Json {
   const p = item.pkg;
   const c: Json = { 'bom-ref': item.ref, type: 'library', name: p.name, version: p.version };
   if (p.purl) c['purl'] = p.purl;
-  const lic = licences(p);
+  const lic = licenses(p);
   if (lic) c['licenses'] = lic;
   if (p.maintainer) c['supplier'] = { name: p.maintainer };
   // Every place the package was seen (installed metadata, lockfiles, nested copies), as CycloneDX evidence.

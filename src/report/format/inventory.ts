@@ -89,7 +89,7 @@ export function applicationsOf(
 }
 
 /** One SPDX-expression-ish licence string from a package's licence list. */
-export function licenceExpression(licenses: string[] | undefined): string | undefined {
+export function licenseExpression(licenses: string[] | undefined): string | undefined {
   const l = (licenses ?? []).map((s) => s.trim()).filter(Boolean);
   if (!l.length) return undefined;
   return l.length === 1 ? l[0] : l.map((x) => (/\s(AND|OR|WITH)\s/.test(x) ? `(${x})` : x)).join(' AND ');

@@ -3,12 +3,12 @@
  * every package, with DESCRIBES / CONTAINS / DEPENDS_ON relationships.
  */
 import { randomUUID } from 'node:crypto';
-import { isSpdxExpression, normaliseLicence } from '../../license/spdx.js';
-import { isUnknownLicence } from '../../license/unknown.js';
+import { isSpdxExpression, normaliseLicense } from '../../license/spdx.js';
+import { isUnknownLicense } from '../../license/unknown.js';
 import type { Report } from '../../model/report.js';
 import { APPLICATION_SOURCE_INFO } from '../../source/sbom/read.js';
 import { imageIdentity } from '../image-identity.js';
-import { applicationsOf, inventoryOf, licenceExpression, shortHash } from './inventory.js';
+import { applicationsOf, inventoryOf, licenseExpression, shortHash } from './inventory.js';
 import type { FormatOptions } from './options.js';
 
 export interface SpdxPackage {
@@ -57,13 +57,13 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
       if (!extracted.has(m[0])) extracted.set(m[0], m[0].slice('LicenseRef-'.length));
     return expr;
   };
-  const statedLicence = (raw: string[] | undefined): string => {
-    const expr = licenceExpression(raw);
+  const statedLicense = (raw: string[] | undefined): string => {
+    const expr = licenseExpression(raw);
     if (!expr) return 'NOASSERTION';
-    const spdx = normaliseLicence(expr);
+    const spdx = normaliseLicense(expr);
     if (spdx) return spdx;
     const parts = (raw ?? []).map((r) => {
-      const n = normaliseLicence(r);
+      const n = normaliseLicense(r);
       if (n) return isSpdxExpression(n) && /\s/.test(n) ? `(${n})` : n;
       const id = `LicenseRef-${shortHash(r)}`;
       extracted.set(id, r);
@@ -71,10 +71,10 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
     });
     return parts.join(' AND ');
   };
-  const licence = (raw: string[] | undefined): string =>
-    isUnknownLicence(raw)
+  const license = (raw: string[] | undefined): string =>
+    isUnknownLicense(raw)
       ? 'NOASSERTION' /* SPDX's word for "the metadata states none" */
-      : declareRefs(statedLicence(raw));
+      : declareRefs(statedLicense(raw));
 
   const identity = imageIdentity(report);
   const imageId = spdxId('Image', identity.name, report.metadata.imageId ?? '');
@@ -121,7 +121,7 @@ export function buildSpdxDocument(report: Report, opts: FormatOptions): SpdxDocu
     const p = item.pkg;
     const id = spdxId('Package', item.ref, p.filePath);
     idOf.set(p.name, id);
-    const lic = licence(p.licenses);
+    const lic = license(p.licenses);
     const sp: SpdxPackage = {
       SPDXID: id,
       name: p.name,

@@ -66,7 +66,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function cdxLicences(c: Json): string[] {
+function cdxLicenses(c: Json): string[] {
   return objects(c['licenses'])
     .map((l) => {
       const lic = objects([l['license']])[0];
@@ -102,7 +102,7 @@ function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limits: Sbom
       c['purl'],
       {
         ...extrasFromProperties(c['properties']),
-        licenses: cdxLicences(c),
+        licenses: cdxLicenses(c),
         name: typeof c['name'] === 'string' ? c['name'] : undefined,
       },
       file,

@@ -17,7 +17,7 @@ import type { Package } from '../../../model/package.js';
 import { buildPurl } from '../../../model/purl.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
 import { MiB } from '../../types.js';
-import { addArchiveLicences } from './licence.js';
+import { addArchiveLicenses } from './license.js';
 import { pomCoordinates } from './pom.js';
 import { openZip, type ZipEntry } from './zip.js';
 
@@ -145,7 +145,7 @@ async function analyzeArchive(
       if (version && title) found.push(mavenPackage(vendor, title.replace(/\s+/g, '-'), version, filePath, 'manifest'));
       else if (byName) found.push(mavenPackage('', byName.artifact, byName.version, filePath, 'file-name'));
     }
-    await addArchiveLicences(zip.entries, found, filePath, ctx);
+    await addArchiveLicenses(zip.entries, found, filePath, ctx);
     out.push(...found);
     const nested = zip.entries.filter((x) => ARCHIVE.test(x.name) && !x.name.endsWith('/'));
     if (nested.length && depth >= MAX_DEPTH) {

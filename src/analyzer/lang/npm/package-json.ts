@@ -7,7 +7,7 @@
 import type { Package } from '../../../model/package.js';
 import { buildPurl } from '../../../model/purl.js';
 import type { Analyzer } from '../../types.js';
-import { npmLicences } from './licence.js';
+import { npmLicenses } from './license.js';
 
 const INSTALLED = /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@.][^/]*\/package\.json$/;
 const DEBIAN = /^usr\/share\/nodejs\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
@@ -51,7 +51,7 @@ export const npmPackageJsonAnalyzer: Analyzer = {
       filePath: file.path,
       origin: 'installed',
     };
-    const licences = npmLicences(json);
+    const licences = npmLicenses(json);
     if (licences.length) pkg.licenses = licences;
     const deps = json['dependencies'];
     if (deps && typeof deps === 'object') pkg.dependsOn = Object.keys(deps).slice(0, 1000);

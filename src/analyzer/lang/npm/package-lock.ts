@@ -5,7 +5,7 @@
  */
 import type { Package } from '../../../model/package.js';
 import type { AnalyzeContext, Analyzer } from '../../types.js';
-import { npmLicences } from './licence.js';
+import { npmLicenses } from './license.js';
 import { npmPurl, validNpmName } from './package-json.js';
 
 const LOCKFILE = /(?:^|\/)(?:package-lock|npm-shrinkwrap)\.json$/;
@@ -69,7 +69,7 @@ function fromV2(packages: Record<string, V2Entry>, filePath: string, ctx: Analyz
       continue;
     }
     const p = lockPackage(name, e.version, filePath, dev);
-    const lic = npmLicences(e as Record<string, unknown>);
+    const lic = npmLicenses(e as Record<string, unknown>);
     if (lic.length) p.licenses = lic;
     seen.set(key, p);
     out.push(p);

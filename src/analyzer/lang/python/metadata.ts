@@ -37,7 +37,7 @@ export function parseCoreMetadata(text: string): Map<string, string[]> {
   return fields;
 }
 
-function licences(f: Map<string, string[]>): string[] {
+function licenses(f: Map<string, string[]>): string[] {
   const expr = f.get('license-expression')?.[0];
   if (expr) return [expr];
   const lic = f.get('license')?.[0];
@@ -72,7 +72,7 @@ export const pythonMetadataAnalyzer: Analyzer = {
       filePath: file.path,
       origin: 'installed',
     };
-    const lic = licences(f);
+    const lic = licenses(f);
     if (lic.length) pkg.licenses = lic;
     const deps = (f.get('requires-dist') ?? [])
       .filter((d) => !d.includes('extra =='))

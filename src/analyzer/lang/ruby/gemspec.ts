@@ -19,7 +19,7 @@ function stringOf(text: string, field: string): string | undefined {
   return re.exec(text)?.[1];
 }
 
-function licencesOf(text: string): string[] {
+function licensesOf(text: string): string[] {
   const list = /^[ \t]*\w+\.licenses?[ \t]*=[ \t]*\[?([^\n\]]{0,500})\]?/m.exec(text)?.[1];
   if (!list) return [];
   return [...list.matchAll(/["']([^"']{1,100})["']/g)].map((m) => m[1]!);
@@ -49,7 +49,7 @@ export const gemspecAnalyzer: Analyzer = {
       filePath: file.path,
       origin: 'installed',
     };
-    const lic = licencesOf(text);
+    const lic = licensesOf(text);
     if (lic.length) pkg.licenses = lic;
     return { packageSets: [{ type: 'gemspec', filePath: file.path, packages: [pkg] }] };
   },

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { bundleLicences, pomLicences } from '../../src/analyzer/lang/java/licence.js';
+import { bundleLicenses, pomLicenses } from '../../src/analyzer/lang/java/license.js';
 import { jarAnalyzer } from '../../src/analyzer/lang/java/jar.js';
 import { openZip } from '../../src/analyzer/lang/java/zip.js';
 import { npmLockAnalyzer } from '../../src/analyzer/lang/npm/package-lock.js';
@@ -247,12 +247,12 @@ test('pom <licenses> and OSGi Bundle-License forms', () => {
       <license><name>GNU General Public License, version 2 with the GNU Classpath Exception</name></license>
       <license><url>https://opensource.org/licenses/MIT</url></license>
     </licenses><dependencies><dependency><licenses>ignored</licenses></dependency></dependencies></project>`;
-  assert.deepEqual(pomLicences(pom), ['EPL-2.0', 'GPL-2.0-only', 'MIT']);
-  assert.deepEqual(pomLicences('<project><name>no licences</name></project>'), []);
-  assert.deepEqual(bundleLicences('Apache-2.0;link="https://www.apache.org/licenses/LICENSE-2.0.txt", EPL-1.0'), [
+  assert.deepEqual(pomLicenses(pom), ['EPL-2.0', 'GPL-2.0-only', 'MIT']);
+  assert.deepEqual(pomLicenses('<project><name>no licences</name></project>'), []);
+  assert.deepEqual(bundleLicenses('Apache-2.0;link="https://www.apache.org/licenses/LICENSE-2.0.txt", EPL-1.0'), [
     'Apache-2.0',
     'EPL-1.0',
   ]);
-  assert.deepEqual(bundleLicences('<<EXTERNAL>>'), []);
-  assert.deepEqual(bundleLicences('http://www.eclipse.org/legal/epl-v10.html'), ['EPL-1.0']);
+  assert.deepEqual(bundleLicenses('<<EXTERNAL>>'), []);
+  assert.deepEqual(bundleLicenses('http://www.eclipse.org/legal/epl-v10.html'), ['EPL-1.0']);
 });

@@ -7,8 +7,8 @@
  * `<licenses>` are not in the archive and so are not known here.
  */
 import type { Package } from '../../../model/package.js';
-import { licencesFromName } from '../../../license/name.js';
-import { classifyLicenceText } from '../../../license/text-classifier.js';
+import { licensesFromName } from '../../../license/name.js';
+import { classifyLicenseText } from '../../../license/text-classifier.js';
 import type { AnalyzeContext } from '../../types.js';
 import type { ZipEntry } from './zip.js';
 
@@ -59,7 +59,7 @@ function xmlText(s: string | undefined): string | undefined {
 }
 
 /** The licences a pom.xml declares in its own `<licenses>`. */
-export function pomLicences(pomXml: string): string[] {
+export function pomLicenses(pomXml: string): string[] {
   const xml = withoutComments(pomXml.slice(0, MAX_POM_CHARS));
   const section = element(xml, 'licenses');
   if (!section) return [];
@@ -68,13 +68,13 @@ export function pomLicences(pomXml: string): string[] {
     const lic = element(section.text, 'license', at);
     if (!lic) break;
     at = lic.end;
-    out.push(...licencesFromName(xmlText(element(lic.text, 'name')?.text), xmlText(element(lic.text, 'url')?.text)));
+    out.push(...licensesFromName(xmlText(element(lic.text, 'name')?.text), xmlText(element(lic.text, 'url')?.text)));
   }
   return [...new Set(out)];
 }
 
 /** OSGi `Bundle-License`: comma-separated clauses, each a name or URL with `;`-parameters (`;link=…`). */
-export function bundleLicences(header: string | undefined): string[] {
+export function bundleLicenses(header: string | undefined): string[] {
   if (!header) return [];
   const out: string[] = [];
   for (const clause of header.slice(0, 2000).split(',').slice(0, MAX_LICENCES)) {
@@ -84,7 +84,7 @@ export function bundleLicences(header: string | undefined): string[] {
       .find((p) => p.startsWith('link='))
       ?.slice(5)
       .replace(/^"|"$/g, '');
-    out.push(...licencesFromName(name, link));
+    out.push(...licensesFromName(name, link));
   }
   return [...new Set(out)];
 }
@@ -95,7 +95,7 @@ export function bundleLicences(header: string | undefined): string[] {
  * manifest's Bundle-License and the META-INF licence text only to an archive
  * that is one package (in a shaded jar the bundle's licence is not each part's).
  */
-export async function addArchiveLicences(
+export async function addArchiveLicenses(
   entries: ZipEntry[],
   packages: Package[],
   filePath: string,
@@ -113,7 +113,7 @@ export async function addArchiveLicences(
     );
     if (!owners.length) continue;
     try {
-      const lic = pomLicences((await e.read()).toString('utf8'));
+      const lic = pomLicenses((await e.read()).toString('utf8'));
       if (lic.length) for (const p of owners) if (!p.licenses?.length) p.licenses = lic;
     } catch (err) {
       ctx.warn(`${filePath}!/${e.name}: ${(err as Error).message}`);
@@ -123,18 +123,18 @@ export async function addArchiveLicences(
   const only = packages[0]!;
   const mf = entries.find((e) => e.name === 'META-INF/MANIFEST.MF');
   if (!only.licenses?.length && mf) {
-    const lic = await readLicences(mf, (text) => bundleLicences(mainHeader(text, 'Bundle-License')), filePath, ctx);
+    const lic = await readLicenses(mf, (text) => bundleLicenses(mainHeader(text, 'Bundle-License')), filePath, ctx);
     if (lic.length) only.licenses = lic;
   }
   // Maven's pom often inherits <licenses> from a parent pom that is not in the archive; the licence text it ships says it.
-  const licenceFile = entries.find((e) => LICENCE_FILE.test(e.name));
-  if (!only.licenses?.length && licenceFile) {
-    const lic = await readLicences(licenceFile, classifyLicenceText, filePath, ctx);
+  const licenseFile = entries.find((e) => LICENCE_FILE.test(e.name));
+  if (!only.licenses?.length && licenseFile) {
+    const lic = await readLicenses(licenseFile, classifyLicenseText, filePath, ctx);
     if (lic.length) only.licenses = lic;
   }
 }
 
-async function readLicences(
+async function readLicenses(
   entry: ZipEntry,
   parse: (text: string) => string[],
   filePath: string,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { classifyLicence } from '../../src/license/classify.js';
+import { classifyLicense } from '../../src/license/classify.js';
 import { runCli } from '../support/cli.js';
 import { ensureImages, imageForms } from '../support/images.js';
 import { repoRoot } from '../support/paths.js';
@@ -69,11 +69,11 @@ describe('licences', { concurrency: 1 }, () => {
     });
   }
   test('classification: SPDX normalisation, strictest id of an expression, the table names its source', () => {
-    assert.deepEqual(classifyLicence('Apache 2.0'), { name: 'Apache-2.0', category: 'notice' });
-    assert.deepEqual(classifyLicence('MIT OR GPL-3.0-only'), { name: 'MIT OR GPL-3.0-only', category: 'restricted' });
-    assert.equal(classifyLicence('AGPL-3.0-only').category, 'forbidden');
-    assert.equal(classifyLicence('MIT', new Set(['mit'])).category, 'forbidden');
-    assert.equal(classifyLicence('Some Custom Licence v2').category, 'unknown');
+    assert.deepEqual(classifyLicense('Apache 2.0'), { name: 'Apache-2.0', category: 'notice' });
+    assert.deepEqual(classifyLicense('MIT OR GPL-3.0-only'), { name: 'MIT OR GPL-3.0-only', category: 'restricted' });
+    assert.equal(classifyLicense('AGPL-3.0-only').category, 'forbidden');
+    assert.equal(classifyLicense('MIT', new Set(['mit'])).category, 'forbidden');
+    assert.equal(classifyLicense('Some Custom Licence v2').category, 'unknown');
     assert.match(readFileSync(join(repoRoot, 'src', 'license', 'classify.ts'), 'utf8'), /google\/licenseclassifier/);
   });
 });

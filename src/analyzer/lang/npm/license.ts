@@ -1,5 +1,5 @@
 /** npm's licence fields, old and new: `"license": "MIT"`, `{type}`, `"licenses": [...]`. */
-export function npmLicences(json: Record<string, unknown>): string[] {
+export function npmLicenses(json: Record<string, unknown>): string[] {
   const out: string[] = [];
   const add = (v: unknown): void => {
     if (typeof v === 'string' && v.trim()) out.push(v.trim().slice(0, 200));
