@@ -45,7 +45,7 @@ export function parseEnvBoolean(name: string, value: string): boolean {
 }
 
 function envValue(opt: Option, name: string, value: string): unknown {
-  if (opt.isBoolean()) return opt.negate ? !parseEnvBoolean(name, value) : parseEnvBoolean(name, value);
+  if (opt.negate || opt.isBoolean()) return opt.negate ? !parseEnvBoolean(name, value) : parseEnvBoolean(name, value);
   if (opt.variadic || Array.isArray(opt.defaultValue))
     return value
       .split(',')
