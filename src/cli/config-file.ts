@@ -144,6 +144,11 @@ export function applyConfigFile(cmd: Command): void {
       continue;
     }
     const opt = options.get(key);
+    if (!opt && TRIVY_CONFIG_KEYS.has(rawKey)) {
+      // One trivy.yaml serves every Trivy command: `image.input` is no error for `sbom`.
+      warnings.push(`${file}: "${rawKey}" does not apply to customs ${cmd.name()}; ignored`);
+      continue;
+    }
     if (!opt || key === 'config') {
       const near = [...options.keys(), 'security_gates'].sort((a, b) => distance(key, a) - distance(key, b))[0];
       throw new UserError(`${file}: unknown key "${rawKey}"`, `did you mean "${near}"?`);

@@ -162,6 +162,30 @@ test('an implicit trivy.yaml keeps the allowlist; customs.yaml is preferred when
   assert.equal(both.opts['exitCode'], '7');
 });
 
+test("a trivy.yaml key for another command's flag is a warning, not an error", async () => {
+  const cmd = addScanFlags(new Command('sbom').exitOverride());
+  cmd.action(() => {});
+  const dir = mkdtempSync(join(tmpdir(), 'customs-env-'));
+  const cwd = process.cwd();
+  const write = process.stderr.write.bind(process.stderr);
+  let stderr = '';
+  process.stderr.write = (chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  };
+  try {
+    writeFileSync(join(dir, 'trivy.yaml'), 'image:\n  platform: linux/arm64\nexit-code: 2\n');
+    process.chdir(dir);
+    await cmd.parseAsync([], { from: 'user' });
+  } finally {
+    process.chdir(cwd);
+    process.stderr.write = write;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(cmd.opts()['exitCode'], '2');
+  assert.match(stderr, /WARN\ttrivy\.yaml: "image\.platform" does not apply to customs sbom; ignored/);
+});
+
 test('unknown and unsupported trivy.yaml keys are errors naming the key', async () => {
   await assert.rejects(
     resolveIn({ 'trivy.yaml': 'scan:\n  scaners: [vuln]\n' }, {}),
