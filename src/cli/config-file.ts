@@ -10,12 +10,19 @@
  * write files, choose where data comes from, or touch credentials and TLS
  * (`output`, `db-source`, `cache-dir`, `insecure`, `password`, `template`…)
  * are left out with a warning; they apply from a file named with --config.
+ *
+ * Trivy's `trivy.yaml` is read the same way (named with --config, or found
+ * in the working dir when there is no customs.yaml, under the same
+ * allowlist): its nested sections are flattened to Trivy's dotted keys
+ * (`vulnerability.ignore-unfixed`, `cache.dir`) and mapped to customs flags;
+ * a Trivy option customs does not implement is an error naming it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseUntrustedYaml } from '../util/untrusted-yaml.js';
 import { parseGates } from '../policy/gates.js';
 import { UserError } from '../util/errors.js';
+import { NO_EFFECT_TRIVY_OPTIONS, TRIVY_CONFIG_KEYS, UNSUPPORTED_TRIVY_OPTIONS } from './trivy-names.js';
 
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -64,11 +71,53 @@ export const IMPLICIT_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'debug',
 ]);
 
-export function applyConfigFile(cmd: Command): void {
+/**
+ * Trivy nests keys in sections (`scan: { scanners: [...] }`); flatten them
+ * to its dotted names. `security_gates` is customs' own nested value.
+ */
+function flatten(doc: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(doc).flatMap(([k, v]): [string, unknown][] => {
+    const key = prefix + k;
+    if (key !== 'security_gates' && v !== null && typeof v === 'object' && !Array.isArray(v))
+      return flatten(v as Record<string, unknown>, `${key}.`);
+    return [[key, v]];
+  });
+}
+
+/** The customs flag a config key sets: its own name, or Trivy's name for it. */
+function flagForKey(
+  file: string,
+  rawKey: string,
+  flags: ReadonlySet<string>,
+  warn: (m: string) => void,
+): string | undefined {
+  if (TRIVY_CONFIG_KEYS.has(rawKey)) return TRIVY_CONFIG_KEYS.get(rawKey);
+  if (flags.has(rawKey.replace(/_/g, '-'))) return rawKey.replace(/_/g, '-');
+  const isTrivyKey = (m: ReadonlyMap<string, string>) => [...m].some(([f, k]) => k === rawKey || f === rawKey);
+  if (isTrivyKey(UNSUPPORTED_TRIVY_OPTIONS))
+    throw new UserError(
+      `${file}: customs does not support Trivy's "${rawKey}"`,
+      'remove it; scanning without it would give a different result',
+    );
+  if (isTrivyKey(NO_EFFECT_TRIVY_OPTIONS)) {
+    warn(`${file}: Trivy's "${rawKey}" has no effect in customs; ignored`);
+    return undefined;
+  }
+  return rawKey.replace(/_/g, '-');
+}
+
+/** The file named with --config, else customs.yaml, else trivy.yaml in the working dir. */
+function findConfigFile(cmd: Command): string | undefined {
   const flag = cmd.getOptionValue('config') as string | undefined;
-  const implicit = flag === undefined;
+  if (flag !== undefined) return flag;
+  return ['customs.yaml', 'trivy.yaml'].find((f) => existsSync(f));
+}
+
+export function applyConfigFile(cmd: Command): void {
+  const implicit = cmd.getOptionValue('config') === undefined;
   const leftOut: string[] = [];
-  const file = flag ?? (existsSync('customs.yaml') ? 'customs.yaml' : undefined);
+  const warnings: string[] = [];
+  const file = findConfigFile(cmd);
   if (!file) return;
   let doc: unknown;
   try {
@@ -83,17 +132,23 @@ export function applyConfigFile(cmd: Command): void {
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new UserError(`${file}: the top level must be a mapping of flag names to values`);
   const options = new Map(cmd.options.filter((o) => o.long).map((o) => [o.long!.slice(2), o]));
-  for (const [rawKey, value] of Object.entries(doc as Record<string, unknown>)) {
+  for (const [rawKey, value] of flatten(doc as Record<string, unknown>)) {
     if (rawKey === 'security_gates') {
       cmd.setOptionValueWithSource('securityGates', parseGates(value, file), 'config');
       continue;
     }
-    const key = rawKey.replace(/_/g, '-');
+    const key = flagForKey(file, rawKey, new Set(options.keys()), (m) => warnings.push(m));
+    if (key === undefined) continue;
     if (implicit && options.has(key) && key !== 'config' && !IMPLICIT_CONFIG_KEYS.has(key)) {
       leftOut.push(rawKey);
       continue;
     }
     const opt = options.get(key);
+    if (!opt && TRIVY_CONFIG_KEYS.has(rawKey)) {
+      // One trivy.yaml serves every Trivy command: `image.input` is no error for `sbom`.
+      warnings.push(`${file}: "${rawKey}" does not apply to customs ${cmd.name()}; ignored`);
+      continue;
+    }
     if (!opt || key === 'config') {
       const near = [...options.keys(), 'security_gates'].sort((a, b) => distance(key, a) - distance(key, b))[0];
       throw new UserError(`${file}: unknown key "${rawKey}"`, `did you mean "${near}"?`);
@@ -109,9 +164,15 @@ export function applyConfigFile(cmd: Command): void {
     if (repeatable && !Array.isArray(v)) v = [String(v)];
     cmd.setOptionValueWithSource(attr, v, 'config');
   }
-  if (leftOut.length && !cmd.getOptionValue('quiet')) {
-    process.stderr.write(
-      `${new Date().toISOString()}\tWARN\t${file}: found in the working directory, so ${leftOut.join(', ')} ${leftOut.length > 1 ? 'were' : 'was'} ignored: keys that read or write files, choose data sources or carry credentials apply only from a file named with --config\n`,
+  if (leftOut.length)
+    warnings.push(
+      `${file}: found in the working directory, so ${leftOut.join(', ')} ${leftOut.length > 1 ? 'were' : 'was'} ignored: keys that read or write files, choose data sources or carry credentials apply only from a file named with --config`,
     );
-  }
+  warnAll(cmd, warnings);
+}
+
+/** Warnings on stderr in the log format, unless --quiet (from any layer). */
+export function warnAll(cmd: Command, warnings: string[]): void {
+  if (cmd.getOptionValue('quiet')) return;
+  for (const w of warnings) process.stderr.write(`${new Date().toISOString()}\tWARN\t${w}\n`);
 }

@@ -5,7 +5,8 @@
 import { Command, Option } from 'commander';
 import { FORMATS, type FormatName } from '../api/render.js';
 import type { Gates } from '../policy/gates.js';
-import { applyConfigFile } from './config-file.js';
+import { applyConfigFile, warnAll } from './config-file.js';
+import { applyEnvironment } from './env-flags.js';
 
 export interface ScanFlags {
   format: FormatName;
@@ -52,8 +53,19 @@ export interface ScanFlags {
   timeout: string;
 }
 
+/**
+ * Fills in every flag not given on the command line, in precedence order:
+ * CUSTOMS_* > TRIVY_* (src/cli/env-flags.ts), then the config file, which
+ * skips flags already set; what is left keeps commander's default.
+ */
+export function resolveScanFlags(cmd: Command, env: NodeJS.ProcessEnv = process.env): void {
+  const warnings = applyEnvironment(cmd, env);
+  applyConfigFile(cmd);
+  warnAll(cmd, warnings);
+}
+
 export function addScanFlags(cmd: Command): Command {
-  cmd.hook('preAction', (c) => applyConfigFile(c));
+  cmd.hook('preAction', (c) => resolveScanFlags(c));
   return cmd
     .addOption(
       new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'),
@@ -117,7 +129,10 @@ export function addScanFlags(cmd: Command): Command {
     .option('--max-sbom-size <bytes>', 'largest SBOM document accepted (default 256 MiB)')
     .option('--max-sbom-components <n>', 'most components accepted in one SBOM (default 500000)')
     .option('--timeout <duration>', 'give up when the scan takes longer (e.g. 90s, 5m, 1h)', '10m')
-    .option('--config <file>', 'config file with flags and security_gates (default: customs.yaml in the working dir)')
+    .option(
+      '--config <file>',
+      'config file: customs flags and security_gates, or trivy.yaml layout (default: customs.yaml, else trivy.yaml, in the working dir)',
+    )
     .option('-q, --quiet', 'no progress or informational messages')
     .option('-d, --debug', 'debug messages');
 }
