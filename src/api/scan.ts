@@ -38,6 +38,7 @@ import { UserError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { toolVersion } from '../util/tool-version.js';
 import { ensureVulnDb } from './database.js';
+import { preflightTarget } from './preflight.js';
 import { resolveCacheDir } from './environment.js';
 import type { ScanRequest, ScanTarget } from './request.js';
 
@@ -160,7 +161,9 @@ function deadlineOf(req: ScanRequest): AbortSignal | undefined {
 
 /** Everything up to the report model: open, inventory, detect, decide, filter, gate. */
 export async function scanReport(req: ScanRequest): Promise<ScanOutcome> {
-  return scanWith(targetOf(req), req);
+  const target = targetOf(req);
+  await preflightTarget(req);
+  return scanWith(target, req);
 }
 
 /** As scanReport, with the target already turned into a collector (for callers that detect the kind themselves). */

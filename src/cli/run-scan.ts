@@ -8,7 +8,13 @@ import type { ScanRequest, ScanTarget } from '../api/request.js';
 import { render } from '../api/render.js';
 import { scanReport, type ScanOutcome } from '../api/scan.js';
 import { SCANNER_NAMES, type ScannerName } from '../model/scanners.js';
-import { countFindings, parsePkgTypes, parseSeverities } from '../policy/filter.js';
+import {
+  countFindings,
+  countFindingsAtLeast,
+  parsePkgTypes,
+  parseSeverities,
+  parseSeverity,
+} from '../policy/filter.js';
 import type { Rendered } from '../report/format/index.js';
 import { loadTemplate } from '../report/format/template.js';
 import { writeAll, writeFileAtomic } from '../util/atomic-file.js';
@@ -22,16 +28,23 @@ import type { ScanFlags } from './scan-flags.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
-  for (const s of list
+  for (let s of list
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean)) {
     if (s === 'none') continue;
+    // Trivy before 0.46 and `--security-checks` call the misconfiguration scanner `config`.
+    if (s === 'config') s = 'misconfig';
     if (!(SCANNER_NAMES as readonly string[]).includes(s))
       throw new UserError(`unknown scanner "${s}"`, `use any of ${SCANNER_NAMES.join(',')}`);
     if (!out.includes(s as ScannerName)) out.push(s as ScannerName);
   }
   return out;
+}
+
+/** The scanner list asked for: `--security-checks` (older Trivy's spelling) when given, else `--scanners`. */
+export function scannerList(flags: Pick<ScanFlags, 'scanners' | 'securityChecks'>): string {
+  return flags.securityChecks ?? flags.scanners;
 }
 
 export function makeLogger(flags: Pick<ScanFlags, 'debug' | 'quiet'>): Logger {
@@ -48,7 +61,7 @@ export function requestFromFlags(
   const parallel = Math.max(1, positiveInt(flags.parallel, '--parallel') ?? 2);
   return {
     ...target,
-    scanners: parseScanners(flags.scanners),
+    scanners: parseScanners(scannerList(flags)),
     severities: [...parseSeverities(flags.severity)],
     ignoreUnfixed: flags.ignoreUnfixed ?? false,
     kevOnly: flags.kevOnly ?? false,
@@ -136,7 +149,7 @@ function inPieces(rendered: Rendered, write: (text: string) => void): void {
 
 /** Scans with the library, the CLI's deadline armed as a backstop for work a signal cannot interrupt. */
 export async function scanFromFlags(target: ScanTarget, flags: ScanFlags, logger: Logger): Promise<ScanOutcome> {
-  const progress = createProgress(!flags.quiet);
+  const progress = createProgress(!flags.quiet && flags.progress !== false);
   const request = requestFromFlags(target, flags, logger, progress);
   const disarm = armScanTimeout(flags, logger);
   try {
@@ -151,6 +164,7 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
   const logger = makeLogger(flags);
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
   const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
+  const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn, '--fail-on');
   const template = flags.format === 'template' ? loadTemplate(flags.template) : undefined;
   const outcome = await scanFromFlags(target, flags, logger);
   const { report, eosl } = outcome;
@@ -158,12 +172,13 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
   const listAllPkgs = flags.listAllPkgs ?? false;
   const rendered = render(outcome, flags.format, {
     listAllPkgs,
-    listPackages: listAllPkgs || parseScanners(flags.scanners).length === 0,
+    listPackages: listAllPkgs || parseScanners(scannerList(flags)).length === 0,
     showSuppressed: flags.showSuppressed ?? false,
     template,
   });
   writeReport(rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
+  if (failOn && countFindingsAtLeast(report, failOn) > 0) process.exitCode = exitCode || 1;
   if (report.gates?.some((g) => !g.pass)) {
     for (const g of report.gates.filter((x) => !x.pass))
       logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);

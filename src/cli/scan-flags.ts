@@ -51,6 +51,10 @@ export interface ScanFlags {
   maxSbomSize?: string;
   maxSbomComponents?: string;
   timeout: string;
+  /** `--no-progress` (Trivy's): commander's negation sets this false. */
+  progress?: boolean;
+  securityChecks?: string;
+  failOn?: string;
 }
 
 /**
@@ -134,5 +138,11 @@ export function addScanFlags(cmd: Command): Command {
       'config file: customs flags and security_gates, or trivy.yaml layout (default: customs.yaml, else trivy.yaml, in the working dir)',
     )
     .option('-q, --quiet', 'no progress or informational messages')
-    .option('-d, --debug', 'debug messages');
+    .option('-d, --debug', 'debug messages')
+    .option('--no-progress', 'no progress display (it shows only on a terminal anyway)')
+    .option('--security-checks <list>', "older Trivy's name for --scanners (config = misconfig); wins over --scanners")
+    .option(
+      '--fail-on <severity>',
+      "Grype's gate: exit 1 (or --exit-code) when a finding of this severity or above remains",
+    );
 }

@@ -68,12 +68,28 @@ export function applyFindingFilter(report: Report, f: FindingFilter): Report {
 
 /** Number of findings a gate counts: vulnerabilities, secrets, failed misconfigurations, licences. */
 export function countFindings(report: Report): number {
+  return countFindingsAtLeast(report, 'UNKNOWN');
+}
+
+/** As countFindings, counting only findings of severity `min` or above (Grype's `--fail-on`). */
+export function countFindingsAtLeast(report: Report, min: Severity): number {
+  // SEVERITIES runs from CRITICAL down to UNKNOWN: a lower index is more severe.
+  const limit = SEVERITIES.indexOf(min);
+  const counts = (x: { severity: Severity }): boolean => SEVERITIES.indexOf(x.severity) <= limit;
   let n = 0;
   for (const r of report.results) {
-    n += r.vulnerabilities?.length ?? 0;
-    n += r.secrets?.length ?? 0;
-    n += r.misconfigurations?.filter((m) => m.status === 'FAIL').length ?? 0;
-    n += r.licenses?.length ?? 0;
+    n += r.vulnerabilities?.filter(counts).length ?? 0;
+    n += r.secrets?.filter(counts).length ?? 0;
+    n += r.misconfigurations?.filter((m) => m.status === 'FAIL' && counts(m)).length ?? 0;
+    n += r.licenses?.filter(counts).length ?? 0;
   }
   return n;
+}
+
+/** One severity, any case, as Grype's `--fail-on` takes it. */
+export function parseSeverity(raw: string, flag: string): Severity {
+  const s = raw.trim().toUpperCase();
+  if (!(SEVERITIES as readonly string[]).includes(s))
+    throw new UserError(`${flag}: unknown severity "${raw}"`, `use one of ${SEVERITIES.join(', ')}`);
+  return s as Severity;
 }

@@ -1,7 +1,7 @@
 /** `customs image` and `customs rootfs`: the scanning commands. */
 import type { Command } from 'commander';
-import { UserError } from '../../util/errors.js';
-import { runScan } from '../run-scan.js';
+import { imageTarget } from '../image-target.js';
+import { makeLogger, runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 import { parseDuration } from '../flag-values.js';
 import { collect, registryCredentials } from '../registry-credentials.js';
@@ -27,8 +27,12 @@ function effectiveScanners(cmd: Command, flags: ScanFlags): string {
 export function registerScanCommands(program: Command): void {
   const image = program
     .command('image')
+    .alias('i')
     .description('scan a container image from a registry, or a local archive/OCI layout with --input')
-    .argument('[image]', 'image reference (alpine:3.20, registry:5000/app@sha256:…)')
+    .argument(
+      '[image]',
+      'image reference (alpine:3.20, registry:5000/app@sha256:…); Grype prefixes docker-archive:, oci-archive:, oci-dir:, registry:, sbom: accepted',
+    )
     .option(
       '--input <path>',
       'docker save tar, OCI archive or OCI layout dir (prefixes docker-archive:, oci-archive:, oci: accepted)',
@@ -59,15 +63,14 @@ export function registerScanCommands(program: Command): void {
       '60s',
     );
   addScanFlags(image).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
-    if (!ref && !flags.input) throw new UserError('image: name an image reference or --input PATH');
-    if (ref && flags.input) throw new UserError('image: give either an image reference or --input, not both');
+    const target = imageTarget(ref, flags.input, makeLogger(flags));
     const registry = {
       ...registryCredentials(flags),
       insecure: flags.insecure,
       timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout'),
     };
     await runScan(
-      { ...(ref ? { image: ref } : { input: flags.input }), platform: flags.platform, registry },
+      { ...target, platform: flags.platform, registry },
       { ...flags, scanners: effectiveScanners(cmd, flags) },
     );
   });

@@ -9,6 +9,7 @@ import type { Image, LayerSource } from '../image.js';
 import type { ImageConfig } from '../../model/image-config.js';
 import { checkLayerCount, createdByPerLayer, diffIdsFor } from '../image.js';
 import { UserError } from '../../util/errors.js';
+import { checkConfigPlatform } from './platform.js';
 import { MAX_METADATA_BYTES, readJson, type BlobStore } from './store.js';
 import { bytesMatchDigest, DigestVerifier, isDigest } from './verify.js';
 
@@ -51,7 +52,7 @@ function pick(entries: DockerManifestEntry[], tag: string | undefined, what: str
 
 export async function openDockerArchive(
   store: BlobStore,
-  opts: { name: string; tag?: string; maxLayers?: number },
+  opts: { name: string; tag?: string; platform?: string; maxLayers?: number },
 ): Promise<Image> {
   const entry = pick(await readJson<DockerManifestEntry[]>(store, 'manifest.json'), opts.tag, store.what);
   if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) {
@@ -78,6 +79,7 @@ export async function openDockerArchive(
       'the archive is corrupt',
     );
   }
+  checkConfigPlatform(opts.platform, config, store.what);
   const id = `sha256:${createHash('sha256').update(configBytes).digest('hex')}`;
   const diffIds = diffIdsFor(config, entry.Layers.length, store.what);
   const createdBy = createdByPerLayer(config, entry.Layers.length);

@@ -53,7 +53,7 @@ export async function openLocalImage(input: string, opts: LocalImageOptions = {}
   if (kind === 'docker-archive' || (!kind && dockerStyle)) {
     if (!dockerStyle)
       throw new UserError(`${input}: no manifest.json in the archive`, 'not a docker save archive; try oci-archive:');
-    return openDockerArchive(store, { name: input, tag, maxLayers: opts.maxLayers });
+    return openDockerArchive(store, { name: input, tag, platform: opts.platform, maxLayers: opts.maxLayers });
   }
   if (kind === 'oci-archive' || (!kind && ociStyle)) {
     if (!ociStyle) throw new UserError(`${input}: no index.json/oci-layout in the archive`, 'not an OCI archive');

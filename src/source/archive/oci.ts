@@ -5,7 +5,7 @@
 import { checkLayerCount, createdByPerLayer, diffIdsFor, type Image, type LayerSource } from '../image.js';
 import { type ImageConfig } from '../../model/image-config.js';
 import { UserError } from '../../util/errors.js';
-import { parsePlatform, platformMatches, platformString, type Platform } from './platform.js';
+import { checkConfigPlatform, parsePlatform, platformMatches, platformString, type Platform } from './platform.js';
 import { readJson, type BlobStore } from './store.js';
 import { DigestVerifier, isDigest } from './verify.js';
 
@@ -113,6 +113,7 @@ export async function openOciLayout(store: BlobStore, opts: OciOpenOptions): Pro
     throw new UserError(`${store.what}: manifest ${desc.digest} has no config or layers`, 'unsupported manifest type');
   checkLayerCount(manifest.layers.length, opts.maxLayers, store.what);
   const config = await readJson<ImageConfig>(store, blobName(manifest.config.digest, store.what));
+  checkConfigPlatform(opts.platform, config, store.what);
   const repoTags: string[] = [];
   const fullName = desc.annotations?.['io.containerd.image.name'];
   if (fullName) repoTags.push(fullName);

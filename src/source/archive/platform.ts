@@ -35,3 +35,18 @@ export function platformMatches(want: Platform, got: Partial<Platform> | undefin
 export function platformString(p: Partial<Platform> | undefined): string {
   return p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : 'unknown';
 }
+
+/**
+ * A single-platform image (a docker save tar, or a manifest reached without
+ * an index) has its platform only in its config: an explicit `--platform`
+ * that differs is an error, not a silent scan of the other architecture.
+ */
+export function checkConfigPlatform(requested: string | undefined, config: Partial<Platform>, what: string): void {
+  if (!requested || (!config.os && !config.architecture)) return;
+  const want = parsePlatform(requested);
+  if (!platformMatches(want, config))
+    throw new UserError(
+      `${what}: no image for platform ${platformString(want)}`,
+      `available: ${platformString(config)} (a single-platform image); drop --platform or choose that one`,
+    );
+}

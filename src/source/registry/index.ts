@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import { checkLayerCount, createdByPerLayer, diffIdsFor, type Image, type LayerSource } from '../image.js';
 import { type ImageConfig } from '../../model/image-config.js';
 import { UserError } from '../../util/errors.js';
-import { parsePlatform, platformMatches, platformString, type Platform } from '../archive/platform.js';
+import {
+  checkConfigPlatform,
+  parsePlatform,
+  platformMatches,
+  platformString,
+  type Platform,
+} from '../archive/platform.js';
 import { bytesMatchDigest, DigestVerifier, isDigest } from '../archive/verify.js';
 import { readBody } from './http.js';
 import { RegistryClient, type ClientOptions } from './client.js';
@@ -110,6 +116,7 @@ export async function openRegistryImage(refText: string, opts: RegistryOptions):
   } catch {
     throw new UserError(`${name}: the config blob is not JSON`);
   }
+  checkConfigPlatform(opts.platform, config, name);
   const diffIds = diffIdsFor(config, doc.layers.length, name);
   const createdBy = createdByPerLayer(config, doc.layers.length);
 
