@@ -35,5 +35,5 @@ test('a rootfs directory: OS and packages found, host symlinks not followed', as
   );
   const missing = await runCli(['rootfs', join(root, 'nope'), '--scanners', 'none', '--quiet']);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /nope: cannot scan/);
+  assert.match(missing.stderr, /nope: no such file or directory/);
 });
