@@ -12,26 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan, scanReport, render, UserError } from '../../src/index.js';
-import { writeDockerArchive, gzipLayer } from '../hostile/corpus/image-writer.js';
-import { rawTar } from '../hostile/corpus/tar-writer.js';
 import { runCli } from '../support/cli.js';
 import { ensureDb } from '../support/db.js';
 import { repoRoot } from '../support/paths.js';
-
-/** A bookworm image with two packages at versions Debian has advisories for (fixed later). */
-function writeImage(dir: string): string {
-  const status = [
-    'Package: libexpat1\nStatus: install ok installed\nVersion: 2.5.0-1\nArchitecture: amd64\nSource: expat\n',
-    'Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\nSource: zlib\n',
-  ].join('\n');
-  const tar = rawTar([
-    { name: 'etc/os-release', body: 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' },
-    { name: 'var/lib/dpkg/status', body: status },
-  ]);
-  const file = join(dir, 'image.tar');
-  writeDockerArchive(file, 'library-test', { layers: [gzipLayer(tar)] });
-  return file;
-}
+import { writeSmallBookwormImage } from '../support/small-image.js';
 
 const ids = (report: { Results?: { Vulnerabilities?: { VulnerabilityID: string; PkgName: string }[] }[] }): string[] =>
   (report.Results ?? [])
@@ -43,7 +27,7 @@ test('import { scan } from "customs" in another project gives the report -f json
   if ('skip' in db) return t.skip(db.skip);
   const dir = mkdtempSync(join(tmpdir(), 'customs-library-'));
   try {
-    const image = writeImage(dir);
+    const image = writeSmallBookwormImage(dir);
     const project = join(dir, 'consumer');
     mkdirSync(join(project, 'node_modules'), { recursive: true });
     symlinkSync(repoRoot, join(project, 'node_modules', 'customs'));
@@ -76,7 +60,7 @@ test('scanReport and render: the model and any format, with a logger and progres
   try {
     const progress: string[] = [];
     const outcome = await scanReport({
-      input: writeImage(dir),
+      input: writeSmallBookwormImage(dir),
       cacheDir: db.cacheDir,
       skipDbUpdate: true,
       onProgress: (p) => progress.push(p.stage),
@@ -101,7 +85,7 @@ test('an aborted signal stops the scan', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stopped by the caller'));
     await assert.rejects(
-      scan({ input: writeImage(dir), scanners: [], signal: controller.signal, layerCache: false }),
+      scan({ input: writeSmallBookwormImage(dir), scanners: [], signal: controller.signal, layerCache: false }),
       /stopped by the caller/,
     );
   } finally {

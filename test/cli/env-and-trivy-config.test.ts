@@ -13,10 +13,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { addScanFlags } from '../../src/cli/scan-flags.js';
-import { writeDockerArchive, gzipLayer } from '../hostile/corpus/image-writer.js';
-import { rawTar } from '../hostile/corpus/tar-writer.js';
 import { runCli } from '../support/cli.js';
 import { ensureDb } from '../support/db.js';
+import { writeSmallBookwormImage } from '../support/small-image.js';
 
 /** Resolves the scan flags of an `image`-like command in `dir` with `env` added to the environment. */
 async function resolveIn(
@@ -197,27 +196,12 @@ test('unknown and unsupported trivy.yaml keys are errors naming the key', async 
   );
 });
 
-/** A bookworm image with two packages at versions Debian has advisories for (as test/api/library.test.ts). */
-function writeImage(dir: string): string {
-  const status = [
-    'Package: libexpat1\nStatus: install ok installed\nVersion: 2.5.0-1\nArchitecture: amd64\nSource: expat\n',
-    'Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\nSource: zlib\n',
-  ].join('\n');
-  const tar = rawTar([
-    { name: 'etc/os-release', body: 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' },
-    { name: 'var/lib/dpkg/status', body: status },
-  ]);
-  const file = join(dir, 'image.tar');
-  writeDockerArchive(file, 'env-test', { layers: [gzipLayer(tar)] });
-  return file;
-}
-
 test('TRIVY_EXIT_CODE=3 TRIVY_SEVERITY=CRITICAL fails the gate on a CRITICAL finding; CUSTOMS_* and flags override', async (t) => {
   const db = ensureDb();
   if ('skip' in db) return t.skip(db.skip);
   const dir = mkdtempSync(join(tmpdir(), 'customs-env-cli-'));
   try {
-    const image = writeImage(dir);
+    const image = writeSmallBookwormImage(dir);
     const base = { CUSTOMS_CACHE_DIR: db.cacheDir, TRIVY_SKIP_DB_UPDATE: 'true', TRIVY_QUIET: 'true' };
     const report = join(dir, 'report.json');
     const gated = await runCli(['image', '--input', image], {
