@@ -79,6 +79,11 @@ export function grpcDetails(e: unknown): string {
   return details.replace(/\s+/g, ' ').slice(0, 300);
 }
 
+/** What a cancelled call fails with: the scan's own reason (its timeout, the caller's abort). */
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('the scan was cancelled');
+}
+
 function toSize(value: string | undefined, what: string): number {
   const n = Number(value ?? '0');
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what}: containerd answered an invalid size "${value}"`);
@@ -118,13 +123,13 @@ export class ContainerdClient {
     return new Promise<T>((resolve, reject) => {
       const { signal } = this;
       if (signal?.aborted) {
-        reject(signal.reason);
+        reject(abortReason(signal));
         return;
       }
       const onAbort = (): void => call.cancel();
       const call = client[method]!(request, this.metadata(), { deadline: Date.now() + this.timeoutMs }, (err, res) => {
         signal?.removeEventListener('abort', onAbort);
-        if (signal?.aborted) reject(signal.reason);
+        if (signal?.aborted) reject(abortReason(signal));
         else if (err) reject(err);
         else resolve(res as T);
       });
@@ -192,7 +197,7 @@ export class ContainerdClient {
         parts.push(data);
       }
     } catch (e) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal?.aborted) throw abortReason(signal);
       throw e;
     } finally {
       signal?.removeEventListener('abort', onAbort);
