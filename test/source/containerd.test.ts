@@ -17,6 +17,8 @@ import type { ScanRequest } from '../../src/api/request.js';
 import type { Report } from '../../src/model/report.js';
 import { openLocalImage } from '../../src/source/archive/index.js';
 import { containerdEngine, createContainerdEngine } from '../../src/source/engine/containerd.js';
+import { containerdNameCandidates } from '../../src/source/engine/containerd-names.js';
+import { resolveContainerdSettings } from '../../src/source/engine/containerd-settings.js';
 import { EngineUnreachable, type EngineLookupOptions } from '../../src/source/engine/local-engine.js';
 import type { Image } from '../../src/source/image.js';
 import { LimitError, UserError } from '../../src/util/errors.js';
@@ -60,6 +62,46 @@ function contents(report: Report): { packages: string[]; findings: string[] } {
       .sort(),
   };
 }
+
+test('short names are tried as given, then as Docker expands them', () => {
+  assert.deepEqual(containerdNameCandidates('alpine:3.20'), ['alpine:3.20', 'docker.io/library/alpine:3.20']);
+  assert.deepEqual(containerdNameCandidates('alpine'), ['alpine', 'docker.io/library/alpine:latest']);
+  assert.deepEqual(containerdNameCandidates('index.docker.io/bitnami/redis:7'), [
+    'index.docker.io/bitnami/redis:7',
+    'docker.io/bitnami/redis:7',
+  ]);
+  assert.deepEqual(containerdNameCandidates('docker.io/library/alpine:3.20'), ['docker.io/library/alpine:3.20']);
+  assert.deepEqual(containerdNameCandidates('localhost:5000/app:1'), ['localhost:5000/app:1']);
+  const digest = `sha256:${'a'.repeat(64)}`;
+  assert.deepEqual(containerdNameCandidates(`alpine:3.20@${digest}`), [
+    `alpine:3.20@${digest}`,
+    `docker.io/library/alpine@${digest}`,
+  ]);
+  // containerd takes names no registry would; only the name as given can match them.
+  assert.deepEqual(containerdNameCandidates('My Image'), ['My Image']);
+});
+
+test('settings: an explicit value, else CONTAINERD_ADDRESS / CONTAINERD_NAMESPACE, else the defaults', () => {
+  assert.deepEqual(resolveContainerdSettings({}, {}), {
+    socket: '/run/containerd/containerd.sock',
+    namespace: 'default',
+    timeoutMs: 30_000,
+  });
+  const env = { CONTAINERD_ADDRESS: 'unix:///var/run/k3s/containerd.sock', CONTAINERD_NAMESPACE: 'k8s.io' };
+  assert.deepEqual(resolveContainerdSettings({}, env), {
+    socket: '/var/run/k3s/containerd.sock',
+    namespace: 'k8s.io',
+    timeoutMs: 30_000,
+  });
+  assert.equal(resolveContainerdSettings({ namespace: 'buildkit', address: '/s.sock' }, env).namespace, 'buildkit');
+  assert.equal(resolveContainerdSettings({ namespace: 'buildkit', address: '/s.sock' }, env).socket, '/s.sock');
+  // An empty variable counts as unset, as for the other variables customs reads.
+  assert.equal(resolveContainerdSettings({}, { CONTAINERD_NAMESPACE: '' }).namespace, 'default');
+  for (const address of ['tcp://10.0.0.1:2375', 'containerd.sock', 'unix://relative.sock'])
+    assert.throws(() => resolveContainerdSettings({ address }, {}), /is not a unix socket path/, address);
+  for (const namespace of ['a/b', '-x', 'x-', 'with space', 'n'.repeat(77)])
+    assert.throws(() => resolveContainerdSettings({ namespace }, {}), /invalid containerd namespace/, namespace);
+});
 
 describe('containerd engine', { skip: why }, () => {
   before(async () => {
