@@ -25,12 +25,3 @@ export function containerdNameCandidates(reference: string): string[] {
   return names;
 }
 
-/** `registry/repository` of a full name, for the image's RepoDigests; undefined when it is not a reference. */
-export function repositoryOf(name: string): string | undefined {
-  try {
-    const ref = parseReference(name);
-    return `${ref.registry === 'index.docker.io' ? HUB_IN_CONTAINERD : ref.registry}/${ref.repository}`;
-  } catch {
-    return undefined;
-  }
-}
