@@ -24,4 +24,3 @@ export function containerdNameCandidates(reference: string): string[] {
   if (!names.includes(full)) names.push(full);
   return names;
 }
-
