@@ -67,6 +67,7 @@ function readJson(text: string, label: string, inv: SbomInventory, limits: SbomL
 /** Parses a document already read (and bounded in size); `label` names it in messages (a path, or `stdin`). */
 export function parseSbom(text: string, label: string, limits: SbomLimits = defaultSbomLimits): SbomInventory {
   const inv: SbomInventory = { format: '', name: label, packages: [], warnings: [] };
+  if (!text.trim()) throw new UserError(`${label}: empty`, 'give a CycloneDX, SPDX or Syft JSON document');
   if (/^\s*</.test(text)) {
     inv.format = 'cyclonedx-xml';
     readCycloneDx(cycloneDxXmlToJson(text, label), label, inv, limits);
