@@ -36,7 +36,7 @@ export async function readSbomStdin(maxBytes: number, stdin: NodeJS.ReadableStre
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stdin) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     total += buf.length;
     if (total > maxBytes) {
       (stdin as { destroy?: () => void }).destroy?.();

@@ -70,7 +70,7 @@ const byTool = (creators: string[], tool: string): boolean => creators.some((c) 
 function trivyApplicationPaths(doc: SpdxDocument): Map<string, string> {
   const apps = new Map<string, string>();
   for (const p of doc.packages) {
-    const path = str(p.sourceInfo);
+    const path = p.sourceInfo;
     if (p.primaryPackagePurpose === 'APPLICATION' && p.SPDXID && path && !path.startsWith(APPLICATION_SOURCE_INFO))
       apps.set(p.SPDXID, path);
   }
@@ -103,27 +103,20 @@ export function readSpdx(doc: SpdxDocument, file: string, inv: SbomInventory, li
   const ownerOf = syftOwners(doc);
   const byId = new Map<string, Package>();
   const read: Package[] = [];
-  for (const raw of objects(doc.packages)) {
-    const name = str(raw['name']),
-      versionInfo = str(raw['versionInfo']),
-      purpose = str(raw['primaryPackagePurpose']),
-      declared = str(raw['licenseDeclared']),
-      id = str(raw['SPDXID']);
+  for (const raw of doc.packages) {
+    const { name, versionInfo, primaryPackagePurpose: purpose, licenseDeclared: declared, SPDXID: id } = raw;
     if (purpose === 'OPERATING_SYSTEM' || purpose === 'OPERATING-SYSTEM') {
       if (name) inv.os ??= { family: name.toLowerCase(), name: versionInfo ?? '', versionId: versionInfo ?? '' };
       continue;
     }
-    // The image, and the applications customs writes for their projects, are what the packages belong to, not packages to match.
-    if (
-      purpose === 'CONTAINER' ||
-      (purpose === 'APPLICATION' && str(raw['sourceInfo'])?.startsWith(APPLICATION_SOURCE_INFO))
-    )
+    // The image, and the applications customs writes for its projects, are what the packages belong to, not packages to match.
+    if (purpose === 'CONTAINER' || (purpose === 'APPLICATION' && raw.sourceInfo?.startsWith(APPLICATION_SOURCE_INFO)))
       continue;
-    const purl = str(objects(raw['externalRefs']).find((r) => r['referenceType'] === 'purl')?.['referenceLocator']);
+    const purl = raw.externalRefs?.find((r) => r.referenceType === 'purl')?.referenceLocator;
     if (!purl) continue;
     const lic = declared && !['NOASSERTION', 'NONE'].includes(declared) ? [declared] : undefined;
-    const extras = spdxComment(raw['comment']);
-    const trivySource = trivy ? sourceFromTrivySourceInfo(str(raw['sourceInfo'])) : undefined;
+    const extras = spdxComment(raw.comment);
+    const trivySource = trivy ? sourceFromTrivySourceInfo(raw.sourceInfo) : undefined;
     if (trivySource && !extras.srcName) {
       extras.srcName = trivySource.name;
       extras.srcVersion = trivySource.version;
@@ -154,7 +147,19 @@ export function spdxJsonDocument(doc: Record<string, unknown>): SpdxDocument {
       ? (object(doc['creationInfo'])!['creators'] as unknown[])
       : []
     ).filter((c): c is string => typeof c === 'string'),
-    packages: objects(doc['packages']) as SpdxPackage[],
+    packages: objects(doc['packages']).map((p) => ({
+      SPDXID: str(p['SPDXID']),
+      name: str(p['name']),
+      versionInfo: str(p['versionInfo']),
+      primaryPackagePurpose: str(p['primaryPackagePurpose']),
+      externalRefs: objects(p['externalRefs']).map((r) => ({
+        referenceType: str(r['referenceType']),
+        referenceLocator: str(r['referenceLocator']),
+      })),
+      comment: str(p['comment']),
+      licenseDeclared: str(p['licenseDeclared']),
+      sourceInfo: str(p['sourceInfo']),
+    })),
     relationships: objects(doc['relationships']).map((r) => ({
       spdxElementId: str(r['spdxElementId']),
       relatedSpdxElement: str(r['relatedSpdxElement']),
