@@ -20,7 +20,7 @@ import { ensureDb } from '../support/db.js';
 import { ensureImages, imageForms } from '../support/images.js';
 import { fixture } from '../support/paths.js';
 
-const IMAGES = ['distroless', 'debian-bookworm'] as const;
+const IMAGES = ['distroless', 'debian-bookworm', 'alpine-amd64', 'node-app'] as const;
 const FORMATS = { 'spdx-json': 'spdx.json', cyclonedx: 'cdx.json' } as const;
 const images = ensureImages(IMAGES);
 const db = ensureDb();
@@ -100,7 +100,7 @@ describe("Trivy's SBOMs of a shared image give the image's findings", { concurre
       assert.equal(direct.code, 0, direct.stderr);
       const imageReport = JSON.parse(direct.stdout) as JsonReport;
       const all = findings(imageReport);
-      assert.ok(all.length > 20, `${image}: the image has findings to compare (${all.length})`);
+      assert.ok(all.length > 0, `${image}: the image has findings to compare`);
       // The one principled difference: Trivy 0.44.1 does not list a Go binary's standard library as a
       // package (it began to in 0.50), so the image's `stdlib` findings cannot come from its SBOM.
       const expected = findings(imageReport, (f) => f.PkgName !== 'stdlib');
