@@ -12,6 +12,7 @@ import { objects, object, str, type Json } from './json.js';
 import { packageFromPurl, type SbomExtras } from './purl-package.js';
 import type { SbomInventory } from './inventory.js';
 import { tooManyComponents, type SbomLimits } from './limits.js';
+import { sbomOs } from './os.js';
 import { applyOwnSourceConvention, trivySourceVersion } from './source-package.js';
 
 function extrasFromProperties(props: unknown): SbomExtras {
@@ -36,7 +37,9 @@ function extrasFromProperties(props: unknown): SbomExtras {
   }
   e.srcVersion ??= trivySourceVersion(trivySrc);
   // Syft's package metadata, one property per field (dpkg source/sourceVersion, apk originPackage, rpm sourceRpm).
-  const rpm = syft['syft:metadata:sourceRpm'] ? parseSourceRpm(syft['syft:metadata:sourceRpm']) : undefined;
+  const srpm = syft['syft:metadata:sourceRpm'];
+  // A source rpm's file name is short; a stranger's megabyte of dashes never reaches the backtracking regex.
+  const rpm = srpm && srpm.length <= 1024 ? parseSourceRpm(srpm) : undefined;
   e.srcName ??= syft['syft:metadata:source'] ?? syft['syft:metadata:originPackage'] ?? rpm?.name;
   const rpmEpoch = syft['syft:metadata:epoch'];
   e.srcVersion ??=
@@ -96,11 +99,7 @@ export function readCycloneDx(doc: Json, file: string, inv: SbomInventory, limit
   const read: SbomInventory['packages'] = [];
   for (const c of all) {
     if (c['type'] === 'operating-system' && typeof c['name'] === 'string') {
-      inv.os ??= {
-        family: c['name'].toLowerCase(),
-        name: scalarText(c['version'], ''),
-        versionId: scalarText(c['version'], ''),
-      };
+      inv.os ??= sbomOs(c['name'], scalarText(c['version'], ''));
       continue;
     }
     if (

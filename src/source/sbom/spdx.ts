@@ -11,6 +11,7 @@ import type { Package } from '../../model/package.js';
 import { objects, object, str } from './json.js';
 import type { SbomInventory } from './inventory.js';
 import { tooManyComponents, type SbomLimits } from './limits.js';
+import { sbomOs } from './os.js';
 import { packageFromPurl, type SbomExtras } from './purl-package.js';
 import { applyOwnSourceConvention, sourceFromTrivySourceInfo } from './source-package.js';
 
@@ -106,7 +107,7 @@ export function readSpdx(doc: SpdxDocument, file: string, inv: SbomInventory, li
   for (const raw of doc.packages) {
     const { name, versionInfo, primaryPackagePurpose: purpose, licenseDeclared: declared, SPDXID: id } = raw;
     if (purpose === 'OPERATING_SYSTEM' || purpose === 'OPERATING-SYSTEM') {
-      if (name) inv.os ??= { family: name.toLowerCase(), name: versionInfo ?? '', versionId: versionInfo ?? '' };
+      if (name) inv.os ??= sbomOs(name, versionInfo ?? '');
       continue;
     }
     // The image, and the applications customs writes for its projects, are what the packages belong to, not packages to match.

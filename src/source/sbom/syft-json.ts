@@ -5,7 +5,6 @@
  * the package database wrote it: dpkg `source`/`sourceVersion`, apk
  * `originPackage`, rpm `sourceRpm` (with `epoch`).
  */
-import { detectFromFile } from '../../analyzer/os/release.js';
 import { parseSourceRpm } from '../../analyzer/os/source-rpm.js';
 import { isOsEcosystem } from '../../ecosystem/ecosystems.js';
 import type { OSInfo } from '../../model/os.js';
@@ -14,6 +13,7 @@ import { parsePurl } from '../../model/purl.js';
 import type { SbomInventory } from './inventory.js';
 import { objects, object, str, type Json } from './json.js';
 import { tooManyComponents, type SbomLimits } from './limits.js';
+import { sbomOs } from './os.js';
 import { packageFromPurl, type SbomExtras } from './purl-package.js';
 import { applyOwnSourceConvention } from './source-package.js';
 
@@ -25,18 +25,11 @@ export function isSyftJson(doc: Json): boolean {
   );
 }
 
-/** Syft's `distro` is the image's os-release, field by field; read as customs reads os-release. */
+/** Syft's `distro` is the image's os-release, field by field. */
 function osOfDistro(distro: Json | undefined): OSInfo | undefined {
-  if (!distro) return undefined;
-  const field = (v: unknown): string => (str(v) ?? '').replace(/[^A-Za-z0-9._+~ -]/g, '').slice(0, 64);
-  const lines = [
-    ['ID', field(distro['id'])],
-    ['VERSION_ID', field(distro['versionID'])],
-    ['VERSION_CODENAME', field(distro['versionCodename'])],
-  ]
-    .filter(([, v]) => v)
-    .map(([k, v]) => `${k}="${v}"`);
-  return detectFromFile('etc/os-release', lines.join('\n'));
+  const id = str(distro?.['id']);
+  if (!id) return undefined;
+  return sbomOs(id, str(distro?.['versionID']) ?? '', str(distro?.['versionCodename']));
 }
 
 /** The source package the package database names, by the artifact's purl type. */

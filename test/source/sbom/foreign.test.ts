@@ -183,3 +183,23 @@ test('a file is read as stdin is: the format is sniffed from the content, not th
   const inv = readSbom(fixture('sbom', 'syft', 'TestSPDXTagValueImageEncoder.spdx'));
   assert.equal(inv.format, 'spdx');
 });
+
+test("Syft names the OS by os-release ID (rhel, almalinux): read as customs' family names", () => {
+  const doc = JSON.parse(text('syft', 'TestImageEncoder.syft.json')) as { distro: Record<string, unknown> };
+  doc.distro = { id: 'rhel', versionID: '9.4', idLike: ['fedora'] };
+  assert.deepEqual(parseSbom(JSON.stringify(doc), 'rhel.syft.json').os, {
+    family: 'redhat',
+    name: '9.4',
+    versionId: '9.4',
+  });
+  const cdx = JSON.parse(text('syft', 'TestCycloneDxImageEncoder.cdx.json')) as {
+    components: { type: string; name: string; version?: string }[];
+  };
+  Object.assign(
+    cdx.components.find((c) => c.type === 'operating-system')!,
+    { name: 'almalinux', version: '9.4' },
+  );
+  assert.equal(parseSbom(JSON.stringify(cdx), 'alma.cdx.json').os?.family, 'alma');
+  // Trivy's own family names are kept as they are.
+  assert.equal(parse('trivy', 'alpine-amd64.cdx.json').os?.family, 'alpine');
+});
