@@ -96,7 +96,7 @@ test('Syft JSON of Alpine: originPackage is the source, the distro the OS, every
   assert.deepEqual(inv.warnings, []);
 });
 
-test('Syft SPDX (JSON and tag-value) and CycloneDX: the same package and source as its JSON', () => {
+test('Syft SPDX (JSON and tag-value) and CycloneDX (JSON and XML): the same package and source as its JSON', () => {
   for (const file of ['TestSPDXJSONImageEncoder.spdx.json', 'TestSPDXTagValueImageEncoder.spdx']) {
     const inv = parse('syft', file);
     assert.deepEqual(
@@ -108,12 +108,15 @@ test('Syft SPDX (JSON and tag-value) and CycloneDX: the same package and source 
     assert.equal(inv.os, undefined, file);
     assert.match(inv.warnings.join('\n'), /package "package-1": purl a-purl-1 is not one customs can match/, file);
   }
-  const cdx = parse('syft', 'TestCycloneDxImageEncoder.cdx.json');
-  assert.deepEqual(cdx.os, { family: 'debian', name: '1.2.3', versionId: '1.2.3' });
-  assert.deepEqual(
-    cdx.packages.map((p) => [p.ecosystem, p.name, p.version, p.srcName, p.filePath]),
-    [['deb', 'package-2', '2.0.1', 'package-2', 'somefile-2.txt']],
-  );
+  for (const file of ['TestCycloneDxImageEncoder.cdx.json', 'TestCycloneDxImageEncoder.cdx.xml']) {
+    const cdx = parse('syft', file);
+    assert.deepEqual(cdx.os, { family: 'debian', name: '1.2.3', versionId: '1.2.3' }, file);
+    assert.deepEqual(
+      cdx.packages.map((p) => [p.ecosystem, p.name, p.version, p.srcName, p.filePath]),
+      [['deb', 'package-2', '2.0.1', 'package-2', 'somefile-2.txt']],
+      file,
+    );
+  }
   const spdx = parse('syft', 'alpine-3.10.syft.spdx.json');
   assert.deepEqual(spdx.os, { family: 'alpine', name: '3.10.9', versionId: '3.10.9' });
   assert.deepEqual(sources(spdx.packages), {
