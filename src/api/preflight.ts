@@ -14,6 +14,9 @@ export async function preflightTarget(req: ScanRequest): Promise<void> {
     const image = await openLocalImage(req.input, { platform: req.platform, maxLayers: req.limits?.maxLayers });
     await image.close();
   }
+  // `-` reads the SBOM from stdin; a terminal there would wait for input that never comes.
+  if (req.sbom === '-' && process.stdin.isTTY)
+    throw new UserError('sbom -: standard input is a terminal', 'pipe the SBOM in: customs sbom - < sbom.json');
   for (const [path, what, wantDir] of [
     [req.sbom, 'SBOM', false],
     [req.rootfs, 'root filesystem', true],

@@ -182,3 +182,14 @@ export function languageOsvEcosystem(eco: Ecosystem): string | undefined {
 export function isOsEcosystem(eco: Ecosystem): boolean {
   return ECOSYSTEMS[eco].kind === 'os';
 }
+
+/**
+ * An OS package version from the parts some SBOMs record separately (Trivy's
+ * `SrcEpoch`, `SrcVersion`, `SrcRelease`): dpkg, rpm and apk all write
+ * `epoch:version-release`, the epoch left out when it is 0 and the release
+ * when there is none (a native Debian package).
+ */
+export function osVersionFromParts(parts: { epoch?: string; version: string; release?: string }): string {
+  const epoch = parts.epoch && parts.epoch !== '0' ? `${parts.epoch}:` : '';
+  return `${epoch}${parts.version}${parts.release ? `-${parts.release}` : ''}`;
+}

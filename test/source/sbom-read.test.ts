@@ -406,7 +406,7 @@ test('what is not an SBOM is refused with a message naming the file', () => {
   assert.throws(() => readSbom(write('broken.json', '{"bomFormat": ')), /broken\.json: not valid JSON/);
   assert.throws(
     () => readSbom(write('other.json', '{"name": "x"}')),
-    /other\.json: neither CycloneDX \(bomFormat\) nor SPDX \(spdxVersion\)/,
+    /other\.json: neither CycloneDX \(bomFormat\), SPDX \(spdxVersion\) nor Syft JSON \(artifacts\)/,
   );
   assert.throws(() => readSbom(write('nopkgs.spdx.json', '{"spdxVersion": "SPDX-2.3"}')), /\/packages must be a list/);
   assert.throws(() => readSbom(join(dir, 'missing.json')), /missing\.json: cannot read/);

@@ -87,10 +87,16 @@ export function cycloneDxXmlToJson(text: string, file: string): Json {
   const bom = doc['bom'] as Json | undefined;
   if (!bom || !scalarText(bom['@_xmlns'], '').startsWith('http://cyclonedx.org/schema/bom/'))
     throw new UserError(`${file}: not a CycloneDX XML BOM (no <bom xmlns="http://cyclonedx.org/schema/bom/…">)`);
-  const meta = (bom['metadata'] as Json | undefined)?.['component'] as Json | undefined;
+  const metadata = bom['metadata'] as Json | undefined;
+  const meta = metadata?.['component'] as Json | undefined;
+  // Tools as CycloneDX 1.4 (`<tools><tool>`) and 1.5+ (`<tools><components><component>`) write them: who wrote the BOM.
+  const tools = metadata?.['tools'] as Json | undefined;
+  const toolNames = [...list(tools?.['tool']), ...list((tools?.['components'] as Json | undefined)?.['component'])].map(
+    (t) => ({ name: decode(t['name']) }),
+  );
   return {
     bomFormat: 'CycloneDX',
-    metadata: meta ? { component: component(meta, 32) } : undefined,
+    metadata: { component: meta ? component(meta, 32) : undefined, tools: toolNames },
     components: list((bom['components'] as Json | undefined)?.['component']).map((c) => component(c, 0)),
   };
 }

@@ -7,6 +7,7 @@ import { ECOSYSTEMS, ecosystemOfPurlType } from '../../ecosystem/ecosystems.js';
 import type { Package } from '../../model/package.js';
 import { parsePurl, type PurlParts } from '../../model/purl.js';
 import { parseSourceRpm } from '../../analyzer/os/source-rpm.js';
+import { sbomOs } from './os.js';
 
 export interface SbomExtras {
   name?: string;
@@ -39,8 +40,8 @@ function nameOf(p: PurlParts): string {
 export function osOfDistro(distro: string | undefined, namespace: string | undefined): OSInfo | undefined {
   if (!distro) return undefined;
   const m = /^([a-z][a-z.-]*?)-(\d[\w.]*)$/.exec(distro);
-  if (m) return { family: m[1]!, name: m[2]!, versionId: m[2]! };
-  if (/^\d/.test(distro) && namespace) return { family: namespace, name: distro, versionId: distro };
+  if (m) return sbomOs(m[1]!, m[2]!);
+  if (/^\d/.test(distro) && namespace) return sbomOs(namespace, distro);
   return undefined;
 }
 
