@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { openLocalImage } from '../source/archive/index.js';
+import { isRepoUrl } from '../source/git-clone.js';
 import { UserError } from '../util/errors.js';
 import type { ScanRequest } from './request.js';
 
@@ -14,9 +15,12 @@ export async function preflightTarget(req: ScanRequest): Promise<void> {
     const image = await openLocalImage(req.input, { platform: req.platform, maxLayers: req.limits?.maxLayers });
     await image.close();
   }
+  if (req.fs !== undefined && !statSync(req.fs, { throwIfNoEntry: false }))
+    throw new UserError(`${req.fs}: no such file or directory`, 'name a project directory or a file in one');
   for (const [path, what, wantDir] of [
     [req.sbom, 'SBOM', false],
     [req.rootfs, 'root filesystem', true],
+    [req.repo !== undefined && !isRepoUrl(req.repo) ? req.repo : undefined, 'git checkout (or a repository URL)', true],
   ] as const) {
     if (path === undefined || path === '-') continue;
     const st = statSync(path, { throwIfNoEntry: false });

@@ -42,6 +42,14 @@ export interface Image {
   /** An OCI layout's `org.opencontainers.image.ref.name` when it is a bare tag (`1.0`), not a full reference. */
   refName?: string;
   config: ImageConfig;
+  /**
+   * A directory (rootfs, fs, repo) has no image config: `config` is a
+   * stand-in, and checks that read a config (user, health check, history)
+   * do not apply.
+   */
+  configless?: boolean;
+  /** A git repository's origin URL (credentials masked), branch and HEAD commit (`customs repo`). */
+  repository?: { url?: string; branch?: string; commit?: string };
   layers: LayerSource[];
   /** Raw manifest, for reports that want it. */
   manifest?: unknown;
