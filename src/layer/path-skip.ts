@@ -8,8 +8,9 @@
  * tree being scanned, and a glob of a few stars compiled to a backtracking
  * regex (picomatch's `[^/]*?a[^/]*?a…`) took 109 s on one 250-character name.
  * Here a path segment is matched with the two-pointer wildcard walk (pattern ×
- * segment steps at most) and `**` by a table over segments (pattern segments
- * × path segments), so the cost is bounded by the sizes, never exponential.
+ * segment steps at most) and `**` by a set of pattern positions carried from
+ * a directory to its children, so the cost is bounded by the sizes, never
+ * exponential.
  */
 import { UserError } from '../util/errors.js';
 
@@ -129,24 +130,35 @@ function segmentMatches(tokens: Token[], text: string): boolean {
   return p === tokens.length;
 }
 
-/** Whole path: `**` spans any number of segments; a table of (pattern segment, path segment) reachability. */
-function pathMatches(pattern: Segment[], segs: string[]): boolean {
-  const m = pattern.length;
-  const n = segs.length;
-  // ok[i][j]: pattern[i..] matches segs[j..]; filled from the end, one row at a time.
-  let next = new Array<boolean>(n + 1).fill(false);
-  next[n] = true;
-  for (let i = m - 1; i >= 0; i--) {
-    const row = new Array<boolean>(n + 1).fill(false);
-    const p = pattern[i]!;
-    for (let j = n; j >= 0; j--) {
-      if (p === '**') row[j] = next[j]! || (j < n && row[j + 1]!);
-      else row[j] = j < n && next[j + 1]! && segmentMatches(p, segs[j]!);
-    }
-    next = row;
+/**
+ * A pattern is matched one path segment at a time: the state is the set of
+ * pattern positions reachable after the segments so far (`**` may stay or be
+ * passed over), so a directory's state is its parent's advanced by one name,
+ * and a whole tree costs one step per directory and pattern.
+ */
+type Positions = number[];
+
+function closure(pattern: Segment[], positions: Positions): Positions {
+  const out = new Set<number>();
+  for (let i of positions) {
+    out.add(i);
+    while (pattern[i] === '**') out.add(++i);
   }
-  return next[0]!;
+  return [...out];
 }
+
+function advance(pattern: Segment[], positions: Positions, seg: string): Positions {
+  const next: number[] = [];
+  for (const i of positions) {
+    const p = pattern[i];
+    if (p === undefined) continue;
+    if (p === '**') next.push(i);
+    else if (segmentMatches(p, seg)) next.push(i + 1);
+  }
+  return next.length ? closure(pattern, next) : next;
+}
+
+const accepts = (pattern: Segment[], positions: Positions): boolean => positions.includes(pattern.length);
 
 function compile(patterns: readonly string[]): Segment[][] {
   const out: Segment[][] = [];
@@ -175,31 +187,48 @@ export function pathSkipper(
   const files = compile(skipFiles);
   const names = new Set(dirNames);
   if (!dirs.length && !files.length && !names.size) return NOTHING_SKIPPED;
-  // One verdict per directory: every file below it asks about the same ancestors.
-  const dirVerdicts = new Map<string, boolean>();
-  const dirSkipped = (dir: string): boolean => {
-    const known = dirVerdicts.get(dir);
-    if (known !== undefined) return known;
-    const segs = dir.split('/');
-    const parent = segs.length > 1 ? segs.slice(0, -1).join('/') : undefined;
-    const v =
-      (parent !== undefined && dirSkipped(parent)) || names.has(segs.at(-1)!) || dirs.some((d) => pathMatches(d, segs));
-    if (dirVerdicts.size > 100_000) dirVerdicts.clear(); // a bound on memory for trees of many directories
-    dirVerdicts.set(dir, v);
-    return v;
+  interface DirState {
+    skipped: boolean;
+    dirs: Positions[];
+    files: Positions[];
+  }
+  const root: DirState = {
+    skipped: false,
+    dirs: dirs.map((d) => closure(d, [0])),
+    files: files.map((f) => closure(f, [0])),
+  };
+  // One state per directory: every entry below it starts from the same one.
+  const states = new Map<string, DirState>();
+  const stateOf = (dir: string): DirState => {
+    if (dir === '') return root;
+    const known = states.get(dir);
+    if (known) return known;
+    const slash = dir.lastIndexOf('/');
+    const parent = stateOf(slash < 0 ? '' : dir.slice(0, slash));
+    const name = dir.slice(slash + 1);
+    const dirPos = dirs.map((d, i) => advance(d, parent.dirs[i]!, name));
+    const st: DirState = {
+      skipped: parent.skipped || names.has(name) || dirs.some((d, i) => accepts(d, dirPos[i]!)),
+      dirs: dirPos,
+      files: files.map((f, i) => advance(f, parent.files[i]!, name)),
+    };
+    if (states.size > 100_000) states.clear(); // a bound on memory for trees of many directories
+    states.set(dir, st);
+    return st;
   };
   const clean = (p: string): string => p.replace(/^\/+/, '').replace(/\/+$/, '');
   return {
     skipsDir: (dir) => {
       const d = clean(dir);
-      return d !== '' && dirSkipped(d);
+      return d !== '' && stateOf(d).skipped;
     },
     skipsFile: (path) => {
       const p = clean(path);
       const slash = p.lastIndexOf('/');
-      if (slash > 0 && dirSkipped(p.slice(0, slash))) return true;
-      const segs = p.split('/');
-      return files.some((f) => pathMatches(f, segs));
+      const parent = stateOf(slash < 0 ? '' : p.slice(0, slash));
+      if (parent.skipped) return true;
+      const name = p.slice(slash + 1);
+      return files.some((f, i) => accepts(f, advance(f, parent.files[i]!, name)));
     },
     fingerprint: JSON.stringify([skipDirs, skipFiles, dirNames]),
   };

@@ -1,8 +1,10 @@
 /**
  * `customs repo PATH|URL`: a local git checkout, scanned as a project
  * directory, or a URL cloned for the scan (source/git-clone.ts) and removed
- * when the image is closed. Either way `.gitignore` and `.git/info/exclude`
- * apply and the report names the repository, its branch and HEAD commit.
+ * when the image is closed. In a local checkout `.gitignore` and
+ * `.git/info/exclude` apply (build output, local secrets); a clone holds only
+ * tracked files, which git never ignores. Either way the report names the
+ * repository, its branch and HEAD commit.
  */
 import { stat } from 'node:fs/promises';
 import type { PathSkipper } from '../layer/path-skip.js';
@@ -45,7 +47,9 @@ export async function openRepository(target: string, opts: RepositoryOptions): P
   const shown = maskUrlCredentials(target);
   const { dir, remove } = await cloneRepository(target, { ...rev, signal: opts.signal });
   try {
-    const image = await openDirectory(dir, { name: shown, skip: opts.skip, gitignore: true, warn: opts.warn });
+    // Every file of a fresh clone is tracked, and git never ignores a tracked file: a repository's
+    // .gitignore must not hide its own content (a `*` rule would hide all of it).
+    const image = await openDirectory(dir, { name: shown, skip: opts.skip, warn: opts.warn });
     const meta = await readRepoMetadata(dir);
     return {
       ...image,
