@@ -8,12 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { ensureDb } from '../support/db.js';
+import { fixture } from '../support/paths.js';
 import { reportValidator } from '../support/schema.js';
 
 const db = ensureDb();
@@ -217,3 +218,18 @@ test(
     assert.deepEqual(targets(json, 'config'), ['Dockerfile']);
   },
 );
+
+test('fs on a directory that is a root filesystem still reports its OS packages', { skip }, async () => {
+  if ('skip' in db) return;
+  const root = join(work, 'root');
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
+  copyFileSync(fixture('os', 'release', 'debian-bookworm.os-release'), join(root, 'etc/os-release'));
+  copyFileSync(fixture('os', 'dpkg', 'status'), join(root, 'var/lib/dpkg/status'));
+  const r = await runCli(['fs', root, '--cache-dir', db.cacheDir, '--skip-db-update', '--list-all-pkgs', '-f', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as Json & { Metadata: { OS?: { Family: string } } };
+  assert.equal(json.Metadata.OS?.Family, 'debian');
+  const os = json.Results!.find((x) => x.Class === 'os-pkgs');
+  assert.equal(os?.Packages?.length, 88);
+});
