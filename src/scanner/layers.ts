@@ -112,7 +112,18 @@ async function factsForLayer(
   let contentDigest: string;
   let blob: Readable | undefined;
   try {
-    blob = await layer.open();
+    // A directory source leaves out files no analyzer wants (never read); an image's tar holds them anyway.
+    blob = await layer.open({
+      wants: (path, info) =>
+        !opts.pathSkip?.skipsFile(path) &&
+        missing.some((a) => {
+          try {
+            return a.required(path, { path, ...info });
+          } catch {
+            return false;
+          }
+        }),
+    });
     stopOnAbort(blob, opts.signal);
     // A plain tar verified by the source against a blob digest equal to its diff_id needs no second hash.
     const blobVerifiedAs = layer.verifiesDigest && layer.digest === layer.diffId ? layer.digest : undefined;

@@ -9,7 +9,8 @@
  *   descriptor, so one swapped for a link or a FIFO after the listing is
  *   not read either;
  * - skipped paths (`--skip-dirs`/`--skip-files`, `.gitignore`, `.git`) are
- *   decided from the listing, before any byte of them is read;
+ *   decided from the listing, before any byte of them is read, and so are
+ *   files no analyzer wants (the walk's hint), which stay out of the stream;
  * - depth is bounded; entries and sizes are bounded by the layer walk.
  */
 import { constants, type Stats } from 'node:fs';
@@ -20,7 +21,7 @@ import { pack, type Pack } from 'tar-stream';
 import type { PathSkipper } from '../layer/path-skip.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { GitignoreStack, MAX_GITIGNORE_BYTES } from './gitignore.js';
-import type { Image } from './image.js';
+import type { Image, OpenHints } from './image.js';
 
 const MAX_DEPTH = 256;
 const READ_CHUNK = 256 * 1024;
@@ -113,6 +114,7 @@ class TreeWalk {
     private readonly p: Pack,
     private readonly root: string,
     private readonly opts: DirectoryOptions,
+    private readonly hints: OpenHints,
   ) {}
 
   private warn(m: string): void {
@@ -163,6 +165,8 @@ class TreeWalk {
         await entry(this.p, { name: childRel, type: 'directory', ...base });
         await this.walk(childRel, rules, depth + 1);
       } else if (st.isFile()) {
+        const info = { size: st.size, mode: st.mode & 0o7777 };
+        if (this.hints.wants && !this.hints.wants(childRel, info)) continue; // no analyzer reads it: not read
         await addFile(this.p, childRel, path, (m) => this.warn(m));
       }
       // FIFOs, sockets and devices hold no files to analyse (and a FIFO would block a read).
@@ -201,9 +205,9 @@ export async function openDirectory(path: string, opts: DirectoryOptions): Promi
         digest: id,
         diffId: id,
         createdBy: '',
-        async open() {
+        async open(hints: OpenHints = {}) {
           const p = pack();
-          const walk = new TreeWalk(p, root, opts);
+          const walk = new TreeWalk(p, root, opts, hints);
           const run = async (): Promise<void> => {
             if (only !== undefined) {
               await addFile(p, only, join(root, only), (m) => opts.warn?.(m));
