@@ -8,7 +8,8 @@
  *   O_NOFOLLOW|O_NONBLOCK and checked to be a regular file by its own
  *   descriptor, so one swapped for a link or a FIFO after the listing is
  *   not read either;
- * - skipped paths (`--skip-dirs`/`--skip-files`, `.gitignore`, `.git`) are
+ * - skipped paths (`--skip-dirs`/`--skip-files`, `.gitignore` but for files
+ *   the checkout's index tracks, `.git`) are
  *   decided from the listing, before any byte of them is read, and so are
  *   files no analyzer wants (the walk's hint), which stay out of the stream;
  * - depth is bounded; entries and sizes are bounded by the layer walk.
@@ -20,6 +21,7 @@ import { Readable } from 'node:stream';
 import { pack, type Pack } from 'tar-stream';
 import type { PathSkipper } from '../layer/path-skip.js';
 import { UserError, errorMessage } from '../util/errors.js';
+import { readTrackedPaths, type TrackedPaths } from './git-index.js';
 import { GitignoreStack, MAX_GITIGNORE_BYTES } from './gitignore.js';
 import type { Image, OpenHints } from './image.js';
 
@@ -115,6 +117,7 @@ class TreeWalk {
     private readonly root: string,
     private readonly opts: DirectoryOptions,
     private readonly hints: OpenHints,
+    private readonly tracked: TrackedPaths | undefined,
   ) {}
 
   private warn(m: string): void {
@@ -124,7 +127,9 @@ class TreeWalk {
   private skipped(rel: string, isDir: boolean, ignore: GitignoreStack): boolean {
     const skip = this.opts.skip;
     if (skip && (isDir ? skip.skipsDir(rel) : skip.skipsFile(rel))) return true;
-    return ignore.ignores(rel, isDir);
+    if (!ignore.ignores(rel, isDir)) return false;
+    // Git never ignores what it tracks: a .gitignore cannot hide the repository's own files.
+    return !(isDir ? this.tracked?.dirs.has(rel) : this.tracked?.files.has(rel));
   }
 
   private async rulesFor(rel: string, ignore: GitignoreStack): Promise<GitignoreStack> {
@@ -207,8 +212,9 @@ export async function openDirectory(path: string, opts: DirectoryOptions): Promi
         createdBy: '',
         async open(hints: OpenHints = {}) {
           const p = pack();
-          const walk = new TreeWalk(p, root, opts, hints);
           const run = async (): Promise<void> => {
+            const tracked = opts.gitignore ? await readTrackedPaths(root) : undefined;
+            const walk = new TreeWalk(p, root, opts, hints, tracked);
             if (only !== undefined) {
               await addFile(p, only, join(root, only), (m) => opts.warn?.(m));
               return;

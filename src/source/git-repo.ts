@@ -90,15 +90,22 @@ async function resolveRef(dirs: string[], ref: string): Promise<string | undefin
   return undefined;
 }
 
-/** The checkout's metadata, or undefined when `root` is not a git checkout. */
-export async function readRepoMetadata(root: string): Promise<RepoMetadata | undefined> {
+/** The checkout's git dir and the common dir it shares refs and config with (a worktree's differ). */
+export async function gitDirsOf(root: string): Promise<{ gitDir: string; commonDir: string } | undefined> {
   const gitDir = await gitDirOf(root);
   if (!gitDir) return undefined;
+  const common = (await readSmall(join(gitDir, 'commondir'), 4096))?.trim();
+  return { gitDir, commonDir: common ? (isAbsolute(common) ? common : resolve(gitDir, common)) : gitDir };
+}
+
+/** The checkout's metadata, or undefined when `root` is not a git checkout. */
+export async function readRepoMetadata(root: string): Promise<RepoMetadata | undefined> {
+  const found = await gitDirsOf(root);
+  if (!found) return undefined;
+  const { gitDir, commonDir } = found;
   const head = (await readSmall(join(gitDir, 'HEAD'), 4096))?.trim();
   if (!head) return undefined;
   // A worktree keeps its HEAD apart and shares refs and config with the main repository.
-  const common = (await readSmall(join(gitDir, 'commondir'), 4096))?.trim();
-  const commonDir = common ? (isAbsolute(common) ? common : resolve(gitDir, common)) : gitDir;
   const dirs = [...new Set([gitDir, commonDir])];
   const meta: RepoMetadata = {};
   const symbolic = /^ref: (.+)$/.exec(head);

@@ -4,7 +4,7 @@
  * out of the tree, link loops and FIFOs never do.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,4 +110,27 @@ test('hostile .gitignore: rules with many ** are dropped with a warning, the res
   assert.equal(g.ignores(deep, false), false);
   assert.ok(Date.now() - t < 1000);
   assert.match(warnings.join('\n'), /not applied \(too long or too many \*\*\)/);
+});
+
+test('git never ignores what it tracks: a .gitignore of * cannot hide a checkout`s files (index v2, v3, v4)', async (t) => {
+  if (spawnSync('git', ['--version']).status !== 0) return t.skip('git is not installed');
+  const dir = join(work, 'checkout');
+  mkdirSync(join(dir, 'src', 'deep'), { recursive: true });
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env });
+  git('init', '--quiet');
+  writeFileSync(join(dir, '.gitignore'), '*\n');
+  writeFileSync(join(dir, 'src', 'deep', 'tracked.env'), 'x');
+  writeFileSync(join(dir, 'also-tracked-with-a-longer-name.txt'), 'y');
+  git('add', '--force', '.gitignore', 'src/deep/tracked.env', 'also-tracked-with-a-longer-name.txt');
+  writeFileSync(join(dir, 'untracked.env'), 'z');
+  for (const version of ['2', '3', '4']) {
+    git('update-index', '--index-version', version);
+    const { files } = await entries(dir, { gitignore: true, skip: pathSkipper([], [], ['.git']) });
+    assert.deepEqual(
+      [...files.keys()].sort(),
+      ['.gitignore', 'also-tracked-with-a-longer-name.txt', 'src/deep/tracked.env'],
+      `index version ${version}`,
+    );
+  }
 });
