@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
+import { effectiveScanners } from './scan.js';
 
 interface RepoFlags extends ScanFlags {
   branch?: string;
@@ -26,8 +27,8 @@ export function registerProjectCommands(program: Command): void {
       'scan a project directory (or one file): lockfiles, secrets, and with --scanners misconfig its Dockerfiles, Kubernetes and Compose files; .gitignore honoured',
     )
     .argument('<path>', 'the directory, or one lockfile');
-  withProjectDefaults(fs).action(async (path: string, flags: ScanFlags) => {
-    await runScan({ fs: path }, flags);
+  withProjectDefaults(fs).action(async (path: string, flags: ScanFlags, cmd: Command) => {
+    await runScan({ fs: path }, { ...flags, scanners: effectiveScanners(cmd, flags) });
   });
 
   const repo = program
