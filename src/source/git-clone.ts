@@ -9,11 +9,11 @@
  * `file://`); no terminal prompt; a timeout. Credentials in the URL are
  * masked in every message.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
 import { maskUrlCredentials } from './git-repo.js';
 
 export interface CloneOptions {
@@ -25,6 +25,9 @@ export interface CloneOptions {
   /** The clone alone may take this long (default 5 minutes). */
   timeoutMs?: number;
 }
+
+/** Only `repo URL` runs git: the rest of the CLI starts without loading child_process. */
+const childProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');
 
 const DEFAULT_CLONE_TIMEOUT_MS = 5 * 60_000;
 const MAX_STDERR = 16 * 1024;
@@ -72,7 +75,7 @@ function safeConfig(transport: string): string[] {
 
 function runGit(args: string[], cwd: string, url: string, opts: CloneOptions): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', args, {
+    const child = childProcess().spawn('git', args, {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
