@@ -5,7 +5,8 @@
  */
 import { statSync } from 'node:fs';
 import { openLocalImage } from '../source/archive/index.js';
-import { isRepoUrl } from '../source/git-clone.js';
+import { pathSkipper } from '../layer/path-skip.js';
+import { checkCloneRequest, checkGitInstalled, isRepoUrl } from '../source/git-clone.js';
 import { UserError } from '../util/errors.js';
 import type { ScanRequest } from './request.js';
 
@@ -14,6 +15,11 @@ export async function preflightTarget(req: ScanRequest): Promise<void> {
     // Opening reads only the tar headers, the index/manifest and the config: cheap next to the layers.
     const image = await openLocalImage(req.input, { platform: req.platform, maxLayers: req.limits?.maxLayers });
     await image.close();
+  }
+  pathSkipper(req.skipDirs, req.skipFiles); // a malformed glob is named now, not after the database build
+  if (req.repo !== undefined && isRepoUrl(req.repo)) {
+    checkCloneRequest(req.repo, req.repoRevision ?? {});
+    checkGitInstalled();
   }
   if (req.fs !== undefined && !statSync(req.fs, { throwIfNoEntry: false }))
     throw new UserError(`${req.fs}: no such file or directory`, 'name a project directory or a file in one');

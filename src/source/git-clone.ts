@@ -121,11 +121,11 @@ function runGit(args: string[], cwd: string, url: string, opts: CloneOptions): P
   });
 }
 
-/** Clones `url` into a new private temp dir; returns it and a function that removes it. */
-export async function cloneRepository(
-  url: string,
-  opts: CloneOptions,
-): Promise<{ dir: string; remove: () => Promise<void> }> {
+/**
+ * Checks a clone request before any slow work (database build, network):
+ * the transport, the revision names, and that git is installed. Returns the transport.
+ */
+export function checkCloneRequest(url: string, opts: Pick<CloneOptions, 'branch' | 'tag' | 'commit'>): string {
   const transport = transportOf(url);
   checkName('branch', opts.branch);
   checkName('tag', opts.tag);
@@ -133,6 +133,22 @@ export async function cloneRepository(
     throw new UserError(`--commit "${opts.commit}": not a commit hash`, 'give the hex commit id');
   if ([opts.branch, opts.tag, opts.commit].filter((x) => x !== undefined).length > 1)
     throw new UserError('--branch, --tag and --commit name one revision: give only one');
+  return transport;
+}
+
+/** Throws when the system git cannot be run (checked before a scan's slow work). */
+export function checkGitInstalled(): void {
+  const r = childProcess().spawnSync('git', ['--version'], { stdio: 'ignore', timeout: 10_000 });
+  if (r.error || r.status !== 0)
+    throw new UserError('git is not installed (or cannot run)', 'install git to scan a repository URL');
+}
+
+/** Clones `url` into a new private temp dir; returns it and a function that removes it. */
+export async function cloneRepository(
+  url: string,
+  opts: CloneOptions,
+): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const transport = checkCloneRequest(url, opts);
   const parent = await mkdtemp(join(tmpdir(), 'customs-repo-')); // mode 0700
   const dir = join(parent, 'repo');
   const remove = () => rm(parent, { recursive: true, force: true });

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -194,6 +194,10 @@ test('filesystem alias, one lockfile as the target, table output, a missing path
   const missing = await runCli(['fs', join(work, 'nope'), '--cache-dir', join(work, 'no-cache'), '--skip-db-update']);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nope: no such file or directory/);
+  const badGlob = await runCli(['fs', proj, '--skip-files', 'a/[bc', '--cache-dir', join(work, 'no-cache')]);
+  assert.equal(badGlob.code, 1);
+  assert.match(badGlob.stderr, /skip pattern "a\/\[bc": unclosed \[/);
+  assert.equal(existsSync(join(work, 'no-cache')), false, 'refused before any database work');
 });
 
 test(
