@@ -62,9 +62,9 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export type Collect = (logger: Logger, opts: ScanOptions) => Promise<{ image: Image; artifact: Artifact }>;
 
 /** The collector for images and filesystems: open, then walk the layers. */
-export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
+export function fromImage(open: (logger: Logger, opts: ScanOptions) => Promise<Image>): Collect {
   return async (logger, opts) => {
-    const image = await open(logger);
+    const image = await open(logger, opts);
     try {
       return { image, artifact: (await inventoryImage(image, opts)).artifact };
     } catch (e) {
@@ -118,12 +118,12 @@ function targetOf(req: ScanTarget): ScanTargetKind {
       type: 'repository',
       directory: 'project',
       collect: (r) =>
-        fromImage((logger) =>
+        fromImage((logger, opts) =>
           openRepository(target, {
             revision: r.repoRevision,
             skip: skipperFor(r, isRepoUrl(target) ? undefined : target, 'project'),
             warn: (m) => logger.warn(m),
-            signal: r.signal,
+            signal: opts.signal, // the scan's deadline and cancellation end the clone too
           }),
         ),
     };

@@ -9,6 +9,7 @@
  * `file://`); no terminal prompt; a timeout. Credentials in the URL are
  * masked in every message.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,7 +152,14 @@ export async function cloneRepository(
   const transport = checkCloneRequest(url, opts);
   const parent = await mkdtemp(join(tmpdir(), 'customs-repo-')); // mode 0700
   const dir = join(parent, 'repo');
-  const remove = () => rm(parent, { recursive: true, force: true });
+  // Removed when the scan closes the image; and, should the process end first (the CLI's --timeout
+  // backstop exits), on its way out.
+  const onExit = (): void => rmSync(parent, { recursive: true, force: true });
+  process.once('exit', onExit);
+  const remove = async (): Promise<void> => {
+    process.removeListener('exit', onExit);
+    await rm(parent, { recursive: true, force: true });
+  };
   const cfg = safeConfig(transport);
   try {
     if (opts.commit === undefined) {

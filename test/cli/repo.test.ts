@@ -191,3 +191,22 @@ test(
     assert.match(local.stderr, /--branch applies to a repository URL/);
   },
 );
+
+test('a stalled server: --timeout ends the clone and its temp dir is removed', { skip }, async () => {
+  const held: import('node:net').Socket[] = [];
+  const server = createServer((s) => held.push(s)); // accepts, never answers
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  const tmp = mkdtempSync(join(work, 'tmp-stall-'));
+  try {
+    const t = Date.now();
+    const r = await repo(`git://127.0.0.1:${port}/x.git`, ['--timeout', '2s'], { TMPDIR: tmp });
+    assert.equal(r.code, 1);
+    assert.ok(Date.now() - t < 30_000, 'ended by the timeout');
+    assert.match(r.stderr, /cancelled or timed out|did not finish within 2s/);
+    assert.deepEqual(readdirSync(tmp), [], 'the clone dir is removed');
+  } finally {
+    for (const s of held) s.destroy();
+    server.close();
+  }
+});
