@@ -19,6 +19,7 @@ import { phpAnalyzers } from './lang/php/index.js';
 import { pythonAnalyzers } from './lang/python/index.js';
 import { rubyAnalyzers } from './lang/ruby/index.js';
 import { rustAnalyzers } from './lang/rust/index.js';
+import { configFileAnalyzer } from './config/config-file.js';
 import { projectManifestAnalyzer } from './project/manifest.js';
 import { makeSecretAnalyzer, secretAnalyzer, type SecretStats } from './secret/analyzer.js';
 import type { SecretConfig } from './secret/config-file.js';
@@ -46,6 +47,8 @@ export const inventoryAnalyzers: readonly Analyzer[] = [
 export interface AnalyzerOptions {
   secretConfig?: SecretConfig;
   secretStats?: SecretStats;
+  /** Keep configuration files for the misconfiguration checks (directory targets: fs, repo, rootfs). */
+  configFiles?: boolean;
 }
 
 export function analyzersFor(scanners: readonly ScannerName[], opts: AnalyzerOptions = {}): Analyzer[] {
@@ -54,6 +57,7 @@ export function analyzersFor(scanners: readonly ScannerName[], opts: AnalyzerOpt
     list.push(
       opts.secretConfig || opts.secretStats ? makeSecretAnalyzer(opts.secretConfig, opts.secretStats) : secretAnalyzer,
     );
+  if (scanners.includes('misconfig') && opts.configFiles) list.push(configFileAnalyzer);
   return list;
 }
 

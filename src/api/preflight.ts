@@ -5,6 +5,8 @@
  */
 import { statSync } from 'node:fs';
 import { openLocalImage } from '../source/archive/index.js';
+import { pathSkipper } from '../layer/path-skip.js';
+import { checkCloneRequest, checkGitInstalled, isRepoUrl } from '../source/git-clone.js';
 import { UserError } from '../util/errors.js';
 import type { ScanRequest } from './request.js';
 
@@ -17,9 +19,17 @@ export async function preflightTarget(req: ScanRequest): Promise<void> {
   // `-` reads the SBOM from stdin; a terminal there would wait for input that never comes.
   if (req.sbom === '-' && process.stdin.isTTY)
     throw new UserError('sbom -: standard input is a terminal', 'pipe the SBOM in: customs sbom - < sbom.json');
+  pathSkipper(req.skipDirs, req.skipFiles); // a malformed glob is named now, not after the database build
+  if (req.repo !== undefined && isRepoUrl(req.repo)) {
+    checkCloneRequest(req.repo, req.repoRevision ?? {});
+    checkGitInstalled();
+  }
+  if (req.fs !== undefined && !statSync(req.fs, { throwIfNoEntry: false }))
+    throw new UserError(`${req.fs}: no such file or directory`, 'name a project directory or a file in one');
   for (const [path, what, wantDir] of [
     [req.sbom, 'SBOM', false],
     [req.rootfs, 'root filesystem', true],
+    [req.repo !== undefined && !isRepoUrl(req.repo) ? req.repo : undefined, 'git checkout (or a repository URL)', true],
   ] as const) {
     if (path === undefined || path === '-') continue;
     const st = statSync(path, { throwIfNoEntry: false });

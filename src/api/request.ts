@@ -18,6 +18,12 @@ export interface ScanTarget {
   rootfs?: string;
   /** A CycloneDX or SPDX document. */
   sbom?: string;
+  /** A project directory (or one file): lockfiles, configuration files and secrets; `.gitignore` honoured. */
+  fs?: string;
+  /** A git repository: a local checkout, or a URL cloned (shallow) into a temp dir for the scan. */
+  repo?: string;
+  /** For a repository URL: the revision to clone (one of them). */
+  repoRevision?: { branch?: string; tag?: string; commit?: string };
   /** The platform to pick from a multi-platform image (default `linux/amd64`). */
   platform?: string;
   registry?: RegistryOptions;
@@ -71,6 +77,13 @@ export interface ScanRequest extends ScanTarget {
   ignoreFile?: string | false;
   /** OpenVEX / CycloneDX VEX files or directories. */
   vex?: string[];
+  /**
+   * `--skip-dirs` / `--skip-files`: globs (`**` for any depth) of paths not
+   * scanned, relative to the directory (fs, rootfs, repo) or to `/` (image
+   * layers); never read.
+   */
+  skipDirs?: string[];
+  skipFiles?: string[];
   /** Secret rules to add, disable or allow (YAML file). */
   secretConfig?: string;
   secretSkipBase?: boolean;

@@ -30,7 +30,12 @@ import { secretResults } from '../scanner/secrets.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
 import type { Image } from '../source/image.js';
 import { openImageSource } from '../source/open.js';
-import { openRootfs } from '../source/rootfs.js';
+import { pathSkipper, type PathSkipper } from '../layer/path-skip.js';
+import { configFileResults } from '../scanner/config-files.js';
+import { openDirectory, skipPatternsFor } from '../source/directory.js';
+import { openRepository } from '../source/repository.js';
+import { isRepoUrl } from '../source/git-clone.js';
+import { openRootfs, SYSTEM_DIRS } from '../source/rootfs.js';
 import { defaultSbomLimits } from '../source/sbom/read.js';
 import { openSbom } from '../source/sbom/index.js';
 import { collectIfGrown } from '../util/early-release.js';
@@ -57,9 +62,9 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export type Collect = (logger: Logger, opts: ScanOptions) => Promise<{ image: Image; artifact: Artifact }>;
 
 /** The collector for images and filesystems: open, then walk the layers. */
-export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
+export function fromImage(open: (logger: Logger, opts: ScanOptions) => Promise<Image>): Collect {
   return async (logger, opts) => {
-    const image = await open(logger);
+    const image = await open(logger, opts);
     try {
       return { image, artifact: (await inventoryImage(image, opts)).artifact };
     } catch (e) {
@@ -69,12 +74,60 @@ export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
   };
 }
 
-function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] } {
-  const named = (['image', 'input', 'rootfs', 'sbom'] as const).filter((k) => req[k] !== undefined);
+/** What a scan opens, and how its report names it. */
+export interface ScanTargetKind {
+  collect: (req: ScanRequest) => Collect;
+  type: Report['artifactType'];
+  /** A directory on the host (rootfs, fs, repo): no image config; config files checked; `fs`/`repo` name paths relatively. */
+  directory?: 'rootfs' | 'project';
+}
+
+/** Directories Trivy never walks: `.git` anywhere; in a root filesystem also proc, sys and dev. */
+function skipperFor(req: ScanRequest, base: string | undefined, kind: 'rootfs' | 'project' | 'image'): PathSkipper {
+  const rel = (list: string[] | undefined): string[] =>
+    base === undefined ? (list ?? []) : skipPatternsFor(base, list ?? []);
+  const dirs = [...rel(req.skipDirs), ...(kind === 'rootfs' ? SYSTEM_DIRS : [])];
+  return pathSkipper(dirs, rel(req.skipFiles), kind === 'image' ? [] : ['.git']);
+}
+
+function targetOf(req: ScanTarget): ScanTargetKind {
+  const named = (['image', 'input', 'rootfs', 'sbom', 'fs', 'repo'] as const).filter((k) => req[k] !== undefined);
   if (named.length !== 1)
     throw new UserError(
-      `a scan names exactly one of image, input, rootfs or sbom${named.length ? `, not ${named.join(' and ')}` : ''}`,
+      `a scan names exactly one of image, input, rootfs, sbom, fs or repo${named.length ? `, not ${named.join(' and ')}` : ''}`,
     );
+  if (req.fs !== undefined) {
+    const path = req.fs;
+    return {
+      type: 'filesystem',
+      directory: 'project',
+      collect: (r) =>
+        fromImage((logger) =>
+          openDirectory(path, {
+            name: path,
+            skip: skipperFor(r, path, 'project'),
+            gitignore: true,
+            warn: (m) => logger.warn(m),
+          }),
+        ),
+    };
+  }
+  if (req.repo !== undefined) {
+    const target = req.repo;
+    return {
+      type: 'repository',
+      directory: 'project',
+      collect: (r) =>
+        fromImage((logger, opts) =>
+          openRepository(target, {
+            revision: r.repoRevision,
+            skip: skipperFor(r, isRepoUrl(target) ? undefined : target, 'project'),
+            warn: (m) => logger.warn(m),
+            signal: opts.signal, // the scan's deadline and cancellation end the clone too
+          }),
+        ),
+    };
+  }
   if (req.sbom !== undefined) {
     const file = req.sbom;
     return {
@@ -90,7 +143,12 @@ function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; ty
   }
   if (req.rootfs !== undefined) {
     const dir = req.rootfs;
-    return { type: 'filesystem', collect: () => fromImage(() => openRootfs(dir)) };
+    return {
+      type: 'filesystem',
+      directory: 'rootfs',
+      collect: (r) =>
+        fromImage((logger) => openRootfs(dir, { skip: skipperFor(r, dir, 'rootfs'), warn: (m) => logger.warn(m) })),
+    };
   }
   return {
     type: 'container_image',
@@ -167,10 +225,7 @@ export async function scanReport(req: ScanRequest): Promise<ScanOutcome> {
 }
 
 /** As scanReport, with the target already turned into a collector (for callers that detect the kind themselves). */
-export async function scanWith(
-  target: { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] },
-  req: ScanRequest,
-): Promise<ScanOutcome> {
+export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promise<ScanOutcome> {
   const logger = req.logger ?? silentLogger;
   const scanners = req.scanners ?? ['vuln'];
   const signal = deadlineOf(req);
@@ -199,6 +254,9 @@ export async function scanWith(
       secretConfig: req.secretConfig ? loadSecretConfig(req.secretConfig) : undefined,
       secretSkipBase: req.secretSkipBase ?? false,
       limits: walkLimitsOf(req, parallel),
+      directory: target.directory !== undefined,
+      // Directories skip while listing (nothing skipped is read); image layers skip in the walk.
+      skip: target.directory ? undefined : skipperFor(req, undefined, 'image'),
       logger,
       signal,
       onLayerDone: (done, total) => {
@@ -213,6 +271,7 @@ export async function scanWith(
     try {
       signal?.throwIfAborted();
       let report = buildReport(image, artifact, { artifactType: target.type });
+      const project = target.directory === 'project';
       if (db) {
         const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined;
         report = detectVulnerabilities(report, artifact, db, {
@@ -226,8 +285,21 @@ export async function scanWith(
       // The config's secrets are found whichever scanners run: the config is in every report.
       const configSecrets = await findConfigSecrets(image.config, matcher);
       if (scanners.includes('secret'))
-        report = { ...report, results: [...report.results, ...secretResults(artifact, image.config, configSecrets)] };
-      if (scanners.includes('misconfig')) {
+        report = {
+          ...report,
+          results: [
+            ...report.results,
+            ...secretResults(artifact, image.config, configSecrets, { relativePaths: project }),
+          ],
+        };
+      if (scanners.includes('misconfig') && image.configless) {
+        const found = configFileResults(artifact);
+        report = {
+          ...report,
+          results: [...report.results, ...found.results],
+          warnings: [...report.warnings, ...found.warnings],
+        };
+      } else if (scanners.includes('misconfig')) {
         const failed = checkImageConfig({ config: image.config, setidFiles: artifact.merged.setidFiles }).filter(
           (m) => m.status === 'FAIL',
         );

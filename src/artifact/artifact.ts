@@ -19,7 +19,9 @@ export interface ArtifactOptions {
 const OS_PACKAGE_TYPES = new Set(['dpkg', 'apk', 'rpm']);
 const OS_ECOSYSTEMS = new Set<string>(['deb', 'apk', 'rpm']);
 
+/** A directory's one layer is no layer of an image: nothing is attributed to it. */
 export function layerRefs(image: Image): LayerRef[] {
+  if (image.configless) return [];
   return image.layers.map((l) => ({ digest: l.digest, diffId: l.diffId, createdBy: l.createdBy }));
 }
 

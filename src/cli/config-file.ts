@@ -48,6 +48,8 @@ export const IMPLICIT_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'vuln-type',
   'exit-on-eol',
   'scanners',
+  'skip-dirs',
+  'skip-files',
   'list-all-pkgs',
   'include-dev-deps',
   'show-suppressed',

@@ -70,6 +70,8 @@ export function requestFromFlags(
     matchOsOwned: flags.matchOsOwned ?? false,
     ignoreFile: flags.ignorefile,
     vex: flags.vex,
+    skipDirs: flags.skipDirs ?? [],
+    skipFiles: flags.skipFiles ?? [],
     secretConfig: flags.secretConfig,
     secretSkipBase: flags.secretSkipBase ?? false,
     licenseForbidden: (flags.licenseForbidden ?? '')

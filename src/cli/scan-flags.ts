@@ -55,6 +55,20 @@ export interface ScanFlags {
   progress?: boolean;
   securityChecks?: string;
   failOn?: string;
+  /** `--skip-dirs` / `--skip-files`: globs, repeatable and comma-separated. */
+  skipDirs: string[];
+  skipFiles: string[];
+}
+
+/** A repeatable flag whose values may also be comma-separated, as Trivy's string lists. */
+function commaList(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 /**
@@ -141,6 +155,18 @@ export function addScanFlags(cmd: Command): Command {
     .option('-d, --debug', 'debug messages')
     .option('--no-progress', 'no progress display (it shows only on a terminal anyway)')
     .option('--security-checks <list>', "older Trivy's name for --scanners (config = misconfig); wins over --scanners")
+    .option(
+      '--skip-dirs <globs>',
+      'directories not scanned: globs (** for any depth) relative to the target (an image: to /); repeatable, comma-separated',
+      commaList,
+      [],
+    )
+    .option(
+      '--skip-files <globs>',
+      'files not scanned (never read): globs relative to the target; repeatable, comma-separated',
+      commaList,
+      [],
+    )
     .option(
       '--fail-on <severity>',
       "Grype's gate: exit 1 (or --exit-code) when a finding of this severity or above remains",

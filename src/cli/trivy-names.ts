@@ -14,6 +14,8 @@ export const TRIVY_CONFIG_KEYS: ReadonlyMap<string, string> = new Map([
   ['scan.scanners', 'scanners'],
   ['scan.security-checks', 'security-checks'],
   ['scan.offline', 'offline-scan'],
+  ['scan.skip-dirs', 'skip-dirs'],
+  ['scan.skip-files', 'skip-files'],
   ['image.input', 'input'],
   ['image.platform', 'platform'],
   ['registry.username', 'username'],
@@ -28,8 +30,6 @@ export const TRIVY_CONFIG_KEYS: ReadonlyMap<string, string> = new Map([
  * error, because scanning without it gives a different verdict.
  */
 export const UNSUPPORTED_TRIVY_OPTIONS: ReadonlyMap<string, string> = new Map([
-  ['skip-dirs', 'scan.skip-dirs'],
-  ['skip-files', 'scan.skip-files'],
   ['file-patterns', 'scan.file-patterns'],
   ['sbom-sources', 'scan.sbom-sources'],
   ['rekor-url', 'scan.rekor-url'],

@@ -11,6 +11,7 @@ import { errorMessage, LimitError } from '../util/errors.js';
 import type { TarStream } from './decompress.js';
 import type { AnalyzerLayerFacts, FileAnalysis, LayerFacts } from '../model/facts.js';
 import type { WalkLimits } from './limits.js';
+import type { PathSkipper } from './path-skip.js';
 import { basenameOf, dirnameOf, normaliseImagePath } from './path.js';
 
 const WHITEOUT_PREFIX = '.wh.';
@@ -30,13 +31,15 @@ export interface WalkOptions {
   limits: WalkLimits;
   /** Names the layer in warnings (`layer sha256:… (#3)`). */
   layerName: string;
+  /** `--skip-dirs`/`--skip-files`: these files are offered to no analyzer and never read. */
+  skip?: PathSkipper;
 }
 
 /** Called with how many bytes of the current entry's data the walk has used. */
 type Progress = (entryBytes: number) => void;
 
 export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<LayerFacts> {
-  const { analyzers, limits, layerName } = opts;
+  const { analyzers, limits, layerName, skip } = opts;
   const structure: LayerFacts['structure'] = {
     whiteouts: [],
     opaqueDirs: [],
@@ -94,6 +97,7 @@ export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<Laye
         continue;
       case 'link': {
         await drain(entry, progress);
+        if (skip?.skipsFile(path)) continue;
         const target = normaliseImagePath(header.linkname ?? '');
         if (!target.ok) continue;
         const content = keptForHardlinks.get(target.path);
@@ -113,6 +117,10 @@ export async function walkLayer(tar: TarStream, opts: WalkOptions): Promise<Laye
       case 'contiguous-file': {
         const size = header.size ?? 0;
         if (mode & 0o6000) structure.setidFiles.push({ path, mode });
+        if (skip?.skipsFile(path)) {
+          await drain(entry, progress);
+          continue;
+        }
         const info: FileInfo = { path, size, mode };
         const wanting = analyzers.filter((a) => safeRequired(a, path, info));
         if (!wanting.length) {

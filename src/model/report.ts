@@ -157,13 +157,15 @@ export interface ReportMetadata {
   refName?: string;
   imageConfig?: ImageConfig;
   size?: number;
+  /** A scanned git repository (Trivy's RepoURL, Branch, Commit). */
+  repository?: { url?: string; branch?: string; commit?: string };
 }
 
 export interface Report {
   schemaVersion: 2;
   createdAt: string;
   artifactName: string;
-  artifactType: 'container_image' | 'filesystem' | 'sbom';
+  artifactType: 'container_image' | 'filesystem' | 'repository' | 'sbom';
   metadata: ReportMetadata;
   results: Result[];
   /** Applications of the image's projects, each with the project directory its packages belong to (SBOM formats). */

@@ -58,16 +58,19 @@ export function buildReport(image: Image, artifact: Artifact, opts: BuildReportO
     createdAt: (opts.now ?? new Date()).toISOString(),
     artifactName: image.name,
     artifactType: opts.artifactType,
-    metadata: {
-      os: artifact.os,
-      imageId: image.id,
-      diffIds: image.layers.map((l) => l.diffId),
-      repoTags: image.repoTags,
-      repoDigests: image.repoDigests,
-      manifestDigest: image.manifestDigest,
-      refName: image.refName,
-      imageConfig: image.config,
-    },
+    // A directory has no image id, layers or config: its stand-ins stay out of the report.
+    metadata: image.configless
+      ? { os: artifact.os, diffIds: [], repoTags: [], repoDigests: [], repository: image.repository }
+      : {
+          os: artifact.os,
+          imageId: image.id,
+          diffIds: image.layers.map((l) => l.diffId),
+          repoTags: image.repoTags,
+          repoDigests: image.repoDigests,
+          manifestDigest: image.manifestDigest,
+          refName: image.refName,
+          imageConfig: image.config,
+        },
     results,
     ...(artifact.applications.length ? { applications: artifact.applications } : {}),
     warnings: artifact.warnings,

@@ -23,7 +23,12 @@ export async function inventoryImage(
   const base = opts.secretSkipBase ? baseLayerCount(image.config) : 0;
   if (base) opts.logger.info(`secret scanning skips the ${base} base-image layer(s)`);
   const { facts, stats } = await collectLayerFacts(image, {
-    analyzers: analyzersFor(opts.scanners, { secretConfig: opts.secretConfig, secretStats }),
+    analyzers: analyzersFor(opts.scanners, {
+      secretConfig: opts.secretConfig,
+      secretStats,
+      configFiles: opts.directory ?? false,
+    }),
+    pathSkip: opts.skip,
     skip: base ? (layer, a) => layer.index < base && a.name.startsWith('secret') : undefined,
     cache,
     limits: opts.limits,

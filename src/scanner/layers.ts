@@ -10,6 +10,7 @@ import type { AnalyzerLayerFacts, LayerFacts, LayerStructure } from '../model/fa
 import { checkDiffId, verifiableAlgorithm } from '../layer/content-digest.js';
 import { openTarStream } from '../layer/decompress.js';
 import type { WalkLimits } from '../layer/limits.js';
+import type { PathSkipper } from '../layer/path-skip.js';
 import { fileCap, walkLayer } from '../layer/walk.js';
 import type { Image, LayerSource } from '../source/image.js';
 import { errorMessage, UserError } from '../util/errors.js';
@@ -24,6 +25,8 @@ export interface LayerScanOptions {
   skip?: (layer: LayerSource, analyzer: Analyzer) => boolean;
   cache: LayerCache;
   limits: WalkLimits;
+  /** `--skip-dirs`/`--skip-files`: files no analyzer reads (part of the cache key of analyzer results). */
+  pathSkip?: PathSkipper;
   parallel: number;
   logger: Logger;
   signal?: AbortSignal;
@@ -74,8 +77,9 @@ function structureKey(layer: LayerSource): string {
   return `${layerKey(layer)}\0structure\0${WALKER_VERSION}`;
 }
 /** The effective size cap is part of the key: a smaller --memory-budget skips files, so its facts differ. */
-function analyzerKey(layer: LayerSource, a: Analyzer, limits: WalkLimits): string {
-  return `${layerKey(layer)}\0${a.name}\0${a.version}\0${fileCap(a, limits)}`;
+function analyzerKey(layer: LayerSource, a: Analyzer, limits: WalkLimits, skip: PathSkipper | undefined): string {
+  const key = `${layerKey(layer)}\0${a.name}\0${a.version}\0${fileCap(a, limits)}`;
+  return skip?.fingerprint ? `${key}\0skip\0${skip.fingerprint}` : key;
 }
 
 async function factsForLayer(
@@ -90,7 +94,9 @@ async function factsForLayer(
   const cachedAnalyzers = new Map<string, AnalyzerLayerFacts>();
   const missing: Analyzer[] = [];
   for (const a of opts.analyzers) {
-    const hit = useCache ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer, a, opts.limits)) : undefined;
+    const hit = useCache
+      ? opts.cache.get<AnalyzerLayerFacts>(analyzerKey(layer, a, opts.limits, opts.pathSkip))
+      : undefined;
     if (hit) cachedAnalyzers.set(a.name, hit);
     else missing.push(a);
   }
@@ -106,12 +112,23 @@ async function factsForLayer(
   let contentDigest: string;
   let blob: Readable | undefined;
   try {
-    blob = await layer.open();
+    // A directory source leaves out files no analyzer wants (never read); an image's tar holds them anyway.
+    blob = await layer.open({
+      wants: (path, info) =>
+        !opts.pathSkip?.skipsFile(path) &&
+        missing.some((a) => {
+          try {
+            return a.required(path, { path, ...info });
+          } catch {
+            return false;
+          }
+        }),
+    });
     stopOnAbort(blob, opts.signal);
     // A plain tar verified by the source against a blob digest equal to its diff_id needs no second hash.
     const blobVerifiedAs = layer.verifiesDigest && layer.digest === layer.diffId ? layer.digest : undefined;
     const tar = await openTarStream(blob, opts.limits, layerName, { algorithm, blobVerifiedAs });
-    walked = await walkLayer(tar, { analyzers: missing, limits: opts.limits, layerName });
+    walked = await walkLayer(tar, { analyzers: missing, limits: opts.limits, layerName, skip: opts.pathSkip });
     // The stream has ended, so the source's own blob digest check has passed too.
     contentDigest = await tar.contentDigest();
   } catch (e) {
@@ -130,7 +147,7 @@ async function factsForLayer(
     opts.cache.put(structureKey(layer), walked.structure);
     for (const f of walked.analyzers) {
       const a = missing.find((m) => m.name === f.analyzer)!;
-      opts.cache.put(analyzerKey(layer, a, opts.limits), f);
+      opts.cache.put(analyzerKey(layer, a, opts.limits, opts.pathSkip), f);
     }
   }
   const byName = new Map(walked.analyzers.map((f) => [f.analyzer, f]));

@@ -20,6 +20,10 @@ export interface ScanOptions {
   secretConfig?: import('../analyzer/secret/config-file.js').SecretConfig;
   /** `--secret-skip-base`: no secret scanning in the base image's layers. */
   secretSkipBase?: boolean;
+  /** A directory target: its configuration files are checked (with `misconfig`), it has no image config. */
+  directory?: boolean;
+  /** `--skip-dirs`/`--skip-files` for image layers: skipped files are not read (directories skip them themselves). */
+  skip?: import('../layer/path-skip.js').PathSkipper;
   /** Cancels the scan: checked between layers, and a layer being read stops reading. */
   signal?: AbortSignal;
   /** Called as layers finish, for progress display. */

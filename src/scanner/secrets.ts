@@ -41,8 +41,16 @@ function layerOfHistory(config: ImageConfig, layers: LayerRef[], historyIndex: n
   return layers[n];
 }
 
-/** `configSecrets`: the config's secrets by the scan's rule set (findConfigSecrets). */
-export function secretResults(artifact: Artifact, config: ImageConfig, configSecrets: ConfigSecrets): Result[] {
+/**
+ * `configSecrets`: the config's secrets by the scan's rule set (findConfigSecrets).
+ * `relativePaths`: targets as paths relative to a project directory (`.env`), as Trivy's fs names them.
+ */
+export function secretResults(
+  artifact: Artifact,
+  config: ImageConfig,
+  configSecrets: ConfigSecrets,
+  opts: { relativePaths?: boolean } = {},
+): Result[] {
   const results: Result[] = [];
   const add = (facts: MergedFact[], deleted: boolean): void => {
     for (const fact of facts) {
@@ -50,7 +58,7 @@ export function secretResults(artifact: Artifact, config: ImageConfig, configSec
       const found = hitsOf(fact);
       if (!found) continue;
       results.push({
-        target: `/${fact.path}`,
+        target: opts.relativePaths ? fact.path : `/${fact.path}`,
         class: 'secret',
         type: '',
         secrets: found.hits.map((h) => finding(h, artifact.layers[found.layerIndex], deleted)),

@@ -25,9 +25,15 @@ export interface LayerSource {
    * Opens the blob as a stream. The stream errors if the bytes do not match
    * `digest` when the source can verify it (`verifiesDigest`).
    */
-  open(): Promise<Readable>;
+  open(hints?: OpenHints): Promise<Readable>;
   /** True when `open()`'s stream always ends in an error unless its bytes hash to `digest` (registries, archives, OCI layouts). */
   verifiesDigest?: boolean;
+}
+
+/** What the walk will do with a layer's files, for sources that can leave the rest unread. */
+export interface OpenHints {
+  /** True for a regular file some analyzer reads; a directory source leaves the others out of its stream. */
+  wants?: (path: string, info: { size: number; mode: number }) => boolean;
 }
 
 export interface Image {
@@ -42,6 +48,14 @@ export interface Image {
   /** An OCI layout's `org.opencontainers.image.ref.name` when it is a bare tag (`1.0`), not a full reference. */
   refName?: string;
   config: ImageConfig;
+  /**
+   * A directory (rootfs, fs, repo) has no image config: `config` is a
+   * stand-in, and checks that read a config (user, health check, history)
+   * do not apply.
+   */
+  configless?: boolean;
+  /** A git repository's origin URL (credentials masked), branch and HEAD commit (`customs repo`). */
+  repository?: { url?: string; branch?: string; commit?: string };
   layers: LayerSource[];
   /** Raw manifest, for reports that want it. */
   manifest?: unknown;

@@ -98,9 +98,19 @@ test('bad values and unsupported Trivy options are errors naming the variable', 
   await assert.rejects(resolveIn({}, { CUSTOMS_QUIET: 'yes' }), /CUSTOMS_QUIET: expected true, false, 1 or 0/);
   await assert.rejects(resolveIn({}, { TRIVY_FORMAT: 'xml' }), /TRIVY_FORMAT: "xml" is not one of table, json/);
   await assert.rejects(
-    resolveIn({}, { TRIVY_SKIP_DIRS: 'node_modules' }),
-    /TRIVY_SKIP_DIRS: customs does not support Trivy's --skip-dirs/,
+    resolveIn({}, { TRIVY_REMOVED_PKGS: 'true' }),
+    /TRIVY_REMOVED_PKGS: customs does not support Trivy's --removed-pkgs/,
   );
+});
+
+test('skip-dirs and skip-files from TRIVY_* (comma-separated) and trivy.yaml (lists)', async () => {
+  const env = await resolveIn({}, { TRIVY_SKIP_DIRS: 'node_modules,**/test', TRIVY_SKIP_FILES: '*.md' });
+  assert.deepEqual(env.opts['skipDirs'], ['node_modules', '**/test']);
+  assert.deepEqual(env.opts['skipFiles'], ['*.md']);
+  const file = await resolveIn({ 'trivy.yaml': 'scan:\n  skip-dirs: [vendor, "**/fixtures"]\n' }, {});
+  assert.deepEqual(file.opts['skipDirs'], ['vendor', '**/fixtures']);
+  const flags = await resolveIn({}, {}, ['--skip-dirs', 'a,b', '--skip-dirs', 'c']);
+  assert.deepEqual(flags.opts['skipDirs'], ['a', 'b', 'c']);
 });
 
 test('other TRIVY_* variables warn by name; credentials and empty ones stay quiet', async () => {
@@ -191,8 +201,8 @@ test('unknown and unsupported trivy.yaml keys are errors naming the key', async 
     /trivy\.yaml: unknown key "scan\.scaners"/,
   );
   await assert.rejects(
-    resolveIn({ 'trivy.yaml': 'scan:\n  skip-dirs: [vendor]\n' }, {}),
-    /trivy\.yaml: customs does not support Trivy's "scan\.skip-dirs"/,
+    resolveIn({ 'trivy.yaml': 'scan:\n  file-patterns: [x]\n' }, {}),
+    /trivy\.yaml: customs does not support Trivy's "scan\.file-patterns"/,
   );
 });
 

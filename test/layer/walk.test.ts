@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { Analyzer } from '../../src/analyzer/types.js';
 import { openTarStream } from '../../src/layer/decompress.js';
 import { defaultWalkLimits } from '../../src/layer/limits.js';
+import { pathSkipper } from '../../src/layer/path-skip.js';
 import { walkLayer } from '../../src/layer/walk.js';
 import { LimitError } from '../../src/util/errors.js';
 import { fixture } from '../support/paths.js';
@@ -162,4 +163,24 @@ test('a truncated gzip layer is an error naming the layer', async () => {
     walk(gz.subarray(0, gz.length - 40), [recorder(10_000)]),
     /layer test: gzip stream is corrupt or truncated|unexpected end|truncated/i,
   );
+});
+
+test('--skip-dirs / --skip-files in an image layer: skipped files are offered to no analyzer, links too', async () => {
+  const a = recorder();
+  const tar = await makeTar([
+    { name: 'app/a.want', content: 'A' },
+    { name: 'app/test/fixture.want', content: 'F' },
+    { name: 'app/test/deep/x.want', content: 'X' },
+    { name: 'etc/b.want', content: 'B' },
+    { name: 'etc/b2.want', type: 'link', linkname: 'etc/b.want' },
+  ]);
+  const limits = defaultWalkLimits;
+  const stream = await openTarStream(Readable.from([tar]), limits, 'layer test');
+  await walkLayer(stream, {
+    analyzers: [a],
+    limits,
+    layerName: 'layer test',
+    skip: pathSkipper(['**/test'], ['/etc/b*.want']),
+  });
+  assert.deepEqual(a.seen, ['app/a.want=A']);
 });

@@ -20,7 +20,7 @@ interface ImageFlags extends ScanFlags {
 const SBOM_FORMATS = new Set(['cyclonedx', 'spdx', 'spdx-json']);
 
 /** SBOM formats are inventories: like Trivy, they carry vulnerabilities only when `--scanners` asks. */
-function effectiveScanners(cmd: Command, flags: ScanFlags): string {
+export function effectiveScanners(cmd: Command, flags: ScanFlags): string {
   return SBOM_FORMATS.has(flags.format) && cmd.getOptionValueSource('scanners') === 'default' ? 'none' : flags.scanners;
 }
 

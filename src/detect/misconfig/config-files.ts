@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { isDockerfile, isYamlFile } from '../../analyzer/config/config-file.js';
 import type { Result } from '../../model/report.js';
 import { checkCompose, isCompose } from './compose.js';
 import { checkDockerfile } from './dockerfile.js';
@@ -20,9 +21,6 @@ const MAX_BYTES = 4 * 1024 * 1024;
 export const MAX_FINDINGS_PER_FILE = 10_000;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform']);
 
-const isDockerfile = (name: string): boolean =>
-  /^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.(?:dockerfile|Dockerfile)$/.test(name);
-
 function listFiles(root: string): string[] {
   if (statSync(root).isFile()) return [root];
   const out: string[] = [];
@@ -32,7 +30,7 @@ function listFiles(root: string): string[] {
       if (out.length >= MAX_FILES) return;
       const p = join(dir, e.name);
       if (e.isDirectory() && !SKIP_DIRS.has(e.name)) walk(p, depth + 1);
-      else if (e.isFile() && (/\.ya?ml$/i.test(e.name) || isDockerfile(e.name))) out.push(p);
+      else if (e.isFile() && (isYamlFile(e.name) || isDockerfile(e.name))) out.push(p);
     }
   };
   walk(root, 0);
@@ -49,39 +47,56 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
       continue;
     }
     const text = readFileSync(file, 'utf8');
-    if (isDockerfile(file.split('/').pop()!)) {
-      const found = checkDockerfile(text, { hasDockerignore: existsSync(join(dirname(file), '.dockerignore')) });
-      results.push({
-        target,
-        class: 'config',
-        type: 'dockerfile',
-        misconfigurations: maskFindings(found, text, dockerfileSecretValues(text)),
-      });
-      capFindings(results, target, warnings);
+    const found = checkConfigText(target, text, () => existsSync(join(dirname(file), '.dockerignore')));
+    results.push(...found.results);
+    warnings.push(...found.warnings);
+  }
+  return { results, warnings };
+}
+
+/**
+ * The checks for one file's text: a Dockerfile by its name, otherwise YAML
+ * documents recognised as Compose or Kubernetes. `target` names the file in
+ * results and warnings; `hasDockerignore` is asked only for Dockerfiles.
+ */
+export function checkConfigText(
+  target: string,
+  text: string,
+  hasDockerignore: () => boolean,
+): { results: Result[]; warnings: string[] } {
+  const results: Result[] = [];
+  const warnings: string[] = [];
+  const name = target.split('/').pop()!;
+  if (isDockerfile(name)) {
+    const found = checkDockerfile(text, { hasDockerignore: hasDockerignore() });
+    results.push({
+      target,
+      class: 'config',
+      type: 'dockerfile',
+      misconfigurations: maskFindings(found, text, dockerfileSecretValues(text)),
+    });
+    capFindings(results, target, warnings);
+    return { results, warnings };
+  }
+  const { docs, errors } = parseYamlDocs(text);
+  for (const e of errors) warnings.push(`${target}: not valid YAML (${e}); the rest of the file is checked`);
+  for (const d of docs) {
+    if (isCompose(d, name)) {
+      results.push({ target, class: 'config', type: 'compose', misconfigurations: checkCompose(d) });
       continue;
     }
-    const fileResults = results.length;
-    const { docs, errors } = parseYamlDocs(text);
-    for (const e of errors) warnings.push(`${target}: not valid YAML (${e}); the rest of the file is checked`);
-    for (const d of docs) {
-      if (isCompose(d, file)) {
-        results.push({ target, class: 'config', type: 'compose', misconfigurations: checkCompose(d) });
-        continue;
-      }
-      const k8s = checkKubernetes(d);
-      if (k8s) {
-        const prev = results.find((r) => r.target === target && r.type === 'kubernetes');
-        if (prev) {
-          for (const m of k8s) prev.misconfigurations!.push(m);
-        } else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
-      }
+    const k8s = checkKubernetes(d);
+    if (k8s) {
+      const prev = results.find((r) => r.type === 'kubernetes');
+      if (prev) {
+        for (const m of k8s) prev.misconfigurations!.push(m);
+      } else results.push({ target, class: 'config', type: 'kubernetes', misconfigurations: k8s });
     }
-    // Snippets show whole containers and services, env values among them.
-    const values = yamlSecretValues(docs.map((d) => d.value));
-    for (const r of results.slice(fileResults))
-      r.misconfigurations = maskFindings(r.misconfigurations ?? [], text, values);
-    capFindings(results, target, warnings);
   }
+  // Snippets show whole containers and services, env values among them.
+  const values = yamlSecretValues(docs.map((d) => d.value));
+  for (const r of results) r.misconfigurations = maskFindings(r.misconfigurations ?? [], text, values);
+  capFindings(results, target, warnings);
   return { results, warnings };
 }
 

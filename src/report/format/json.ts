@@ -193,6 +193,9 @@ export function* renderJsonChunks(report: Report, opts: JsonFormatOptions): Gene
       RepoTags: md.repoTags,
       RepoDigests: md.repoDigests,
       ImageConfig: md.imageConfig,
+      RepoURL: md.repository?.url,
+      Branch: md.repository?.branch,
+      Commit: md.repository?.commit,
     }),
     Results: new Streamed(report.results, (r) => resultJson(r, opts), true),
     ...(report.gates
