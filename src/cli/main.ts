@@ -12,6 +12,7 @@ import { registerDb } from './commands/db.js';
 import { registerSbom } from './commands/sbom.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConfig } from './commands/config.js';
+import { registerConfigDump } from './commands/config-dump.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
   registerSbom(program);
   registerCompare(program);
   registerConfig(program);
+  registerConfigDump(program);
   registerDb(program);
   registerClean(program);
   const debug = argv.includes('--debug') || argv.includes('-d');

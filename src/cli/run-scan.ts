@@ -3,7 +3,8 @@
  * request (parsed once, here at the edge), the library scans, and the CLI
  * renders the report and sets the exit code.
  */
-import { closeSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ScanRequest, ScanTarget } from '../api/request.js';
 import { render } from '../api/render.js';
 import { scanReport, type ScanOutcome } from '../api/scan.js';
@@ -16,7 +17,6 @@ import {
   parseSeverity,
 } from '../policy/filter.js';
 import type { Rendered } from '../report/format/index.js';
-import { loadTemplate } from '../report/format/template.js';
 import { writeAll, writeFileAtomic } from '../util/atomic-file.js';
 import { collectIfGrown } from '../util/early-release.js';
 import { UserError } from '../util/errors.js';
@@ -25,6 +25,7 @@ import { parseDuration, positiveInt } from './flag-values.js';
 import { armScanTimeout } from './limits.js';
 import { createProgress, type Progress } from './progress.js';
 import type { ScanFlags } from './scan-flags.js';
+import { loadCheckedTemplate } from './template-spec.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -129,6 +130,23 @@ export function writeReport(rendered: Rendered, output: string | undefined): voi
   writeFileAtomic(output, writeAllPieces);
 }
 
+/** The report's destination, checked before the scan: a missing or read-only directory fails at once. */
+export function checkOutputWritable(output: string | undefined): void {
+  if (!output) return;
+  const existing = statSync(output, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new UserError(`--output ${output}: a directory`, 'name a file to write');
+  if (existing) return;
+  const dir = dirname(output);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory())
+    throw new UserError(`--output ${output}: no directory ${dir}`, 'create it first, or name another file');
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UserError(`--output ${output}: cannot write in ${dir}`, 'name a file in a writable directory');
+  }
+}
+
 const WRITE_PIECE = 64 * 1024;
 
 function inPieces(rendered: Rendered, write: (text: string) => void): void {
@@ -165,7 +183,10 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
   const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
   const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn, '--fail-on');
-  const template = flags.format === 'template' ? loadTemplate(flags.template) : undefined;
+  const template = flags.format === 'template' ? loadCheckedTemplate(flags.template) : undefined;
+  if (flags.template !== undefined && flags.format !== 'template')
+    logger.warn(`--template applies only to --format template; writing ${flags.format}`);
+  checkOutputWritable(flags.output);
   const outcome = await scanFromFlags(target, flags, logger);
   const { report, eosl } = outcome;
   collectIfGrown();
