@@ -17,8 +17,8 @@ const NOT_SHOWN: ReadonlySet<string> = new Set(['help', 'version']);
 function show(value: unknown): string {
   if (value === undefined) return '(not set)';
   if (Array.isArray(value)) return value.length ? value.map(String).join(',') : '(none)';
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value as string | number | boolean);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 function valueOf(opt: Option, value: unknown): string {
