@@ -147,6 +147,14 @@ export function checkOutputWritable(output: string | undefined): void {
   }
 }
 
+/**
+ * Colours only for a person at a terminal: the report on stdout, stdout a
+ * TTY, and NO_COLOR (no-color.org) unset or empty. A file never gets escape codes.
+ */
+export function wantsColor(output: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !output && process.stdout.isTTY === true && !env['NO_COLOR'] && env['TERM'] !== 'dumb';
+}
+
 const WRITE_PIECE = 64 * 1024;
 
 function inPieces(rendered: Rendered, write: (text: string) => void): void {
@@ -196,6 +204,7 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
     listPackages: listAllPkgs || parseScanners(scannerList(flags)).length === 0,
     showSuppressed: flags.showSuppressed ?? false,
     template,
+    color: wantsColor(flags.output),
   });
   writeReport(rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
