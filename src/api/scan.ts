@@ -201,9 +201,16 @@ export async function scanWith(
       limits: walkLimitsOf(req, parallel),
       logger,
       signal,
-      onLayerDone: (done, total) => {
+      onLayerDone: (done, total, _fromCache, bytes, totalBytes) => {
         collectIfGrown();
-        req.onProgress?.({ stage: 'layers', message: `analysing layers ${done}/${total}` });
+        req.onProgress?.({
+          stage: 'layers',
+          message: 'analysing layers',
+          done,
+          total,
+          unit: 'layers',
+          ...(totalBytes ? { bytes, totalBytes } : {}),
+        });
       },
     });
     const { image, artifact } = await target.collect(req)(logger, opts);

@@ -98,7 +98,7 @@ export function requestFromFlags(
     },
     timeoutMs: parseDuration(flags.timeout ?? '10m', '--timeout'),
     logger,
-    onProgress: (p) => progress.update(p.message),
+    onProgress: (p) => progress.update(p),
   };
 }
 
@@ -174,8 +174,12 @@ function inPieces(rendered: Rendered, write: (text: string) => void): void {
 }
 
 /** Scans with the library, the CLI's deadline armed as a backstop for work a signal cannot interrupt. */
-export async function scanFromFlags(target: ScanTarget, flags: ScanFlags, logger: Logger): Promise<ScanOutcome> {
-  const progress = createProgress(!flags.quiet && flags.progress !== false);
+export async function scanFromFlags(
+  target: ScanTarget,
+  flags: ScanFlags,
+  logger: Logger,
+  progress: Progress = progressFor(flags),
+): Promise<ScanOutcome> {
   const request = requestFromFlags(target, flags, logger, progress);
   const disarm = armScanTimeout(flags, logger);
   try {
@@ -195,7 +199,8 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
   if (flags.template !== undefined && flags.format !== 'template')
     logger.warn(`--template applies only to --format template; writing ${flags.format}`);
   checkOutputWritable(flags.output);
-  const outcome = await scanFromFlags(target, flags, logger);
+  const progress = progressFor(flags);
+  const outcome = await scanFromFlags(target, flags, logger, progress);
   const { report, eosl } = outcome;
   collectIfGrown();
   const listAllPkgs = flags.listAllPkgs ?? false;
@@ -215,4 +220,10 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
     process.exitCode = exitCode || 1;
   }
   if (exitOnEol && eosl) process.exitCode = exitOnEol;
+  progress.finish();
+}
+
+/** The progress display: on a terminal, unless --quiet or --no-progress. */
+function progressFor(flags: Pick<ScanFlags, 'quiet' | 'progress'>): Progress {
+  return createProgress(!flags.quiet && flags.progress !== false);
 }
