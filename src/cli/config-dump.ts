@@ -50,11 +50,14 @@ export function dumpRows(cmd: Command): DumpRow[] {
 }
 
 export function dumpText(cmd: Command): string {
-  const file = findConfigFile(cmd);
+  const file = cmd.options.some((o) => o.long === '--config') ? findConfigFile(cmd) : undefined;
   const rows = dumpRows(cmd);
   const w1 = Math.max(...rows.map((r) => r.flag.length));
   const w2 = Math.min(60, Math.max(...rows.map((r) => r.value.length)));
-  const head = `customs ${cmd.name()}: config file ${file ?? '(none)'}; precedence: flag > CUSTOMS_* > TRIVY_* > config file > default`;
+  const readsFile = cmd.options.some((o) => o.long === '--config');
+  const head = readsFile
+    ? `customs ${cmd.name()}: config file ${file ?? '(none)'}; precedence: flag > CUSTOMS_* > TRIVY_* > config file > default`
+    : `customs ${cmd.name()}: no config file; precedence: flag > CUSTOMS_* > TRIVY_* > default`;
   return [head, ...rows.map((r) => `  ${r.flag.padEnd(w1)}  ${r.value.padEnd(w2)}  ${r.origin}`)].join('\n') + '\n';
 }
 

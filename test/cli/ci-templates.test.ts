@@ -201,6 +201,16 @@ test('the action script: inputs become customs options with trivy-action semanti
   );
   assert.equal(fs.code, 0, fs.err);
   assert.match(fs.out, new RegExp(`^== customs rootfs ${cwd}$`, 'm'));
+
+  // `customs config` reads the variables too, so scan-type config keeps format and exit code.
+  const config = runBash(
+    scanStep.run!,
+    { ...stepEnv({ 'scan-type': 'config', format: 'sarif', 'exit-code': '2' }), RUNNER_TEMP: runnerTemp },
+    cwd,
+  );
+  assert.equal(config.code, 0, config.err);
+  assert.match(line(config.out, '--format'), /sarif\s+CUSTOMS_FORMAT$/);
+  assert.match(line(config.out, '--exit-code'), /2\s+CUSTOMS_EXIT_CODE$/);
 });
 
 test('skip-dirs reaches --skip-dirs, or stops with an error naming it where customs lacks the option', () => {
