@@ -38,7 +38,12 @@ export function summaryTable(report: Report, color: boolean): string | undefined
   const os = report.metadata.os;
   const eol = os?.eosl ? ` (end of life${os.eolDate ? ` ${os.eolDate}` : ''})` : '';
   // The OS target keeps its row when its release is past end of life: that is a finding in itself.
-  const keep = (r: Result): boolean => hasFindings(r) || (eol !== '' && r.class === 'os-pkgs');
+  // So does a target whose packages no advisory could speak for: "nothing found" would read as checked and clean.
+  const keep = (r: Result): boolean => hasFindings(r) || !!r.unchecked?.length || (eol !== '' && r.class === 'os-pkgs');
+  const notChecked = (r: Result): string => {
+    const n = (r.unchecked ?? []).reduce((a, u) => a + u.packages, 0);
+    return n ? ` (${n} not checked)` : '';
+  };
   const shown = results.filter(keep);
   const empty = results.length - shown.length;
   const columns: Column[] = [
@@ -50,7 +55,7 @@ export function summaryTable(report: Report, color: boolean): string | undefined
   ];
   const rows = shown.map((r) => [
     r.target,
-    `${r.class === 'secret' ? 'secrets' : r.type}${r.class === 'os-pkgs' ? eol : ''}`,
+    `${r.class === 'secret' ? 'secrets' : r.type}${r.class === 'os-pkgs' ? eol : ''}${notChecked(r)}`,
     ...SEVERITIES.map((s) => countCell(r, s)),
   ]);
   if (empty) rows.push([`${empty} target${empty > 1 ? 's' : ''}: nothing found`, '', ...SEVERITIES.map(() => '-')]);

@@ -95,6 +95,20 @@ test("Trivy's columns, the package written once over its rows, and the layer tha
   assert.match(rows[0]!, /│ RUN apt-get update && apt-get install… │$/);
 });
 
+test('a target with unchecked packages keeps its summary row: not "nothing found"', () => {
+  const jars: Result = {
+    target: 'app/lib',
+    class: 'lang-pkgs',
+    type: 'jar',
+    vulnerabilities: [],
+    unchecked: [{ ecosystem: 'Maven', packages: 125, reason: 'no advisories for Maven in this database' }],
+  };
+  const t = renderTableReport(report([jars]), { listPackages: false });
+  assert.match(t, /│ app\/lib +│ jar \(125 not checked\) │ - /);
+  assert.doesNotMatch(t, /nothing found|Nothing found/);
+  assert.match(t, /^Not checked: /m);
+});
+
 test('targets with nothing found fold into one line; the end of life is said once, in the summary', () => {
   const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((x) => emptyLock(`${x}/package-lock.json`));
   const t = renderTableReport(report([{ ...osResult, vulnerabilities: [] }, ...many], true), { listPackages: false });
