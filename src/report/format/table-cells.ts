@@ -27,10 +27,11 @@ const MAX_STEP = 38;
  * BuildKit's `RUN /bin/sh -c … # buildkit` → `RUN …`; cut to fit a column.
  */
 export function shortCreatedBy(createdBy: string): string {
-  let s = createdBy.trim().replace(/\s+/g, ' ');
+  // History lines come from the image: only the start can show, so only the start is looked at.
+  let s = createdBy.slice(0, 1024).trim().replace(/\s+/g, ' ');
   s = s.replace(/ # buildkit$/, '');
   // `|2 A=1 B=2 /bin/sh -c …`: the build args BuildKit records before the command.
-  s = s.replace(/^\|\d+ (?:\S+=\S* )*/, '');
+  s = s.replace(/^\|\d+ (?:[^\s=]+=\S* )*/, '');
   const nop = /^\/bin\/sh -c #\(nop\) ?(.*)$/.exec(s);
   if (nop) s = nop[1]!.trim();
   else if (s.startsWith('/bin/sh -c ')) s = `RUN ${s.slice('/bin/sh -c '.length)}`;

@@ -141,4 +141,8 @@ test('history lines shortened as a person reads them', () => {
   assert.equal(shortCreatedBy('RUN /bin/sh -c npm ci # buildkit'), 'RUN npm ci');
   assert.equal(shortCreatedBy('|2 A=1 B=2 /bin/sh -c make'), 'RUN make');
   assert.equal(shortCreatedBy('COPY app /app # buildkit'), 'COPY app /app');
+  // A hostile history line (megabytes, build-arg lookalikes) costs no more than a short one.
+  const t0 = performance.now();
+  assert.ok(shortCreatedBy(`|1 ${'a=a=a'.repeat(400_000)}`).length <= 38);
+  assert.ok(performance.now() - t0 < 200, 'bounded time');
 });
