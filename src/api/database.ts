@@ -47,7 +47,13 @@ export async function ensureVulnDb(req: DatabaseRequest): Promise<VulnDb> {
       epssSource: configuredEpss(req.epssSource),
       logger,
       onProgress: (p) =>
-        req.onProgress?.({ stage: 'database', message: `vulnerability database: ${p.ecosystem} ${p.records} records` }),
+        req.onProgress?.({
+          stage: 'database',
+          message: `vulnerability database: ${p.ecosystem} ${p.records} records`,
+          done: p.done,
+          total: p.total,
+          unit: 'ecosystems',
+        }),
     });
   if (existing && schemaOf(existing) === SCHEMA_VERSION) {
     try {

@@ -1,9 +1,15 @@
 /**
  * Checks a scan's target before any slow work: a missing file, an archive
  * that is not an image, or a `--platform` the image does not have is
- * reported at once, not after a database build or download.
+ * reported at once, not after a database build or download. So are the
+ * files the request names for the decisions (ignore file, VEX, secret
+ * rules): read and parsed now, since a broken one would fail the scan at
+ * its end.
  */
 import { statSync } from 'node:fs';
+import { loadSecretConfig } from '../analyzer/secret/config-file.js';
+import { loadIgnoreFile } from '../policy/ignore.js';
+import { loadVex } from '../policy/vex.js';
 import { openLocalImage } from '../source/archive/index.js';
 import { pathSkipper } from '../layer/path-skip.js';
 import { checkCloneRequest, checkGitInstalled, isRepoUrl } from '../source/git-clone.js';
@@ -36,5 +42,21 @@ export async function preflightTarget(req: ScanRequest): Promise<void> {
     if (!st) throw new UserError(`${path}: no such file or directory`, `name an existing ${what}`);
     if (st.isDirectory() !== wantDir)
       throw new UserError(`${path}: ${wantDir ? 'not a directory' : 'a directory, not a file'}`, `name a ${what}`);
+  }
+  checkNamedFiles(req);
+}
+
+/** The ignore file, VEX documents and secret rules the request names (not the ones looked for by default). */
+function checkNamedFiles(req: ScanRequest): void {
+  const named: [string | undefined, string, (f: string) => unknown][] = [
+    [req.ignoreFile || undefined, '--ignorefile', loadIgnoreFile],
+    [req.secretConfig, '--secret-config', loadSecretConfig],
+    ...(req.vex ?? []).map((v): [string, string, (f: string) => unknown] => [v, '--vex', loadVex]),
+  ];
+  for (const [file, flag, load] of named) {
+    if (file === undefined) continue;
+    if (!statSync(file, { throwIfNoEntry: false }))
+      throw new UserError(`${flag} ${file}: no such file or directory`, 'name an existing file, or drop the flag');
+    load(file);
   }
 }

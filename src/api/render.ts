@@ -32,6 +32,8 @@ export interface RenderRequest {
   showSuppressed?: boolean;
   /** Template text for the `template` format. */
   template?: string;
+  /** Severity colours in the table format, for a terminal. */
+  color?: boolean;
 }
 
 export function render(outcome: ScanOutcome, format: FormatName, req: RenderRequest = {}): Rendered {
@@ -42,6 +44,7 @@ export function render(outcome: ScanOutcome, format: FormatName, req: RenderRequ
     listPackages: req.listPackages ?? req.listAllPkgs ?? false,
     showSuppressed: req.showSuppressed ?? false,
     template: req.template,
+    color: req.color,
   });
   if (!outcome.redact.length) return rendered;
   // The model is already masked; the rendered text is masked again in case a format wrote a value in a form

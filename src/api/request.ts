@@ -59,6 +59,13 @@ export interface ScanLimits {
 export interface ScanProgress {
   stage: 'database' | 'layers';
   message: string;
+  /** Steps finished of `total` (layers; ecosystems of the database source), when known. */
+  done?: number;
+  total?: number;
+  unit?: 'layers' | 'ecosystems';
+  /** Bytes behind the finished steps (the layers' declared blob sizes) of `totalBytes`. */
+  bytes?: number;
+  totalBytes?: number;
 }
 
 export interface ScanRequest extends ScanTarget {

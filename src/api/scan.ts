@@ -259,9 +259,16 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
       skip: target.directory ? undefined : skipperFor(req, undefined, 'image'),
       logger,
       signal,
-      onLayerDone: (done, total) => {
+      onLayerDone: (done, total, _fromCache, bytes, totalBytes) => {
         collectIfGrown();
-        req.onProgress?.({ stage: 'layers', message: `analysing layers ${done}/${total}` });
+        req.onProgress?.({
+          stage: 'layers',
+          message: 'analysing layers',
+          done,
+          total,
+          unit: 'layers',
+          ...(totalBytes ? { bytes, totalBytes } : {}),
+        });
       },
     });
     const { image, artifact } = await target.collect(req)(logger, opts);

@@ -22,7 +22,17 @@ import type { Command } from 'commander';
 import { parseUntrustedYaml } from '../util/untrusted-yaml.js';
 import { parseGates } from '../policy/gates.js';
 import { UserError } from '../util/errors.js';
-import { NO_EFFECT_TRIVY_OPTIONS, TRIVY_CONFIG_KEYS, UNSUPPORTED_TRIVY_OPTIONS } from './trivy-names.js';
+import { setOrigin } from './option-origins.js';
+import { classifyLicense } from '../license/classify.js';
+import {
+  isInertTrivyValue,
+  NO_EFFECT_CONFIG_KEYS,
+  NO_EFFECT_TRIVY_OPTIONS,
+  TRIVY_CONFIG_KEYS,
+  TRIVY_LICENSE_CATEGORY_KEYS,
+  TRIVY_OPTIONAL_FILES,
+  UNSUPPORTED_TRIVY_OPTIONS,
+} from './trivy-names.js';
 
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -86,30 +96,60 @@ function flatten(doc: Record<string, unknown>, prefix = ''): [string, unknown][]
   });
 }
 
-/** The customs flag a config key sets: its own name, or Trivy's name for it. */
+/** The customs flag a config key sets: its own name, or Trivy's name for it; undefined when it sets none. */
 function flagForKey(
   file: string,
   rawKey: string,
+  value: unknown,
   flags: ReadonlySet<string>,
   warn: (m: string) => void,
+  licenseDiffs: string[],
 ): string | undefined {
   if (TRIVY_CONFIG_KEYS.has(rawKey)) return TRIVY_CONFIG_KEYS.get(rawKey);
-  if (flags.has(rawKey.replace(/_/g, '-'))) return rawKey.replace(/_/g, '-');
+  const category = TRIVY_LICENSE_CATEGORY_KEYS.get(rawKey);
+  if (category !== undefined) {
+    licenseDiffs.push(...licenseCategoryDifferences(rawKey, category, value));
+    return undefined;
+  }
   const isTrivyKey = (m: ReadonlyMap<string, string>) => [...m].some(([f, k]) => k === rawKey || f === rawKey);
-  if (isTrivyKey(UNSUPPORTED_TRIVY_OPTIONS))
+  if (isTrivyKey(NO_EFFECT_TRIVY_OPTIONS) || NO_EFFECT_CONFIG_KEYS.has(rawKey)) {
+    if (!isInertTrivyValue(rawKey, value)) warn(`${file}: Trivy's "${rawKey}" has no effect in customs; ignored`);
+    return undefined;
+  }
+  const dashed = rawKey.replace(/_/g, '-');
+  if (flags.has(dashed)) return dashed;
+  if (isTrivyKey(UNSUPPORTED_TRIVY_OPTIONS)) {
+    // Spelled out at a value that asks for nothing (as `--generate-default-config` writes them): no different result.
+    if (isInertTrivyValue(rawKey, value)) return undefined;
     throw new UserError(
       `${file}: customs does not support Trivy's "${rawKey}"`,
       'remove it; scanning without it would give a different result',
     );
-  if (isTrivyKey(NO_EFFECT_TRIVY_OPTIONS)) {
-    warn(`${file}: Trivy's "${rawKey}" has no effect in customs; ignored`);
-    return undefined;
   }
-  return rawKey.replace(/_/g, '-');
+  return dashed;
+}
+
+/**
+ * Trivy's `license.<category>` list: the ids customs' table puts elsewhere. They matter only when the
+ * licence scanner runs (applyConfigFile checks that once every key is read).
+ */
+function licenseCategoryDifferences(rawKey: string, category: string, value: unknown): string[] {
+  const ids = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
+  return ids
+    .map((id) => id.trim())
+    .filter(Boolean)
+    .map((id) => [id, classifyLicense(id).category] as const)
+    .filter(([, got]) => got !== category)
+    .map(([id, got]) => `${rawKey}: ${id} (customs: ${got})`);
+}
+
+/** Trivy's default optional files (`ignorefile: .trivyignore`) when absent: unset, as Trivy treats them. */
+function absentOptionalFile(rawKey: string, value: unknown): boolean {
+  return typeof value === 'string' && TRIVY_OPTIONAL_FILES.get(rawKey) === value && !existsSync(value);
 }
 
 /** The file named with --config, else customs.yaml, else trivy.yaml in the working dir. */
-function findConfigFile(cmd: Command): string | undefined {
+export function findConfigFile(cmd: Command): string | undefined {
   const flag = cmd.getOptionValue('config') as string | undefined;
   if (flag !== undefined) return flag;
   return ['customs.yaml', 'trivy.yaml'].find((f) => existsSync(f));
@@ -119,6 +159,7 @@ export function applyConfigFile(cmd: Command): void {
   const implicit = cmd.getOptionValue('config') === undefined;
   const leftOut: string[] = [];
   const warnings: string[] = [];
+  const licenseDiffs: string[] = [];
   const file = findConfigFile(cmd);
   if (!file) return;
   let doc: unknown;
@@ -137,9 +178,10 @@ export function applyConfigFile(cmd: Command): void {
   for (const [rawKey, value] of flatten(doc as Record<string, unknown>)) {
     if (rawKey === 'security_gates') {
       cmd.setOptionValueWithSource('securityGates', parseGates(value, file), 'config');
+      setOrigin(cmd, 'securityGates', `${file}: ${rawKey}`);
       continue;
     }
-    const key = flagForKey(file, rawKey, new Set(options.keys()), (m) => warnings.push(m));
+    const key = flagForKey(file, rawKey, value, new Set(options.keys()), (m) => warnings.push(m), licenseDiffs);
     if (key === undefined) continue;
     if (implicit && options.has(key) && key !== 'config' && !IMPLICIT_CONFIG_KEYS.has(key)) {
       leftOut.push(rawKey);
@@ -155,6 +197,9 @@ export function applyConfigFile(cmd: Command): void {
       const near = [...options.keys(), 'security_gates'].sort((a, b) => distance(key, a) - distance(key, b))[0];
       throw new UserError(`${file}: unknown key "${rawKey}"`, `did you mean "${near}"?`);
     }
+    // Empty values ask for the default, as in Trivy (whose generated files spell every option out).
+    if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+    if (absentOptionalFile(rawKey, value)) continue;
     const attr = opt.attributeName();
     if (cmd.getOptionValueSource(attr) === 'cli' || cmd.getOptionValueSource(attr) === 'env') continue;
     let v: unknown = value;
@@ -164,8 +209,18 @@ export function applyConfigFile(cmd: Command): void {
     else if (typeof value !== 'string' && typeof value !== 'boolean')
       throw new UserError(`${file}: "${rawKey}" must be a string, number, boolean or list`);
     if (repeatable && !Array.isArray(v)) v = [String(v)];
+    // `no-cache: true` (or Trivy's `db.no-progress: true`) turns the option off, as the flag does.
+    if (opt.negate) v = !(v === true || v === 'true' || v === '1');
     cmd.setOptionValueWithSource(attr, v, 'config');
+    setOrigin(cmd, attr, `${file}: ${rawKey}`);
   }
+  // Trivy's licence categories change a result only when licences are scanned; there, a difference is an error.
+  const scanners = String(cmd.getOptionValue('securityChecks') ?? cmd.getOptionValue('scanners') ?? '');
+  if (licenseDiffs.length && scanners.split(',').includes('license'))
+    throw new UserError(
+      `${file}: customs classifies ${licenseDiffs.slice(0, 3).join(', ')}${licenseDiffs.length > 3 ? ` and ${licenseDiffs.length - 3} more` : ''} otherwise`,
+      "customs classifies licences by Google's licenseclassifier table; remove those ids, or list them in license.forbidden",
+    );
   if (leftOut.length)
     warnings.push(
       `${file}: found in the working directory, so ${leftOut.join(', ')} ${leftOut.length > 1 ? 'were' : 'was'} ignored: keys that read or write files, choose data sources or carry credentials apply only from a file named with --config`,

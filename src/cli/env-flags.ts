@@ -12,7 +12,8 @@
  */
 import type { Command, Option } from 'commander';
 import { UserError } from '../util/errors.js';
-import { NO_EFFECT_TRIVY_OPTIONS, UNSUPPORTED_TRIVY_OPTIONS } from './trivy-names.js';
+import { setOrigin } from './option-origins.js';
+import { isInertTrivyValue, NO_EFFECT_TRIVY_OPTIONS, UNSUPPORTED_TRIVY_OPTIONS } from './trivy-names.js';
 
 /**
  * Read elsewhere with their own rules (src/source/registry/credentials.ts:
@@ -69,16 +70,18 @@ export function applyEnvironment(cmd: Command, env: NodeJS.ProcessEnv = process.
     const found = flagFromEnv(flag, env);
     if (!found) continue;
     cmd.setOptionValueWithSource(attr, envValue(opt, found.name, found.value), 'env');
+    setOrigin(cmd, attr, found.name);
   }
   const warnings: string[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('TRIVY_') || value === undefined || value === '' || known.has(name)) continue;
     const flag = name.slice('TRIVY_'.length).toLowerCase().replace(/_/g, '-');
-    if (UNSUPPORTED_TRIVY_OPTIONS.has(flag))
+    if (UNSUPPORTED_TRIVY_OPTIONS.has(flag) && !isInertTrivyValue(UNSUPPORTED_TRIVY_OPTIONS.get(flag)!, value))
       throw new UserError(
         `${name}: customs does not support Trivy's --${flag}`,
         `unset ${name}; scanning without it would give a different result`,
       );
+    if (UNSUPPORTED_TRIVY_OPTIONS.has(flag)) continue; // set to a value that asks for nothing
     if (NO_EFFECT_TRIVY_OPTIONS.has(flag))
       warnings.push(`${name}: Trivy's --${flag} has no effect in customs; ignored`);
     else if (!['username', 'password'].includes(flag))

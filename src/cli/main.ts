@@ -13,6 +13,7 @@ import { registerSbom } from './commands/sbom.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConfig } from './commands/config.js';
 import { registerProjectCommands } from './commands/fs.js';
+import { registerConfigDump } from './commands/config-dump.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
   registerSbom(program);
   registerCompare(program);
   registerConfig(program);
+  registerConfigDump(program);
   registerDb(program);
   registerClean(program);
   const debug = argv.includes('--debug') || argv.includes('-d');

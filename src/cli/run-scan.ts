@@ -3,7 +3,8 @@
  * request (parsed once, here at the edge), the library scans, and the CLI
  * renders the report and sets the exit code.
  */
-import { closeSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ScanRequest, ScanTarget } from '../api/request.js';
 import { render } from '../api/render.js';
 import { scanReport, type ScanOutcome } from '../api/scan.js';
@@ -16,7 +17,6 @@ import {
   parseSeverity,
 } from '../policy/filter.js';
 import type { Rendered } from '../report/format/index.js';
-import { loadTemplate } from '../report/format/template.js';
 import { writeAll, writeFileAtomic } from '../util/atomic-file.js';
 import { collectIfGrown } from '../util/early-release.js';
 import { UserError } from '../util/errors.js';
@@ -25,6 +25,7 @@ import { parseDuration, positiveInt } from './flag-values.js';
 import { armScanTimeout } from './limits.js';
 import { createProgress, type Progress } from './progress.js';
 import type { ScanFlags } from './scan-flags.js';
+import { loadCheckedTemplate } from './template-spec.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -99,7 +100,7 @@ export function requestFromFlags(
     },
     timeoutMs: parseDuration(flags.timeout ?? '10m', '--timeout'),
     logger,
-    onProgress: (p) => progress.update(p.message),
+    onProgress: (p) => progress.update(p),
   };
 }
 
@@ -131,6 +132,31 @@ export function writeReport(rendered: Rendered, output: string | undefined): voi
   writeFileAtomic(output, writeAllPieces);
 }
 
+/** The report's destination, checked before the scan: a missing or read-only directory fails at once. */
+export function checkOutputWritable(output: string | undefined): void {
+  if (!output) return;
+  const existing = statSync(output, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new UserError(`--output ${output}: a directory`, 'name a file to write');
+  if (existing) return;
+  const dir = dirname(output);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory())
+    throw new UserError(`--output ${output}: no directory ${dir}`, 'create it first, or name another file');
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UserError(`--output ${output}: cannot write in ${dir}`, 'name a file in a writable directory');
+  }
+}
+
+/**
+ * Colours only for a person at a terminal: the report on stdout, stdout a
+ * TTY, and NO_COLOR (no-color.org) unset or empty. A file never gets escape codes.
+ */
+export function wantsColor(output: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !output && process.stdout.isTTY === true && !env['NO_COLOR'] && env['TERM'] !== 'dumb';
+}
+
 const WRITE_PIECE = 64 * 1024;
 
 function inPieces(rendered: Rendered, write: (text: string) => void): void {
@@ -150,8 +176,12 @@ function inPieces(rendered: Rendered, write: (text: string) => void): void {
 }
 
 /** Scans with the library, the CLI's deadline armed as a backstop for work a signal cannot interrupt. */
-export async function scanFromFlags(target: ScanTarget, flags: ScanFlags, logger: Logger): Promise<ScanOutcome> {
-  const progress = createProgress(!flags.quiet && flags.progress !== false);
+export async function scanFromFlags(
+  target: ScanTarget,
+  flags: ScanFlags,
+  logger: Logger,
+  progress: Progress = progressFor(flags),
+): Promise<ScanOutcome> {
   const request = requestFromFlags(target, flags, logger, progress);
   const disarm = armScanTimeout(flags, logger);
   try {
@@ -167,8 +197,12 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
   const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
   const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn, '--fail-on');
-  const template = flags.format === 'template' ? loadTemplate(flags.template) : undefined;
-  const outcome = await scanFromFlags(target, flags, logger);
+  const template = flags.format === 'template' ? loadCheckedTemplate(flags.template) : undefined;
+  if (flags.template !== undefined && flags.format !== 'template')
+    logger.warn(`--template applies only to --format template; writing ${flags.format}`);
+  checkOutputWritable(flags.output);
+  const progress = progressFor(flags);
+  const outcome = await scanFromFlags(target, flags, logger, progress);
   const { report, eosl } = outcome;
   collectIfGrown();
   const listAllPkgs = flags.listAllPkgs ?? false;
@@ -177,6 +211,7 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
     listPackages: listAllPkgs || parseScanners(scannerList(flags)).length === 0,
     showSuppressed: flags.showSuppressed ?? false,
     template,
+    color: wantsColor(flags.output),
   });
   writeReport(rendered, flags.output);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
@@ -187,4 +222,10 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
     process.exitCode = exitCode || 1;
   }
   if (exitOnEol && eosl) process.exitCode = exitOnEol;
+  progress.finish();
+}
+
+/** The progress display: on a terminal, unless --quiet or --no-progress. */
+function progressFor(flags: Pick<ScanFlags, 'quiet' | 'progress'>): Progress {
+  return createProgress(!flags.quiet && flags.progress !== false);
 }

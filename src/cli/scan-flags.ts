@@ -7,6 +7,8 @@ import { FORMATS, type FormatName } from '../api/render.js';
 import type { Gates } from '../policy/gates.js';
 import { applyConfigFile, warnAll } from './config-file.js';
 import { applyEnvironment } from './env-flags.js';
+import { applyOutputSpelling } from './output-spelling.js';
+import { debugDump } from './config-dump.js';
 
 export interface ScanFlags {
   format: FormatName;
@@ -55,6 +57,8 @@ export interface ScanFlags {
   progress?: boolean;
   securityChecks?: string;
   failOn?: string;
+  /** Syft's output file; resolved into `output`. */
+  file?: string;
   /** `--skip-dirs` / `--skip-files`: globs, repeatable and comma-separated. */
   skipDirs: string[];
   skipFiles: string[];
@@ -80,6 +84,14 @@ export function resolveScanFlags(cmd: Command, env: NodeJS.ProcessEnv = process.
   const warnings = applyEnvironment(cmd, env);
   applyConfigFile(cmd);
   warnAll(cmd, warnings);
+  notify(cmd, applyOutputSpelling(cmd));
+  debugDump(cmd);
+}
+
+/** Informational notes on stderr in the log format, unless --quiet. */
+function notify(cmd: Command, notes: string[]): void {
+  if (cmd.getOptionValue('quiet')) return;
+  for (const n of notes) process.stderr.write(`${new Date().toISOString()}\tINFO\t${n}\n`);
 }
 
 export function addScanFlags(cmd: Command): Command {
@@ -88,7 +100,11 @@ export function addScanFlags(cmd: Command): Command {
     .addOption(
       new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'),
     )
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '-o, --output <file>',
+      'write the report to a file instead of stdout (a bare format name, as Syft and Grype use -o, is the format)',
+    )
+    .option('--file <file>', "Syft's name for the output file (-o FORMAT --file FILE)")
     .option('-t, --template <@file|text>', 'Handlebars template for --format template, rendered over the JSON report')
     .option('--cache-dir <dir>', 'cache directory (env CUSTOMS_CACHE_DIR; default: the user cache dir)')
     .option('--no-cache', 'do not read or write the per-layer cache')

@@ -22,6 +22,24 @@ export const TRIVY_CONFIG_KEYS: ReadonlyMap<string, string> = new Map([
   ['registry.password', 'password'],
   ['secret.config', 'secret-config'],
   ['license.forbidden', 'license-forbidden'],
+  ['db.no-progress', 'no-progress'],
+  ['image.source', 'image-src'],
+  // Top-level keys that are customs flags by the same name: listed so that a key for a flag the
+  // command lacks (`insecure` under `customs sbom`) is a warning, as one trivy.yaml serves every command.
+  ...[
+    'debug',
+    'exit-code',
+    'exit-on-eol',
+    'format',
+    'ignorefile',
+    'insecure',
+    'list-all-pkgs',
+    'output',
+    'quiet',
+    'severity',
+    'template',
+    'timeout',
+  ].map((k): [string, string] => [k, k]),
 ]);
 
 /**
@@ -40,7 +58,7 @@ export const UNSUPPORTED_TRIVY_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['registry-token', 'registry.token'],
   ['ignore-policy', 'ignore-policy'],
   ['dependency-tree', 'dependency-tree'],
-  ['compliance', 'compliance'],
+  ['compliance', 'scan.compliance'],
   ['report', 'report'],
   ['server', 'server.addr'],
   ['token', 'server.token'],
@@ -56,6 +74,22 @@ export const UNSUPPORTED_TRIVY_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['clear-cache', 'cache.clear'],
   ['cache-backend', 'cache.backend'],
   ['download-db-only', 'db.download-only'],
+  ['download-java-db-only', 'db.download-java-only'],
+  ['cache-ttl', 'cache.ttl'],
+  ['redis-ca', 'cache.redis.ca'],
+  ['redis-cert', 'cache.redis.cert'],
+  ['redis-key', 'cache.redis.key'],
+  ['redis-tls', 'cache.redis.tls'],
+  ['image-config-scanners', 'image.image-config-scanners'],
+  ['license-confidence-level', 'license.confidencelevel'],
+  ['helm-set', 'misconfiguration.helm.set'],
+  ['helm-set-file', 'misconfiguration.helm.set-file'],
+  ['helm-set-string', 'misconfiguration.helm.set-string'],
+  ['helm-values', 'misconfiguration.helm.values'],
+  ['tf-exclude-downloaded-modules', 'misconfiguration.terraform.exclude-downloaded-modules'],
+  ['tf-vars', 'misconfiguration.terraform.vars'],
+  ['enable-modules', 'module.enable-modules'],
+  ['ignore-status', 'vulnerability.ignore-status'],
 ]);
 
 /**
@@ -66,7 +100,71 @@ export const UNSUPPORTED_TRIVY_OPTIONS: ReadonlyMap<string, string> = new Map([
 export const NO_EFFECT_TRIVY_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['db-repository', 'db.repository'],
   ['java-db-repository', 'db.java-repository'],
-  ['no-progress', 'db.no-progress'],
-  ['skip-java-db-update', ''],
-  ['skip-policy-update', ''],
+  ['skip-java-db-update', 'db.java-skip-update'],
+  ['skip-policy-update', 'rego.skip-policy-update'],
+  ['light', 'db.light'],
+  ['policy-bundle-repository', 'misconfiguration.policy-bundle-repository'],
+  ['reset-policy-bundle', 'misconfiguration.reset-policy-bundle'],
+  ['module-dir', 'module.dir'],
+  ['trace', 'rego.trace'],
+]);
+
+/**
+ * Keys Trivy writes into the files it generates that mean nothing inside a
+ * config file (a config file cannot name another one). Not matched against
+ * TRIVY_* variables: TRIVY_VERSION comes from installers, not from Trivy.
+ */
+export const NO_EFFECT_CONFIG_KEYS: ReadonlySet<string> = new Set(['config', 'version', 'generate-default-config']);
+
+/**
+ * Values of unsupported Trivy options that ask for nothing: Trivy's own
+ * default where it is not empty (an empty string or list, false and 0 ask
+ * for nothing too). A `trivy.yaml` written by `trivy image
+ * --generate-default-config` spells every option out at these values; they
+ * change no result, so they are accepted.
+ */
+export const TRIVY_INERT_DEFAULTS: ReadonlyMap<string, string> = new Map([
+  ['cache.backend', 'fs'],
+  ['cache.ttl', '0s'],
+  ['license.confidencelevel', '0.9'],
+  ['report', 'summary'],
+  ['scan.rekor-url', 'https://rekor.sigstore.dev'],
+  ['server.token-header', 'Trivy-Token'],
+  ['db.repository', 'ghcr.io/aquasecurity/trivy-db'],
+  ['db.java-repository', 'ghcr.io/aquasecurity/trivy-java-db'],
+  ['misconfiguration.policy-bundle-repository', 'ghcr.io/aquasecurity/defsec:0'],
+  ['config', 'trivy.yaml'],
+]);
+
+/** True when an unsupported option's value asks for nothing (see TRIVY_INERT_DEFAULTS). */
+export function isInertTrivyValue(key: string, value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0) return true;
+  if (typeof value === 'string') {
+    const v = value.trim();
+    return v === '' || v === 'false' || v === '0' || TRIVY_INERT_DEFAULTS.get(key) === v;
+  }
+  return Array.isArray(value) && value.length === 0;
+}
+
+/**
+ * Files Trivy reads when present and skips silently when not: set to these
+ * names in a config file, a missing file means unset, not an error.
+ */
+export const TRIVY_OPTIONAL_FILES: ReadonlyMap<string, string> = new Map([
+  ['ignorefile', '.trivyignore'],
+  ['secret.config', 'trivy-secret.yaml'],
+]);
+
+/**
+ * Trivy's licence categories (`license.restricted: [...]`): customs
+ * classifies by the same Google licenseclassifier table, so such a list is
+ * honoured when every id in it already has that category here, and an
+ * error naming the ids that differ otherwise.
+ */
+export const TRIVY_LICENSE_CATEGORY_KEYS: ReadonlyMap<string, string> = new Map([
+  ['license.notice', 'notice'],
+  ['license.permissive', 'permissive'],
+  ['license.reciprocal', 'reciprocal'],
+  ['license.restricted', 'restricted'],
+  ['license.unencumbered', 'unencumbered'],
 ]);

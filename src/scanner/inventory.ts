@@ -19,6 +19,8 @@ export async function inventoryImage(
   const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => opts.logger.warn(m)) : noLayerCache;
   if (!image.layers.length) opts.logger.warn(`${image.name} has no layers: there is nothing to inventory`);
   let done = 0;
+  let bytesDone = 0;
+  const totalBytes = image.layers.reduce((n, l) => n + (l.size ?? 0), 0);
   const secretStats = { files: 0, ms: 0 };
   const base = opts.secretSkipBase ? baseLayerCount(image.config) : 0;
   if (base) opts.logger.info(`secret scanning skips the ${base} base-image layer(s)`);
@@ -35,7 +37,8 @@ export async function inventoryImage(
     parallel: opts.parallel,
     logger: opts.logger,
     signal: opts.signal,
-    onLayerDone: (_layer, fromCache) => opts.onLayerDone?.(++done, image.layers.length, fromCache),
+    onLayerDone: (layer, fromCache) =>
+      opts.onLayerDone?.(++done, image.layers.length, fromCache, (bytesDone += layer.size ?? 0), totalBytes),
   });
   if (opts.scanners.includes('secret'))
     opts.logger.debug(

@@ -27,7 +27,8 @@ export interface ScanOptions {
   /** Cancels the scan: checked between layers, and a layer being read stops reading. */
   signal?: AbortSignal;
   /** Called as layers finish, for progress display. */
-  onLayerDone?: (done: number, total: number, fromCache: boolean) => void;
+  /** `bytes` of `totalBytes`: the declared blob sizes of the layers finished, of all (0 when unknown). */
+  onLayerDone?: (done: number, total: number, fromCache: boolean, bytes: number, totalBytes: number) => void;
 }
 
 export function defaultScanOptions(overrides: Partial<ScanOptions> = {}): ScanOptions {

@@ -29,7 +29,8 @@ export interface UpdateOptions {
   sources: string[];
   ecosystems?: string[];
   logger: Logger;
-  onProgress?: (p: { ecosystem: string; records: number }) => void;
+  /** `done` of `total` ecosystems of the current source finished before this one. */
+  onProgress?: (p: { ecosystem: string; records: number; done?: number; total?: number }) => void;
   /**
    * CISA's KEV catalog (file or URL). `required` when the user named it: then
    * a failure fails the update; the default source failing (offline) only warns.
@@ -76,7 +77,7 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
   try {
     for (const source of opts.sources) {
       const zips = await resolveSource(source, opts.ecosystems, downloads, (m) => opts.logger.warn(m));
-      for (const z of zips) {
+      for (const [done, z] of zips.entries()) {
         const counts = (ecosystems[z.folder] ??= { records: 0, skipped: 0, withdrawn: 0 });
         const batch: OsvRecord[] = [];
         const flush = (): void => {
@@ -106,11 +107,11 @@ export async function updateDb(opts: UpdateOptions): Promise<DbStatus> {
           batch.push(rec);
           if (batch.length >= 2000) {
             flush();
-            opts.onProgress?.({ ecosystem: z.folder, records: counts.records });
+            opts.onProgress?.({ ecosystem: z.folder, records: counts.records, done, total: zips.length });
           }
         });
         flush();
-        opts.onProgress?.({ ecosystem: z.folder, records: counts.records });
+        opts.onProgress?.({ ecosystem: z.folder, records: counts.records, done, total: zips.length });
       }
       const cvss = cveCvssFile(source);
       if (cvss) enrichedCves += importCveCvss(writer, cvss, opts.logger);

@@ -1,8 +1,6 @@
 /**
- * CI integrations stay true to the CLI: the GitHub Action's inputs mirror
- * trivy-action's and its script uses only flags `customs image` has; the
- * GitLab template asks for the gitlab format; templates render over the
- * JSON report; bin/customs runs both as a command (its sh launcher, with the
+ * The CLI as shipped (the CI templates: test/cli/ci-templates.test.ts):
+ * templates render over the JSON report; bin/customs runs both as a command (its sh launcher, with the
  * memory settings and the bundle's code cache) and as `node bin/customs`.
  */
 import assert from 'node:assert/strict';
@@ -10,10 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parse } from 'yaml';
 import { renderTemplate } from '../../src/report/format/template.js';
 import type { Report } from '../../src/model/report.js';
-import { runCli } from '../support/cli.js';
 import { cliPath, repoRoot } from '../support/paths.js';
 
 test('bin/customs runs as a command through its launcher, and under node', () => {
@@ -57,29 +53,6 @@ test('starting the CLI loads no module only some runs need (HTTP, zlib, child_pr
     'the CLI ran',
   );
   assert.deepEqual(JSON.parse(out.at(-1)!), { loaded: [], spdx: [] });
-});
-
-test('action.yml: trivy-action inputs, and only flags customs has', async () => {
-  const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, unknown>;
-    runs: { steps: { run?: string }[] };
-  };
-  for (const k of ['image-ref', 'input', 'format', 'exit-code', 'ignore-unfixed', 'vuln-type', 'severity', 'output'])
-    assert.ok(k in action.inputs, k);
-  const help = (await runCli(['image', '--help'])).stdout;
-  const script = action.runs.steps.map((s) => s.run ?? '').join('\n');
-  const flags = [...new Set([...script.matchAll(/(?<![\w-])(--[a-z][a-z-]+)/g)].map((m) => m[1]!))].filter(
-    (f) => !['--no-audit', '--no-fund'].includes(f),
-  );
-  assert.ok(flags.length >= 8);
-  for (const f of flags) assert.ok(help.includes(f), `customs image has no ${f}`);
-  const gitlab = parse(readFileSync(join(repoRoot, 'ci', 'gitlab-customs.yml'), 'utf8')) as Record<
-    string,
-    { script: string[]; artifacts: { reports: { container_scanning: string } } }
-  >;
-  const job = gitlab['customs_container_scanning']!;
-  assert.ok(job.script.some((l) => l.includes('--format gitlab')));
-  assert.equal(job.artifacts.reports.container_scanning, 'gl-container-scanning-report.json');
 });
 
 test('templates render over the JSON report; broken ones fail clearly', () => {

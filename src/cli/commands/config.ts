@@ -6,6 +6,8 @@ import { renderReport } from '../../report/format/index.js';
 import { UserError } from '../../util/errors.js';
 import { toolVersion } from '../../util/tool-version.js';
 import { makeLogger, writeReport } from '../run-scan.js';
+import { warnAll } from '../config-file.js';
+import { applyEnvironment } from '../env-flags.js';
 
 interface ConfigFlags {
   format: string;
@@ -26,6 +28,9 @@ export function registerConfig(program: Command): void {
     .option('-s, --severity <list>', 'severities to report', 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL')
     .option('--exit-code <n>', 'exit code when misconfigurations remain', '0')
     .option('-q, --quiet', 'no informational messages')
+    // CUSTOMS_* / TRIVY_* as for the scan commands (a CI template sets TRIVY_FORMAT once for every job); no
+    // config file: customs.yaml holds scan options this command does not have.
+    .hook('preAction', (c) => warnAll(c, applyEnvironment(c)))
     .action((path: string, flags: ConfigFlags) => {
       if (!['table', 'json', 'sarif', 'junit'].includes(flags.format))
         throw new UserError(`config: format ${flags.format} is not available`, 'use table, json, sarif or junit');

@@ -69,7 +69,14 @@ export function registerDb(program: Command): void {
           kev: configuredKev(o.kevSource),
           epssSource: configuredEpss(o.epssSource),
           logger: new StderrLogger(o.debug ? 'debug' : 'info', o.quiet ?? false),
-          onProgress: (p) => progress.update(`${p.ecosystem}: ${p.records} records`),
+          onProgress: (p) =>
+            progress.update({
+              stage: 'database',
+              message: `${p.ecosystem}: ${p.records} records`,
+              done: p.done,
+              total: p.total,
+              unit: 'ecosystems',
+            }),
         });
         progress.done();
         const total = Object.values(s.ecosystems).reduce((a, c) => a + c.records, 0);

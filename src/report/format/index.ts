@@ -20,6 +20,8 @@ export interface RenderOptions {
   /** The template text for `--format template`. */
   template?: string;
   now?: Date;
+  /** Severity colours in the table (for a terminal). */
+  color?: boolean;
 }
 
 /** The rendered report: its text, or (for the formats that can) its text in pieces to write as they come. */
@@ -31,7 +33,11 @@ export function renderReport(report: Report, format: string, opts: RenderOptions
     case 'json':
       return renderJsonChunks(report, { listAllPkgs: opts.listAllPkgs, showSuppressed: opts.showSuppressed });
     case 'table':
-      return renderTableReport(report, { listPackages: opts.listPackages, showSuppressed: opts.showSuppressed });
+      return renderTableReport(report, {
+        listPackages: opts.listPackages,
+        showSuppressed: opts.showSuppressed,
+        color: opts.color,
+      });
     case 'cyclonedx':
       return renderCycloneDx(report, fo);
     case 'spdx-json':

@@ -1,16 +1,26 @@
 /**
- * `--format table`: per target, a severity summary and the findings sorted
- * by severity with the fix column; the package list when asked for
- * (`--list-all-pkgs`) or when no finding scanner ran.
+ * `--format table`, a table people read: first a summary of every target
+ * (findings per severity, how many have a fix), then per target its
+ * findings with Trivy's columns (Library, Vulnerability, Severity, Status,
+ * Installed Version, Fixed Version, Title), each package written once over
+ * its findings, and the layer that added it ("Added In") when the image
+ * says; targets with nothing found folded into one line; the package list
+ * when asked for (`--list-all-pkgs`) or when no finding scanner ran.
+ * Severities are coloured when `color` is set (the CLI sets it for a
+ * terminal, unless NO_COLOR).
  */
-import type { Report, Result, Severity } from '../../model/report.js';
+import type { Report, Result, Severity, Vulnerability } from '../../model/report.js';
 import { SEVERITIES } from '../../model/report.js';
 import { describeUnchecked } from '../../detect/vuln/coverage.js';
-import { renderTable } from './text-table.js';
+import { renderTable, type Column } from './text-table.js';
+import { summaryTable } from './table-summary.js';
+import { paintSeverity, shortCreatedBy } from './table-cells.js';
 
 export interface TableFormatOptions {
   listPackages: boolean;
   showSuppressed?: boolean;
+  /** ANSI colours for severities (a terminal that wants them). */
+  color?: boolean;
 }
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
@@ -41,46 +51,13 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
     );
     // Packages no advisory could speak for: `Total: 0` alone would read as checked and clean.
     for (const u of r.unchecked ?? []) out.push(`Not checked: ${describeUnchecked(u)}`);
-    if (vulns.length) {
-      // Known exploited first: they are what attackers use now, whatever their CVSS says.
-      const rows = [...vulns]
-        .sort(
-          (a, b) =>
-            Number(!!b.kev) - Number(!!a.kev) ||
-            rank(a.severity) - rank(b.severity) ||
-            a.pkgName.localeCompare(b.pkgName) ||
-            a.id.localeCompare(b.id),
-        )
-        .map((v) => [
-          v.pkgName,
-          v.kev ? `${v.id} KEV ${v.kev.dateAdded}` : v.id,
-          v.severity,
-          v.status,
-          v.installedVersion,
-          v.fixedVersion ?? '',
-          v.title ?? '',
-        ]);
-      out.push(
-        renderTable(
-          [
-            { header: 'Library' },
-            { header: 'Vulnerability' },
-            { header: 'Severity' },
-            { header: 'Status' },
-            { header: 'Installed Version' },
-            { header: 'Fixed Version' },
-            { header: 'Title', max: 50 },
-          ],
-          rows,
-        ),
-      );
-    }
+    if (vulns.length) out.push(vulnerabilityTable(vulns, opts));
   }
   if (r.secrets?.length) {
     out.push(heading(`${r.target} (secrets)`), summary(count(r.secrets)));
     out.push(
       renderTable(
-        [{ header: 'Rule' }, { header: 'Severity' }, { header: 'Line' }, { header: 'Match', max: 70 }],
+        [{ header: 'Rule' }, severityColumn(opts), { header: 'Line' }, { header: 'Match', max: 70 }],
         r.secrets.map((s) => [
           s.ruleId,
           s.severity,
@@ -95,7 +72,7 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
     out.push(heading(`${r.target} (${r.type})`), summary(count(failed)));
     out.push(
       renderTable(
-        [{ header: 'ID' }, { header: 'Severity' }, { header: 'Title', max: 50 }, { header: 'Lines' }],
+        [{ header: 'ID' }, severityColumn(opts), { header: 'Title', max: 50 }, { header: 'Lines' }],
         failed.map((m) => [m.id, m.severity, m.title, m.cause ? `${m.cause.startLine}-${m.cause.endLine}` : '']),
       ),
     );
@@ -104,7 +81,7 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
     out.push(heading(`${r.target} (licenses)`), summary(count(r.licenses)));
     out.push(
       renderTable(
-        [{ header: 'Package' }, { header: 'License' }, { header: 'Classification' }, { header: 'Severity' }],
+        [{ header: 'Package' }, { header: 'License' }, { header: 'Classification' }, severityColumn(opts)],
         r.licenses.map((l) => [l.pkgName ?? l.filePath ?? '', l.name, l.category, l.severity]),
       ),
     );
@@ -156,14 +133,40 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
   return out;
 }
 
+/** Nothing to show for this target: no finding, no coverage note, no list asked for. */
+function isEmpty(r: Result, opts: TableFormatOptions): boolean {
+  return (
+    !r.vulnerabilities?.length &&
+    !r.secrets?.length &&
+    !r.misconfigurations?.some((m) => m.status === 'FAIL') &&
+    !r.licenses?.length &&
+    !r.unchecked?.length &&
+    !(opts.showSuppressed && r.suppressed?.length) &&
+    !(opts.listPackages && r.packages?.length)
+  );
+}
+
+/** Targets with nothing found, in one line rather than a heading and `Total: 0` each. */
+function foldedLine(empty: Result[]): string {
+  const shown = empty.slice(0, 5).map((r) => r.target);
+  const more = empty.length > shown.length ? ` and ${empty.length - shown.length} more` : '';
+  return `\nNothing found in ${empty.length} target${empty.length > 1 ? 's' : ''}: ${shown.join(', ')}${more}`;
+}
+
 export function renderTableReport(report: Report, opts: TableFormatOptions): string {
   const lines: string[] = [];
-  const os = report.metadata.os;
-  if (os?.eosl)
-    lines.push(
-      `WARNING: ${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: no more security fixes.`,
-    );
-  for (const r of report.results) for (const line of renderResult(r, opts)) lines.push(line); // no spread: a result can have 10^5 lines
+  const summary = summaryTable(report, opts.color ?? false);
+  if (summary) lines.push(summary);
+  const empty: Result[] = [];
+  for (const r of report.results) {
+    if (isEmpty(r, opts)) {
+      // A result with no scanner output at all (inventory only, list not asked) says nothing either way.
+      if (r.vulnerabilities || r.secrets || r.misconfigurations || r.licenses) empty.push(r);
+      continue;
+    }
+    for (const line of renderResult(r, opts)) lines.push(line); // no spread: a result can have 10^5 lines
+  }
+  if (empty.length) lines.push(foldedLine(empty));
   if (report.gates?.length) {
     lines.push(heading('Security gates'));
     lines.push(
@@ -175,4 +178,49 @@ export function renderTableReport(report: Report, opts: TableFormatOptions): str
   }
   if (!lines.length) lines.push(`${report.artifactName}: nothing to report`);
   return lines.join('\n') + '\n';
+}
+
+function severityColumn(opts: TableFormatOptions): Column {
+  return opts.color ? { header: 'Severity', paint: paintSeverity } : { header: 'Severity' };
+}
+
+/**
+ * One row per finding, grouped by package so its cell merges over its rows: packages in the order of
+ * their most urgent finding (known exploited first, then severity), findings within the same way.
+ */
+function vulnerabilityTable(vulns: Vulnerability[], opts: TableFormatOptions): string {
+  const urgency = (v: Vulnerability): number => (v.kev ? 0 : 1) * SEVERITIES.length + rank(v.severity);
+  const pkgKey = (v: Vulnerability): string => `${v.pkgName}\0${v.installedVersion}\0${v.pkgPath ?? ''}`;
+  const firstOf = new Map<string, number>();
+  for (const v of vulns) firstOf.set(pkgKey(v), Math.min(firstOf.get(pkgKey(v)) ?? Infinity, urgency(v)));
+  const sorted = [...vulns].sort(
+    (a, b) =>
+      firstOf.get(pkgKey(a))! - firstOf.get(pkgKey(b))! ||
+      a.pkgName.localeCompare(b.pkgName) ||
+      pkgKey(a).localeCompare(pkgKey(b)) ||
+      urgency(a) - urgency(b) ||
+      a.id.localeCompare(b.id),
+  );
+  const addedIn = sorted.some((v) => v.layer?.createdBy);
+  const columns: Column[] = [
+    { header: 'Library' },
+    { header: 'Vulnerability' },
+    severityColumn(opts),
+    { header: 'Status' },
+    { header: 'Installed Version' },
+    { header: 'Fixed Version' },
+    { header: 'Title', max: 50 },
+    ...(addedIn ? [{ header: 'Added In', max: 40 }] : []),
+  ];
+  const rows = sorted.map((v) => [
+    v.pkgName,
+    v.kev ? `${v.id} KEV ${v.kev.dateAdded}` : v.id,
+    v.severity,
+    v.status,
+    v.installedVersion,
+    v.fixedVersion ?? '',
+    v.title ?? '',
+    ...(addedIn ? [shortCreatedBy(v.layer?.createdBy ?? '')] : []),
+  ]);
+  return renderTable(columns, rows, { mergeKeys: sorted.map(pkgKey) });
 }

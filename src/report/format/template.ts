@@ -37,6 +37,26 @@ export function htmlSafeJson(v: unknown): string {
   );
 }
 
+/**
+ * Handlebars' parse errors span lines (the message, the source line, a caret,
+ * what it expected): one line with the first and the last, which says what
+ * was expected where.
+ */
+function parseErrorLine(e: unknown): string {
+  const lines = (e as Error).message.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length <= 1) return lines[0] ?? String(e);
+  return `${lines[0]!.replace(/:$/, '')}: ${lines[lines.length - 1]}`;
+}
+
+/** Parses a template without rendering it, so a broken one fails before the scan, not after. */
+export function checkTemplate(template: string): void {
+  try {
+    (require('handlebars') as typeof import('handlebars')).parse(template);
+  } catch (e) {
+    throw new UserError(`template: ${parseErrorLine(e)}`, 'fix the Handlebars template');
+  }
+}
+
 export function renderTemplate(report: Report, template: string, listAllPkgs: boolean): string {
   const hb = (require('handlebars') as typeof import('handlebars')).create();
   hb.registerHelper('json', (v: unknown) => new hb.SafeString(htmlSafeJson(v)));
@@ -46,7 +66,7 @@ export function renderTemplate(report: Report, template: string, listAllPkgs: bo
   try {
     compiled = hb.compile(template);
   } catch (e) {
-    throw new UserError(`template: ${(e as Error).message.split('\n')[0]}`);
+    throw new UserError(`template: ${parseErrorLine(e)}`);
   }
   try {
     return compiled(JSON.parse(renderJson(report, { listAllPkgs })) as unknown, {
