@@ -17,6 +17,7 @@ import {
 } from '../policy/filter.js';
 import type { Rendered } from '../report/format/index.js';
 import { loadTemplate } from '../report/format/template.js';
+import { asffTargetFromEnv } from '../report/format/asff.js';
 import { writeAll, writeFileAtomic } from '../util/atomic-file.js';
 import { collectIfGrown } from '../util/early-release.js';
 import { UserError } from '../util/errors.js';
@@ -25,6 +26,7 @@ import { parseDuration, positiveInt } from './flag-values.js';
 import { armScanTimeout } from './limits.js';
 import { createProgress, type Progress } from './progress.js';
 import type { ScanFlags } from './scan-flags.js';
+import { ScanNotifier, type NotifyFlags } from './scan-notify.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -160,13 +162,21 @@ export async function scanFromFlags(target: ScanTarget, flags: ScanFlags, logger
   }
 }
 
-export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<void> {
+export async function runScan(target: ScanTarget, flags: ScanFlags & NotifyFlags): Promise<void> {
   const logger = makeLogger(flags);
+  const notifier = ScanNotifier.prepare(flags, logger);
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
   const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
   const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn, '--fail-on');
   const template = flags.format === 'template' ? loadTemplate(flags.template) : undefined;
-  const outcome = await scanFromFlags(target, flags, logger);
+  if (flags.format === 'asff') asffTargetFromEnv(process.env);
+  let outcome: ScanOutcome;
+  try {
+    outcome = await scanFromFlags(target, flags, logger);
+  } catch (e) {
+    await notifier?.scanFailed(target.image ?? target.input ?? target.rootfs ?? target.sbom ?? 'scan', e);
+    throw e;
+  }
   const { report, eosl } = outcome;
   collectIfGrown();
   const listAllPkgs = flags.listAllPkgs ?? false;
@@ -177,6 +187,7 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
     template,
   });
   writeReport(rendered, flags.output);
+  await notifier?.afterScan(outcome);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
   if (failOn && countFindingsAtLeast(report, failOn) > 0) process.exitCode = exitCode || 1;
   if (report.gates?.some((g) => !g.pass)) {
