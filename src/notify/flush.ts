@@ -45,13 +45,16 @@ export async function flushOutbox(
   const longest = Math.max(60_000, ...config.channels.map((c) => c.rateLimit.periodMs));
   prune(data, clock(), longest);
   for (const channel of config.channels) {
-    const due = data.entries.filter(
-      (e) =>
-        e.channel === channel.name &&
-        e.status === 'pending' &&
-        e.event &&
-        (opts.ignoreBackoff || e.nextAttemptAt <= clock()),
-    );
+    // In trigger and finding order, so the same finding on many images lands in one batch (one line in one message).
+    const due = data.entries
+      .filter(
+        (e) =>
+          e.channel === channel.name &&
+          e.status === 'pending' &&
+          e.event &&
+          (opts.ignoreBackoff || e.nextAttemptAt <= clock()),
+      )
+      .sort((a, b) => batchOrder(a).localeCompare(batchOrder(b)));
     result.deferred +=
       data.entries.filter((e) => e.channel === channel.name && e.status === 'pending').length - due.length;
     for (let i = 0; i < due.length; i += maxBatch(channel)) {
@@ -97,6 +100,11 @@ export async function flushOutbox(
     }
   }
   return result;
+}
+
+function batchOrder(e: OutboxEntry): string {
+  const f = e.event?.findings[0];
+  return `${e.type}\0${f ? `${f.id}\0${f.pkgName ?? f.target}` : ''}\0${e.createdAt}`;
 }
 
 function markDelivered(e: OutboxEntry, at: number): void {

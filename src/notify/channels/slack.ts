@@ -26,7 +26,7 @@ function findingMrkdwn(g: FindingGroup): string {
   const link = g.links[0] ?? g.finding.url;
   // Only http(s) links: a finding's URL comes from advisory data, and `<…|…>` must not be broken out of.
   return link && /^https?:\/\/[^\s<>|]+$/.test(link)
-    ? `• <${link}|${escapeMrkdwn(g.finding.id)}> ${line.slice(escapeMrkdwn(g.finding.id).length)}`
+    ? `• <${link}|${escapeMrkdwn(g.finding.id)}>${line.slice(escapeMrkdwn(g.finding.id).length)}`
     : `• ${line}`;
 }
 
