@@ -3,7 +3,7 @@
  * what the real services check, and the outbox: a channel that is down
  * keeps its events, which are delivered once it is back, exactly once.
  */
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument --
    received bodies are checked field by field as untyped JSON */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
