@@ -51,7 +51,10 @@ export function asffFindingId(
   target: string,
   v: Pick<JsonVulnerability, 'VulnerabilityID' | 'PkgName'>,
 ): string {
-  const key = [repository(imageName(report)), target, v.VulnerabilityID, v.PkgName].join('\0');
+  const image = imageName(report);
+  const repo = repository(image);
+  // An OS result's target names the image with its tag (`app:1.2 (debian 12.8)`): without it, ids survive a new tag.
+  const key = [repo, target.split(image).join(repo), v.VulnerabilityID, v.PkgName].join('\0');
   return `customs/${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 
