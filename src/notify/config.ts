@@ -17,7 +17,9 @@
  * naming them); secrets are described here, read only when something is sent
  * (secrets.ts), so a scan that sends nothing needs none of them.
  */
+import type * as Croner from 'croner';
 import { UserError } from '../util/errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
 import type { SecretRef } from './secrets.js';
 
 export const TRIGGERS = [
@@ -29,6 +31,9 @@ export const TRIGGERS = [
   'scan_failed',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
+
+/** Mondays at 08:00 (the server's time zone). */
+export const DEFAULT_WEEKLY_SCHEDULE = '0 8 * * MON';
 
 export const CHANNEL_KINDS = ['slack', 'email', 'webhook', 'teams'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -285,15 +290,20 @@ function channel(name: string, raw: unknown, file: string): ChannelConfig {
   }
 }
 
-/** Checks a cron expression without loading a scheduler: five or six fields of cron's characters. */
+const croner = lazyRequire<typeof Croner>('croner');
+
+/** A cron expression croner (the server's scheduler) accepts; croner is loaded only for a config that sets one. */
 function cronExpression(v: string | undefined, file: string): string {
-  const schedule = v ?? '0 8 * * MON';
-  const fields = schedule.split(/\s+/);
-  if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*/,\-?LW#A-Za-z]{1,40}$/.test(f)))
+  const schedule = v ?? DEFAULT_WEEKLY_SCHEDULE;
+  if (v === undefined) return schedule;
+  try {
+    new (croner().Cron)(schedule.slice(0, 200), { paused: true }).stop();
+  } catch (e) {
     throw new UserError(
-      `${file}: notifications.weekly_report.schedule is not a cron expression: "${schedule.slice(0, 80)}"`,
+      `${file}: notifications.weekly_report.schedule is not a cron expression: ${(e as Error).message.split('\n')[0]}`,
       'five fields: minute hour day-of-month month day-of-week, e.g. "0 8 * * MON"',
     );
+  }
   return schedule;
 }
 
