@@ -275,7 +275,16 @@ function channel(name: string, raw: unknown, file: string): ChannelConfig {
       };
     }
     case 'webhook': {
-      const m = mapping(raw, where, file, [...COMMON, ...secretKeys('url'), ...secretKeys('secret')]);
+      const m = mapping(raw, where, file, [...COMMON, 'format', ...secretKeys('url'), ...secretKeys('secret')]);
+      const format = str(m, 'format', where, file) ?? 'cloudevents';
+      if (format !== 'cloudevents' && format !== 'teams')
+        throw new UserError(`${file}: ${where}.format must be cloudevents or teams, got "${format.slice(0, 40)}"`);
+      // A Teams incoming webhook is a webhook in Teams' message format (an Adaptive Card), unsigned.
+      if (format === 'teams') {
+        if (m['secret_env'] !== undefined || m['secret_file'] !== undefined)
+          throw new UserError(`${file}: ${where}: a Teams webhook is not signed; remove secret_env/secret_file`);
+        return { kind: 'teams', ...common(m), url: secret(m, 'url', where, file, 'CUSTOMS_WEBHOOK_URL') };
+      }
       return {
         kind: 'webhook',
         ...common(m),

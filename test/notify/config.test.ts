@@ -117,6 +117,17 @@ test('secrets come from the named variable or file; missing ones say where they 
   }
 });
 
+test('a webhook in the teams format is a Teams channel; an unknown format is an error', () => {
+  const c = parse(
+    'notifications:\n  channels:\n    ops: { type: webhook, format: teams, url_env: OPS_TEAMS, triggers: [scan_failed] }\n',
+  );
+  assert.equal(c.notifications!.channels[0]!.kind, 'teams');
+  assert.throws(
+    () => parse('notifications:\n  channels:\n    webhook: { format: xml, triggers: [scan_failed] }\n'),
+    /cloudevents or teams/,
+  );
+});
+
 test('rate limits and schedules are checked', () => {
   const c = parse(
     'notifications:\n  weekly_report: { schedule: "0 9 * * 1" }\n  channels:\n    webhook: { rate_limit: 20/10m, triggers: [scan_failed] }\n',
