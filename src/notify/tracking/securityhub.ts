@@ -60,6 +60,9 @@ export async function pushSecurityHub(
   findings: Record<string, unknown>[],
   env: NodeJS.ProcessEnv,
 ): Promise<SecurityHubResult> {
+  // customs supports Node 20 (package.json engines); the SDK's multi-line notice about its own future
+  // releases would break stderr's one-line log format. A user who sets the variable keeps their choice.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const { SecurityHubClient, BatchImportFindingsCommand } = sdk();
   const target = securityHubTarget(config, env);
   const client = new SecurityHubClient({ region: target.region, maxAttempts: 4 });
