@@ -24,7 +24,7 @@ export interface FlushOptions extends SendContext {
   /** Called after every change, to persist the outbox. */
   save: () => void;
   now?: () => number;
-  /** Deliver entries not yet due (`customs notify flush --now`). */
+  /** Retry every pending entry now, backoff or not (`customs notify flush`, unless --due-only). */
   ignoreBackoff?: boolean;
 }
 
@@ -45,18 +45,13 @@ export async function flushOutbox(
   const longest = Math.max(60_000, ...config.channels.map((c) => c.rateLimit.periodMs));
   prune(data, clock(), longest);
   for (const channel of config.channels) {
+    const pending = data.entries.filter((e) => e.channel === channel.name && e.status === 'pending' && e.event);
+    // Backoff is per channel: once anything for it is due (a new event, or a retry whose time has come), the
+    // channel is contacted anyway, so every pending entry goes with it.
+    const contact = opts.ignoreBackoff || pending.some((e) => e.nextAttemptAt <= clock());
     // In trigger and finding order, so the same finding on many images lands in one batch (one line in one message).
-    const due = data.entries
-      .filter(
-        (e) =>
-          e.channel === channel.name &&
-          e.status === 'pending' &&
-          e.event &&
-          (opts.ignoreBackoff || e.nextAttemptAt <= clock()),
-      )
-      .sort((a, b) => batchOrder(a).localeCompare(batchOrder(b)));
-    result.deferred +=
-      data.entries.filter((e) => e.channel === channel.name && e.status === 'pending').length - due.length;
+    const due = contact ? pending.sort((a, b) => batchOrder(a).localeCompare(batchOrder(b))) : [];
+    result.deferred += pending.length - due.length;
     for (let i = 0; i < due.length; i += maxBatch(channel)) {
       const batch = due.slice(i, i + maxBatch(channel));
       const stamps = (data.sent[channel.name] ??= []);

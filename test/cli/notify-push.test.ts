@@ -59,13 +59,13 @@ test('a channel down: the event waits in the outbox, flush delivers it once, a r
   );
   slack.port = port;
   await slack.up();
-  const flush = await runCli(['notify', 'flush', '--now', '--config', 'notify.yaml'], { cwd: dir, env });
+  const flush = await runCli(['notify', 'flush', '--config', 'notify.yaml'], { cwd: dir, env });
   assert.equal(flush.code, 0, flush.stderr);
   assert.equal(slack.requests.length, 1);
   assert.match(slack.requests[0]!.body.toString(), /github-pat \(CRITICAL\) in \/app\/\.env/);
   const again = await scan('--notify');
   assert.equal(again.code, 0, again.stderr);
-  await runCli(['notify', 'flush', '--now', '--config', 'notify.yaml'], { cwd: dir, env });
+  await runCli(['notify', 'flush', '--config', 'notify.yaml'], { cwd: dir, env });
   assert.equal(slack.requests.length, 1, 'delivered once only');
   for (const out of [first, flush, again, status]) {
     assert.ok(!(out.stdout + out.stderr).includes('cli-hook-secret-77'), 'the webhook URL is never printed');

@@ -282,3 +282,36 @@ test('the rate limit defers what does not fit the window to a later run', async 
   assert.equal(r.deferred, 3);
   assert.equal(hooks.requests.length, 2);
 });
+
+test('a new event for a channel in backoff takes its pending entries along', async () => {
+  const outboxFile = join(dir, 'along.json');
+  const env = { CUSTOMS_SLACK_WEBHOOK_URL: `${slack.url}${HOOK_PATH}` };
+  const cfg = config(
+    'notifications:\n  channels:\n    slack: { triggers: [new_critical_vulnerability], rate_limit: 10/s }\n',
+  );
+  const port = slack.port;
+  await slack.down();
+  const failed = await notifyEvents(many(2, 'along:1'), {
+    config: cfg,
+    outboxFile,
+    env,
+    redactor: new Redactor(),
+    logger: new MemoryLogger(),
+  });
+  assert.equal(failed.failed, 2);
+  slack.port = port;
+  await slack.up();
+  slack.requests.length = 0;
+  const r = await notifyEvents(
+    many(1, 'along:2').map((e) => ({ ...e, id: `${e.id}-new` })),
+    {
+      config: cfg,
+      outboxFile,
+      env,
+      redactor: new Redactor(),
+      logger: new MemoryLogger(),
+    },
+  );
+  assert.equal(r.delivered, 3);
+  assert.equal(slack.requests.length, 1);
+});

@@ -22,7 +22,7 @@ interface NotifyCommandFlags {
   outbox?: string;
   cacheDir?: string;
   format?: string;
-  now?: boolean;
+  dueOnly?: boolean;
   dryRun?: boolean;
   quiet?: boolean;
 }
@@ -79,7 +79,7 @@ export function registerNotify(program: Command): void {
       printStatus(outboxPath(flags), flags.format === 'json');
     });
   common(notify.command('flush').description('retry the pending deliveries of the outbox now'))
-    .option('--now', 'retry even deliveries whose backoff has not ended')
+    .option('--due-only', 'retry only channels whose backoff has ended (for a scheduled job); default: all pending now')
     .action(async (flags: NotifyCommandFlags) => {
       const config = notificationsOf(flags, 'customs notify flush');
       const logger = new StderrLogger('info', flags.quiet ?? false);
@@ -91,7 +91,7 @@ export function registerNotify(program: Command): void {
           env: process.env,
           redactor,
           logger,
-          ignoreBackoff: flags.now,
+          ignoreBackoff: !flags.dueOnly,
           save: () => writeOutbox(file, data),
         });
       });
