@@ -8,7 +8,7 @@ import type { Logger } from '../util/log.js';
 import type { NotificationsConfig } from './config.js';
 import type { NotifyEvent } from './events.js';
 import { flushOutbox, type FlushResult } from './flush.js';
-import { enqueue, readOutbox, withOutboxLock, writeOutbox, type OutboxData } from './outbox.js';
+import { enqueue, readOutbox, withOutboxLock, writeOutbox } from './outbox.js';
 import type { Redactor } from './secrets.js';
 import { routeEvents } from './send.js';
 
@@ -38,9 +38,4 @@ export async function notifyEvents(events: readonly NotifyEvent[], run: NotifyRu
     const flushed = await flushOutbox(data, run.config, { ...run, save });
     return { queued, ...flushed };
   });
-}
-
-/** The outbox as it is, for `customs notify status`. */
-export function outboxStatus(file: string): OutboxData {
-  return readOutbox(file);
 }

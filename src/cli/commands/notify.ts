@@ -4,7 +4,6 @@
  * schedule; a CI job runs this from its own).
  */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { weeklyReportEvent } from '../../notify/events.js';
 import { loadSendingConfig } from '../../notify/load.js';
 import { flushOutbox } from '../../notify/flush.js';
@@ -42,14 +41,7 @@ function notificationsOf(flags: NotifyCommandFlags, what: string): Notifications
 }
 
 function printStatus(file: string, json: boolean): void {
-  const data = (() => {
-    try {
-      return readFileSync(file) && readOutbox(file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return readOutbox(file);
-      throw e;
-    }
-  })();
+  const data = readOutbox(file);
   if (json) {
     const entries = data.entries.map(({ event: _event, ...rest }) => rest);
     process.stdout.write(`${JSON.stringify({ outbox: file, entries }, null, 2)}\n`);
