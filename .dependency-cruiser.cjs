@@ -3,7 +3,8 @@
  * folders below it, and nothing imports in a cycle. Bottom to top: the shared
  * model, utilities, version and licence logic, the ecosystem table, analyzers, the layer walk,
  * sources, the artifact, the vulnerability database, detection, reports,
- * policy, the scan pipeline, the library API (api/ and index.ts), and the CLI on top.
+ * policy, the scan pipeline, the library API (api/ and index.ts), notifications and hand-offs
+ * (notify/, which the CLI and the server call), and the CLI on top.
  */
 const layers = [
   ['model'],
@@ -21,6 +22,7 @@ const layers = [
   ['scanner'],
   ['api'],
   ['index.ts'],
+  ['notify'],
   ['cli'],
 ];
 

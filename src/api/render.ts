@@ -4,6 +4,7 @@
  * programs that call the library.
  */
 import { redactText } from '../analyzer/secret/config.js';
+import { asffTargetFromEnv, type AsffTarget } from '../report/format/asff.js';
 import { renderReport, type Rendered } from '../report/format/index.js';
 import type { JsonReport } from '../report/format/json-layout.js';
 import { toolVersion } from '../util/tool-version.js';
@@ -20,6 +21,8 @@ export const FORMATS = [
   'junit',
   'openvex',
   'template',
+  'html',
+  'asff',
 ] as const;
 export type FormatName = (typeof FORMATS)[number];
 
@@ -34,6 +37,8 @@ export interface RenderRequest {
   template?: string;
   /** Severity colours in the table format, for a terminal. */
   color?: boolean;
+  /** The AWS account and region for `asff` (default: AWS_ACCOUNT_ID and AWS_REGION from the environment). */
+  asff?: AsffTarget;
 }
 
 export function render(outcome: ScanOutcome, format: FormatName, req: RenderRequest = {}): Rendered {
@@ -45,6 +50,7 @@ export function render(outcome: ScanOutcome, format: FormatName, req: RenderRequ
     showSuppressed: req.showSuppressed ?? false,
     template: req.template,
     color: req.color,
+    asff: format === 'asff' ? (req.asff ?? asffTargetFromEnv(process.env)) : undefined,
   });
   if (!outcome.redact.length) return rendered;
   // The model is already masked; the rendered text is masked again in case a format wrote a value in a form

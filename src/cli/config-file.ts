@@ -33,6 +33,7 @@ import {
   TRIVY_OPTIONAL_FILES,
   UNSUPPORTED_TRIVY_OPTIONS,
 } from './trivy-names.js';
+import { SENDING_SECTIONS, sendingSections } from '../notify/load.js';
 
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -90,11 +91,14 @@ export const IMPLICIT_CONFIG_KEYS: ReadonlySet<string> = new Set([
 function flatten(doc: Record<string, unknown>, prefix = ''): [string, unknown][] {
   return Object.entries(doc).flatMap(([k, v]): [string, unknown][] => {
     const key = prefix + k;
-    if (key !== 'security_gates' && v !== null && typeof v === 'object' && !Array.isArray(v))
+    if (key !== 'security_gates' && !isSendingSection(key) && v !== null && typeof v === 'object' && !Array.isArray(v))
       return flatten(v as Record<string, unknown>, `${key}.`);
     return [[key, v]];
   });
 }
+
+/** `notifications:` and `vulnerability_tracking:`: customs' own nested sections, read by the sending commands. */
+const isSendingSection = (key: string): boolean => (SENDING_SECTIONS as readonly string[]).includes(key);
 
 /** The customs flag a config key sets: its own name, or Trivy's name for it; undefined when it sets none. */
 function flagForKey(
@@ -176,6 +180,11 @@ export function applyConfigFile(cmd: Command): void {
     throw new UserError(`${file}: the top level must be a mapping of flag names to values`);
   const options = new Map(cmd.options.filter((o) => o.long).map((o) => [o.long!.slice(2), o]));
   for (const [rawKey, value] of flatten(doc as Record<string, unknown>)) {
+    if (isSendingSection(rawKey)) {
+      // Checked here so a typo fails every command early; used only with --notify and by notify/push (src/notify/load.ts).
+      sendingSections({ [rawKey]: value }, file);
+      continue;
+    }
     if (rawKey === 'security_gates') {
       cmd.setOptionValueWithSource('securityGates', parseGates(value, file), 'config');
       setOrigin(cmd, 'securityGates', `${file}: ${rawKey}`);

@@ -14,6 +14,8 @@ import { registerCompare } from './commands/compare.js';
 import { registerConfig } from './commands/config.js';
 import { registerProjectCommands } from './commands/fs.js';
 import { registerConfigDump } from './commands/config-dump.js';
+import { registerNotify } from './commands/notify.js';
+import { registerPush } from './commands/push.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<void> {
   registerConfigDump(program);
   registerDb(program);
   registerClean(program);
+  registerNotify(program);
+  registerPush(program);
   const debug = argv.includes('--debug') || argv.includes('-d');
   if (debug) process.on('exit', reportPeakMemory);
   // Last line of defence: an error no code path caught still ends as one clear line, not a stack dump.

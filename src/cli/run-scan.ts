@@ -17,6 +17,7 @@ import {
   parseSeverity,
 } from '../policy/filter.js';
 import type { Rendered } from '../report/format/index.js';
+import { asffTargetFromEnv } from '../report/format/asff.js';
 import { writeAll, writeFileAtomic } from '../util/atomic-file.js';
 import { collectIfGrown } from '../util/early-release.js';
 import { UserError } from '../util/errors.js';
@@ -26,6 +27,7 @@ import { armScanTimeout } from './limits.js';
 import { createProgress, type Progress } from './progress.js';
 import type { ScanFlags } from './scan-flags.js';
 import { loadCheckedTemplate } from './template-spec.js';
+import { ScanNotifier, type NotifyFlags } from './scan-notify.js';
 
 export function parseScanners(list: string): ScannerName[] {
   const out: ScannerName[] = [];
@@ -192,17 +194,25 @@ export async function scanFromFlags(
   }
 }
 
-export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<void> {
+export async function runScan(target: ScanTarget, flags: ScanFlags & NotifyFlags): Promise<void> {
   const logger = makeLogger(flags);
+  const notifier = ScanNotifier.prepare(flags, logger);
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
   const exitOnEol = positiveInt(flags.exitOnEol, '--exit-on-eol');
   const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn, '--fail-on');
   const template = flags.format === 'template' ? loadCheckedTemplate(flags.template) : undefined;
   if (flags.template !== undefined && flags.format !== 'template')
     logger.warn(`--template applies only to --format template; writing ${flags.format}`);
+  if (flags.format === 'asff') asffTargetFromEnv(process.env);
   checkOutputWritable(flags.output);
   const progress = progressFor(flags);
-  const outcome = await scanFromFlags(target, flags, logger, progress);
+  let outcome: ScanOutcome;
+  try {
+    outcome = await scanFromFlags(target, flags, logger, progress);
+  } catch (e) {
+    await notifier?.scanFailed(target.image ?? target.input ?? target.rootfs ?? target.fs ?? target.repo ?? target.sbom ?? 'scan', e);
+    throw e;
+  }
   const { report, eosl } = outcome;
   collectIfGrown();
   const listAllPkgs = flags.listAllPkgs ?? false;
@@ -214,6 +224,7 @@ export async function runScan(target: ScanTarget, flags: ScanFlags): Promise<voi
     color: wantsColor(flags.output),
   });
   writeReport(rendered, flags.output);
+  await notifier?.afterScan(outcome);
   if (exitCode && countFindings(report) > 0) process.exitCode = exitCode;
   if (failOn && countFindingsAtLeast(report, failOn) > 0) process.exitCode = exitCode || 1;
   if (report.gates?.some((g) => !g.pass)) {

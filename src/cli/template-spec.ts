@@ -14,16 +14,13 @@ const CONTRIB_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
   ['gitlab.tpl', 'use -f gitlab (GitLab container-scanning report)'],
   ['junit.tpl', 'use -f junit'],
   ['sarif.tpl', 'use -f sarif'],
-  ['html.tpl', 'customs has no built-in HTML format: render -f json, or write a Handlebars template (-f template)'],
-  [
-    'asff.tpl',
-    'customs has no built-in ASFF (AWS Security Hub) format: convert -f json, or write a Handlebars template (-f template)',
-  ],
+  ['html.tpl', 'use -f html (one self-contained page)'],
+  ['asff.tpl', 'use -f asff (AWS Security Finding Format; needs AWS_ACCOUNT_ID and AWS_REGION)'],
   ['gitlab-codequality.tpl', 'customs has no Code Quality format: use -f gitlab for the security dashboard'],
 ]);
 
 const ALL_REPLACEMENTS =
-  'Trivy contrib templates: gitlab.tpl -> -f gitlab, junit.tpl -> -f junit, sarif.tpl -> -f sarif; html.tpl and asff.tpl have no built-in format (use -f json or a Handlebars template)';
+  'Trivy contrib templates: gitlab.tpl -> -f gitlab, junit.tpl -> -f junit, sarif.tpl -> -f sarif, html.tpl -> -f html, asff.tpl -> -f asff';
 
 /**
  * Go's template actions that Handlebars has no form of: `{{-`/`-}}` trims,

@@ -105,7 +105,7 @@ test("Go templates get one line naming Handlebars and the built-in formats that 
     '--template',
     '@/usr/local/share/trivy/templates/html.tpl',
   ]);
-  assert.match(html, /no built-in HTML format/);
+  assert.match(html, /html\.tpl: use -f html/);
   const tpl = join(dir, 'mine.tpl');
   writeFileSync(tpl, '{{- range . }}{{ .Target }}{{ end }}\n');
   assert.match(await failsAtOnce([...inventory, '-f', 'template', '--template', `@${tpl}`]), /Handlebars.*-f junit/);

@@ -5,8 +5,9 @@ import { makeLogger, runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 import { parseDuration } from '../flag-values.js';
 import { collect, registryCredentials } from '../registry-credentials.js';
+import { addNotifyFlags, type NotifyFlags } from '../scan-notify.js';
 
-interface ImageFlags extends ScanFlags {
+interface ImageFlags extends ScanFlags, NotifyFlags {
   input?: string;
   platform?: string;
   username?: string;
@@ -62,7 +63,7 @@ export function registerScanCommands(program: Command): void {
       'time one registry request may take (a manifest, config or token body included; blobs: time without data)',
       '60s',
     );
-  addScanFlags(image).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
+  addNotifyFlags(addScanFlags(image)).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
     const target = imageTarget(ref, flags.input, makeLogger(flags));
     const registry = {
       ...registryCredentials(flags),
@@ -79,7 +80,7 @@ export function registerScanCommands(program: Command): void {
     .command('rootfs')
     .description('scan an unpacked root filesystem')
     .argument('<dir>', 'directory holding the filesystem');
-  addScanFlags(rootfs).action(async (dir: string, flags: ScanFlags, cmd: Command) => {
+  addNotifyFlags(addScanFlags(rootfs)).action(async (dir: string, flags: ScanFlags & NotifyFlags, cmd: Command) => {
     await runScan({ rootfs: dir }, { ...flags, scanners: effectiveScanners(cmd, flags) });
   });
 }

@@ -1,5 +1,7 @@
 /** Picks the renderer for `--format`. Renderers only render the report model. */
 import type { Report } from '../../model/report.js';
+import { renderAsff, type AsffTarget } from './asff.js';
+import { renderHtml } from './html.js';
 import { renderCycloneDx } from './cyclonedx.js';
 import { renderGitlab } from './gitlab.js';
 import { renderJsonChunks } from './json.js';
@@ -22,6 +24,8 @@ export interface RenderOptions {
   now?: Date;
   /** Severity colours in the table (for a terminal). */
   color?: boolean;
+  /** The AWS account and region for `--format asff`. */
+  asff?: AsffTarget;
 }
 
 /** The rendered report: its text, or (for the formats that can) its text in pieces to write as they come. */
@@ -52,6 +56,11 @@ export function renderReport(report: Report, format: string, opts: RenderOptions
       return renderJunit(report, fo);
     case 'openvex':
       return renderOpenVex(report, fo);
+    case 'html':
+      return renderHtml(report, fo);
+    case 'asff':
+      if (!opts.asff) throw new Error('--format asff needs the AWS account and region');
+      return renderAsff(report, { ...opts.asff, now: opts.now?.toISOString() });
     case 'template':
       return renderTemplate(report, opts.template ?? '', opts.listAllPkgs);
     default:
