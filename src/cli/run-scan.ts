@@ -210,7 +210,10 @@ export async function runScan(target: ScanTarget, flags: ScanFlags & NotifyFlags
   try {
     outcome = await scanFromFlags(target, flags, logger, progress);
   } catch (e) {
-    await notifier?.scanFailed(target.image ?? target.input ?? target.rootfs ?? target.fs ?? target.repo ?? target.sbom ?? 'scan', e);
+    await notifier?.scanFailed(
+      target.image ?? target.input ?? target.rootfs ?? target.fs ?? target.repo ?? target.sbom ?? 'scan',
+      e,
+    );
     throw e;
   }
   const { report, eosl } = outcome;
