@@ -1,0 +1,37 @@
+/** The built-in function table. A name not here is a compile error, never a silent false. */
+import { show } from '../value.js';
+import { COLLECTIONS } from './collections.js';
+import { ENCODING } from './encoding.js';
+import { NET } from './net.js';
+import { REGEX } from './regex.js';
+import { STRINGS } from './strings.js';
+import { TIME } from './time.js';
+import type { BuiltinTable } from './types.js';
+
+const MISC: BuiltinTable = {
+  print: {
+    arity: 0,
+    types: [],
+    variadic: true,
+    volatile: true,
+    fn: (args, ctx) => {
+      ctx.print(args.map((a) => (typeof a === 'string' ? a : show(a))).join(' '));
+      return true;
+    },
+  },
+  trace: {
+    arity: 1,
+    types: ['string'],
+    volatile: true,
+    fn: ([s], ctx) => {
+      ctx.print(s as string);
+      return true;
+    },
+  },
+  // Evaluated by the engine itself (they need the rule being evaluated or yield many values).
+  walk: { arity: 1, types: ['any'], fn: () => undefined },
+  'rego.metadata.rule': { arity: 0, types: [], fn: () => undefined },
+  'rego.metadata.chain': { arity: 0, types: [], fn: () => undefined },
+};
+
+export const BUILTINS: BuiltinTable = { ...STRINGS, ...COLLECTIONS, ...REGEX, ...ENCODING, ...TIME, ...NET, ...MISC };

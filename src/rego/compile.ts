@@ -1,0 +1,624 @@
+/**
+ * Compilation: modules merged into one tree of rules by path, every name
+ * resolved once (a local variable, `input`/`data`, an import, a rule of the
+ * package, a function or a built-in), variables declared in nested scopes
+ * renamed so they cannot capture outer ones, and each body reordered so that
+ * an expression runs only once the variables it reads are bound (OPA's safety
+ * reordering). Unknown functions and constant operands of the wrong type are
+ * compile errors, never a silent false at run time.
+ */
+import type { Annotations, Expr, Module, RuleDef, Term } from './ast.js';
+import { BUILTINS } from './builtins/index.js';
+import { checkOperands } from './builtins/types.js';
+import { BuiltinError, RegoError, type Location } from './errors.js';
+import { parseModule, parseQuery } from './parser.js';
+import { RObject, RSet, type Value } from './value.js';
+
+export interface RuleNode {
+  path: string[];
+  children: Map<string, RuleNode>;
+  rules: CompiledRule[];
+  /** Annotations of packages at this path (for rego.metadata.chain). */
+  pkgAnnotations: Annotations[];
+}
+
+export interface CompiledRule extends RuleDef {
+  module: Module;
+  pkg: string[];
+}
+
+export interface Compiled {
+  root: RuleNode;
+  modules: Module[];
+}
+
+export interface CompileOptions {
+  /** Extra built-ins' names the caller provides (none by default). */
+  capabilities?: string[];
+}
+
+const ROOTS = new Set(['input', 'data']);
+
+export function compileModules(modules: { path: string; text: string }[], _options: CompileOptions = {}): Compiled {
+  const parsed = modules.map((m) => parseModule(m.text, m.path));
+  const root: RuleNode = newNode([]);
+  for (const mod of parsed) {
+    const pkgNode = nodeAt(root, mod.pkg);
+    pkgNode.pkgAnnotations.push(...mod.pkgAnnotations);
+    for (const r of mod.rules) {
+      const node = nodeAt(pkgNode, r.name);
+      node.rules.push({ ...r, module: mod, pkg: mod.pkg });
+    }
+  }
+  checkImports(parsed);
+  for (const mod of parsed) {
+    const pkgNode = nodeAt(root, mod.pkg);
+    const resolver = new Resolver(mod, pkgNode, root);
+    for (const r of collectRules(pkgNode, mod)) resolver.rule(r);
+  }
+  checkRuleKinds(root);
+  return { root, modules: parsed };
+}
+
+/** Parses and resolves a query against the compiled modules (no package: refs are absolute). */
+export function compileQuery(compiled: Compiled, text: string): Expr[] {
+  const exprs = parseQuery(text);
+  const mod: Module = {
+    file: 'query',
+    pkg: [],
+    imports: [],
+    rules: [],
+    regoV1: true,
+    pkgAnnotations: [],
+    loc: { file: 'query', row: 1, col: 1 },
+  };
+  const resolver = new Resolver(mod, undefined, compiled.root);
+  return resolver.topBody(exprs, new Set());
+}
+
+function newNode(path: string[]): RuleNode {
+  return { path, children: new Map(), rules: [], pkgAnnotations: [] };
+}
+
+function nodeAt(from: RuleNode, segs: string[]): RuleNode {
+  let node = from;
+  for (const s of segs) {
+    let child = node.children.get(s);
+    if (!child) {
+      child = newNode([...node.path, s]);
+      node.children.set(s, child);
+    }
+    node = child;
+  }
+  return node;
+}
+
+function findNode(root: RuleNode, segs: string[]): RuleNode | undefined {
+  let node: RuleNode | undefined = root;
+  for (const s of segs) {
+    node = node.children.get(s);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+function collectRules(pkgNode: RuleNode, mod: Module): CompiledRule[] {
+  const out: CompiledRule[] = [];
+  const walk = (n: RuleNode): void => {
+    for (const r of n.rules) if (r.module === mod) out.push(r);
+    for (const c of n.children.values()) walk(c);
+  };
+  walk(pkgNode);
+  return out;
+}
+
+function checkImports(mods: Module[]): void {
+  for (const mod of mods) {
+    const seen = new Map<string, string>();
+    for (const imp of mod.imports) {
+      if (imp.path[0] === 'future' || imp.path[0] === 'rego') continue;
+      const name = imp.alias ?? imp.path[imp.path.length - 1]!;
+      if (imp.path.length === 1 && imp.alias === undefined) continue;
+      if (seen.has(name))
+        throw new RegoError('rego_compile_error', `import ${name}: this import shadows previous import`, imp.loc);
+      if (ROOTS.has(name) && imp.alias !== undefined) {
+        throw new RegoError('rego_compile_error', `${name} cannot be shadowed`, imp.loc);
+      }
+      seen.set(name, imp.path.join('.'));
+    }
+  }
+}
+
+function checkRuleKinds(node: RuleNode): void {
+  const kinds = new Set(
+    node.rules
+      .filter((r) => !r.isDefault)
+      .map((r) => (r.kind === 'function' ? 'function' : r.kind === 'complete' ? 'complete' : 'multi')),
+  );
+  if (kinds.size > 1) {
+    const r = node.rules[1]!;
+    throw new RegoError(
+      'rego_type_error',
+      `rule data.${node.path.join('.')} conflicts with the following rule: kinds differ`,
+      r.loc,
+    );
+  }
+  const defaults = node.rules.filter((r) => r.isDefault);
+  if (defaults.length > 1) {
+    throw new RegoError(
+      'rego_type_error',
+      `multiple default rules data.${node.path.join('.')} found`,
+      defaults[1]!.loc,
+    );
+  }
+  const fns = node.rules.filter((r) => r.kind === 'function');
+  if (fns.length > 0 && new Set(fns.map((f) => f.args!.length)).size > 1) {
+    throw new RegoError('rego_type_error', `function data.${node.path.join('.')} has arity mismatch`, fns[1]!.loc);
+  }
+  for (const c of node.children.values()) checkRuleKinds(c);
+}
+
+/** Scopes map a declared name to its internal name; nested declarations get fresh names. */
+class Scope {
+  readonly names = new Map<string, string>();
+  constructor(readonly parent?: Scope) {}
+  lookup(name: string): string | undefined {
+    return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+}
+
+let freshCounter = 0;
+
+class Resolver {
+  private readonly aliases = new Map<string, string[]>();
+
+  constructor(
+    private readonly mod: Module,
+    private readonly pkgNode: RuleNode | undefined,
+    private readonly root: RuleNode,
+  ) {
+    for (const imp of mod.imports) {
+      if (imp.path[0] === 'future' || imp.path[0] === 'rego') continue;
+      const name = imp.alias ?? imp.path[imp.path.length - 1]!;
+      this.aliases.set(name, imp.path);
+    }
+  }
+
+  rule(r: CompiledRule): void {
+    const scope = new Scope();
+    const bound = new Set<string>();
+    if (r.args) {
+      for (const a of r.args) for (const v of patternVars(a)) scope.names.set(v, v);
+      r.args = r.args.map((a) => this.term(a, scope));
+      for (const a of r.args) for (const v of termVars(a)) bound.add(v);
+    }
+    if (r.isDefault) {
+      if (r.value) r.value = this.term(r.value, scope);
+      return;
+    }
+    r.body = this.body(r.body, scope, bound, headVars(r));
+    if (r.value) r.value = this.term(r.value, scope);
+    if (r.member) r.member = this.term(r.member, scope);
+    r.keys = r.keys.map((k) => this.term(k, scope));
+    for (const e of r.elses) {
+      const elseScope = new Scope();
+      if (r.args) for (const a of r.args) for (const v of termVars(a)) elseScope.names.set(v, v);
+      e.body = this.body(e.body, elseScope, new Set(bound), []);
+      if (e.value) e.value = this.term(e.value, elseScope);
+    }
+  }
+
+  topBody(exprs: Expr[], bound: Set<string>): Expr[] {
+    return this.body(exprs, new Scope(), bound, []);
+  }
+
+  /** Resolves a body: declarations first (they scope the whole body), then each expression, then reorders. */
+  private body(exprs: Expr[], scope: Scope, bound: Set<string>, later: string[], nested = false): Expr[] {
+    const inner = nested ? new Scope(scope) : scope;
+    for (const e of exprs) {
+      const declared = e.e === 'some' ? e.vars : e.e === 'assign' ? patternVars(e.l) : [];
+      for (const v of declared) {
+        if (ROOTS.has(v)) throw new RegoError('rego_compile_error', `${v} cannot be shadowed`, e.loc);
+        if (v === '_') continue;
+        inner.names.set(v, nested || inner.parent ? `${v}$${++freshCounter}` : v);
+      }
+    }
+    const out = exprs.map((e) => this.expr(e, inner, bound));
+    return reorder(out, bound, later);
+  }
+
+  private expr(e: Expr, scope: Scope, bound: Set<string>): Expr {
+    const withs = e.withs.map((w) => ({ ...w, target: this.withTarget(w.target), value: this.term(w.value, scope) }));
+    switch (e.e) {
+      case 'term':
+        return { ...e, withs, term: this.term(e.term, scope) };
+      case 'unify':
+        return { ...e, withs, l: this.term(e.l, scope), r: this.term(e.r, scope) };
+      case 'assign':
+        return { ...e, withs, l: this.term(e.l, scope), r: this.term(e.r, scope) };
+      case 'some':
+        return { ...e, withs, vars: e.vars.map((v) => scope.lookup(v) ?? v) };
+      case 'not':
+        return { ...e, withs, expr: this.expr(e.expr, scope, bound) };
+      case 'somein': {
+        const coll = this.term(e.coll, scope);
+        const binders = new Scope(scope);
+        for (const t of e.key ? [e.key, e.value] : [e.value]) {
+          for (const v of patternVars(t)) binders.names.set(v, `${v}$${++freshCounter}`);
+        }
+        // Binders of `some … in` belong to the enclosing body: copy them into its scope.
+        for (const [k, v] of binders.names) scope.names.set(k, v);
+        return {
+          ...e,
+          withs,
+          coll,
+          key: e.key ? this.term(e.key, scope) : undefined,
+          value: this.term(e.value, scope),
+        };
+      }
+      case 'every': {
+        const coll = this.term(e.coll, scope);
+        const inner = new Scope(scope);
+        for (const t of e.key ? [e.key, e.value] : [e.value]) {
+          for (const v of patternVars(t)) inner.names.set(v, `${v}$${++freshCounter}`);
+        }
+        const key = e.key ? this.term(e.key, inner) : undefined;
+        const value = this.term(e.value, inner);
+        const innerBound = new Set(bound);
+        for (const t of key ? [key, value] : [value]) for (const v of termVars(t)) innerBound.add(v);
+        return { ...e, withs, coll, key, value, body: this.body(e.body, inner, innerBound, [], true) };
+      }
+    }
+  }
+
+  private withTarget(t: Term): Term {
+    if (t.t === 'var' && ROOTS.has(t.name)) return t;
+    if (t.t === 'ref' && t.head.t === 'var' && ROOTS.has(t.head.name)) return t;
+    if (t.t === 'var' || (t.t === 'ref' && t.head.t === 'var')) {
+      const name = t.t === 'var' ? t.name : refName(t);
+      if (name !== undefined) {
+        const fn = this.functionPath(name);
+        if (fn) return { t: 'scalar', v: `data.${fn.join('.')}`, loc: t.loc };
+        if (BUILTINS[name]) return { t: 'scalar', v: name, loc: t.loc };
+      }
+    }
+    throw new RegoError(
+      'rego_compile_error',
+      'with keyword target must reference existing input, data, or a function',
+      t.loc,
+    );
+  }
+
+  term(t: Term, scope: Scope): Term {
+    switch (t.t) {
+      case 'scalar':
+        return t;
+      case 'var':
+        return this.varTerm(t, scope);
+      case 'ref': {
+        const head = this.term(t.head, scope);
+        const path = t.path.map((p) => this.term(p, scope));
+        if (head.t === 'ref') return { ...t, head: head.head, path: [...head.path, ...path] };
+        return { ...t, head, path };
+      }
+      case 'array':
+      case 'set':
+        return { ...t, items: t.items.map((i) => this.term(i, scope)) };
+      case 'object':
+        return { ...t, entries: t.entries.map(([k, v]) => [this.term(k, scope), this.term(v, scope)]) };
+      case 'arraycompr':
+      case 'setcompr': {
+        const inner = new Scope(scope);
+        const body = this.body(t.body, inner, new Set(), [], true);
+        return { ...t, body, term: this.term(t.term, inner) };
+      }
+      case 'objcompr': {
+        const inner = new Scope(scope);
+        const body = this.body(t.body, inner, new Set(), [], true);
+        return { ...t, body, key: this.term(t.key, inner), value: this.term(t.value, inner) };
+      }
+      case 'call':
+        return this.call(t, scope);
+      case 'binop':
+        return { ...t, l: this.term(t.l, scope), r: this.term(t.r, scope) };
+      case 'in':
+        return {
+          ...t,
+          key: t.key ? this.term(t.key, scope) : undefined,
+          value: this.term(t.value, scope),
+          coll: this.term(t.coll, scope),
+        };
+    }
+  }
+
+  private varTerm(t: Term & { t: 'var' }, scope: Scope): Term {
+    if (t.name === '_') return { ...t, name: `_$${++freshCounter}` };
+    const local = scope.lookup(t.name);
+    if (local !== undefined) return { ...t, name: local };
+    if (ROOTS.has(t.name)) return t;
+    const alias = this.aliases.get(t.name);
+    if (alias) return pathRef(alias, t.loc);
+    if (this.pkgNode) {
+      const child = this.pkgNode.children.get(t.name);
+      if (child && definedIn(child, this.mod)) return pathRef(['data', ...this.pkgNode.path, t.name], t.loc);
+    }
+    return t;
+  }
+
+  private functionPath(name: string): string[] | undefined {
+    const segs = name.split('.');
+    if (segs[0] === 'data') return findNode(this.root, segs.slice(1)) ? segs.slice(1) : undefined;
+    const alias = this.aliases.get(segs[0]!);
+    if (alias && alias[0] === 'data') {
+      const path = [...alias.slice(1), ...segs.slice(1)];
+      if (findNode(this.root, path)) return path;
+    }
+    if (this.pkgNode) {
+      const node = findNode(this.pkgNode, segs);
+      if (node && node.rules.some((r) => r.kind === 'function')) return [...this.pkgNode.path, ...segs];
+    }
+    return undefined;
+  }
+
+  private call(t: Term & { t: 'call' }, scope: Scope): Term {
+    const args = t.args.map((a) => this.term(a, scope));
+    const user = this.functionPath(t.name);
+    if (user) {
+      const node = findNode(this.root, user)!;
+      const fn = node.rules.find((r) => r.kind === 'function');
+      if (!fn) throw new RegoError('rego_type_error', `data.${user.join('.')} is not a function`, t.loc);
+      if (args.length !== fn.args!.length && args.length !== fn.args!.length + 1) {
+        throw new RegoError(
+          'rego_type_error',
+          `data.${user.join('.')}: expects ${fn.args!.length} arguments, got ${args.length}`,
+          t.loc,
+        );
+      }
+      return { ...t, name: `data.${user.join('.')}`, args, outputArg: args.length === fn.args!.length + 1 };
+    }
+    const b = BUILTINS[t.name];
+    if (!b) throw new RegoError('rego_type_error', `undefined function ${t.name} (could not find function)`, t.loc);
+    if (!b.variadic && args.length !== b.arity && args.length !== b.arity + 1) {
+      throw new RegoError('rego_type_error', `${t.name}: expects ${b.arity} arguments, got ${args.length}`, t.loc);
+    }
+    const consts = args.slice(0, b.arity).map(constantOf);
+    if (!b.variadic && consts.every((c) => c !== undefined)) {
+      try {
+        checkOperands(t.name, b, consts);
+      } catch (err) {
+        if (err instanceof BuiltinError) throw new RegoError('rego_type_error', err.message, t.loc);
+        throw err;
+      }
+    }
+    return { ...t, args, outputArg: !b.variadic && args.length === b.arity + 1 };
+  }
+}
+
+/** A node that holds rules of this module's package (not a sub-package's). */
+function definedIn(node: RuleNode, mod: Module): boolean {
+  if (node.rules.some((r) => r.pkg.join('.') === mod.pkg.join('.'))) return true;
+  for (const c of node.children.values()) if (definedIn(c, mod)) return true;
+  return false;
+}
+
+function refName(t: Term & { t: 'ref' }): string | undefined {
+  if (t.head.t !== 'var') return undefined;
+  const names = [t.head.name];
+  for (const p of t.path) {
+    if (p.t !== 'scalar' || typeof p.v !== 'string') return undefined;
+    names.push(p.v);
+  }
+  return names.join('.');
+}
+
+function pathRef(path: string[], loc: Location): Term {
+  const [head, ...rest] = path;
+  const h: Term = { t: 'var', name: head!, loc };
+  if (rest.length === 0) return h;
+  return { t: 'ref', head: h, path: rest.map((s) => ({ t: 'scalar', v: s, loc })), loc };
+}
+
+/** The value of a term made only of constants, else undefined. */
+export function constantOf(t: Term): Value | undefined {
+  switch (t.t) {
+    case 'scalar':
+      return t.v;
+    case 'array': {
+      const items = t.items.map(constantOf);
+      return items.every((i) => i !== undefined) ? items : undefined;
+    }
+    case 'set': {
+      const items = t.items.map(constantOf);
+      return items.every((i) => i !== undefined) ? RSet.from(items) : undefined;
+    }
+    case 'object': {
+      const o = new RObject();
+      for (const [k, v] of t.entries) {
+        const kv = constantOf(k);
+        const vv = constantOf(v);
+        if (kv === undefined || vv === undefined) return undefined;
+        o.set(kv, vv);
+      }
+      return o;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Variables a pattern (var, array/object of vars) binds. */
+export function patternVars(t: Term): string[] {
+  if (t.t === 'var') return [t.name];
+  if (t.t === 'array') return t.items.flatMap(patternVars);
+  if (t.t === 'object') return t.entries.flatMap(([, v]) => patternVars(v));
+  return [];
+}
+
+function headVars(r: RuleDef): string[] {
+  const terms = [...r.keys, ...(r.value ? [r.value] : []), ...(r.member ? [r.member] : [])];
+  return terms.flatMap((t) => termVars(t));
+}
+
+/** Every variable in a term, including free ones inside comprehensions. */
+export function termVars(t: Term, out: string[] = []): string[] {
+  switch (t.t) {
+    case 'var':
+      if (!ROOTS.has(t.name)) out.push(t.name);
+      break;
+    case 'ref':
+      termVars(t.head, out);
+      t.path.forEach((p) => termVars(p, out));
+      break;
+    case 'array':
+    case 'set':
+      t.items.forEach((i) => termVars(i, out));
+      break;
+    case 'object':
+      t.entries.forEach(([k, v]) => (termVars(k, out), termVars(v, out)));
+      break;
+    case 'arraycompr':
+    case 'setcompr':
+      termVars(t.term, out);
+      t.body.forEach((e) => exprVars(e, out));
+      break;
+    case 'objcompr':
+      termVars(t.key, out);
+      termVars(t.value, out);
+      t.body.forEach((e) => exprVars(e, out));
+      break;
+    case 'call':
+      t.args.forEach((a) => termVars(a, out));
+      break;
+    case 'binop':
+      termVars(t.l, out);
+      termVars(t.r, out);
+      break;
+    case 'in':
+      if (t.key) termVars(t.key, out);
+      termVars(t.value, out);
+      termVars(t.coll, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function exprVars(e: Expr, out: string[]): string[] {
+  switch (e.e) {
+    case 'term':
+      termVars(e.term, out);
+      break;
+    case 'unify':
+    case 'assign':
+      termVars(e.l, out);
+      termVars(e.r, out);
+      break;
+    case 'some':
+      break;
+    case 'not':
+      exprVars(e.expr, out);
+      break;
+    case 'somein':
+    case 'every':
+      if (e.key) termVars(e.key, out);
+      termVars(e.value, out);
+      termVars(e.coll, out);
+      if (e.e === 'every') e.body.forEach((x) => exprVars(x, out));
+      break;
+  }
+  for (const w of e.withs) termVars(w.value, out);
+  return out;
+}
+
+/**
+ * Variables an expression reads (must be bound before it runs) and writes
+ * (binds). Reads: operands of calls and operators, heads of refs, comprehension
+ * free variables, everything under `not`. Writes: the rest (patterns, ref indexes).
+ */
+function readsWrites(e: Expr): { reads: Set<string>; writes: Set<string> } {
+  const reads = new Set<string>();
+  const writes = new Set<string>();
+  const read = (t: Term): void => void termVars(t).forEach((v) => reads.add(v));
+  const visit = (t: Term): void => {
+    switch (t.t) {
+      case 'var':
+        if (!ROOTS.has(t.name)) writes.add(t.name);
+        break;
+      case 'ref':
+        if (t.head.t === 'var') {
+          if (!ROOTS.has(t.head.name)) reads.add(t.head.name);
+        } else visit(t.head);
+        t.path.forEach(visit);
+        break;
+      case 'array':
+      case 'set':
+        t.items.forEach(visit);
+        break;
+      case 'object':
+        t.entries.forEach(([k, v]) => (read(k), visit(v)));
+        break;
+      case 'call':
+        t.args.forEach((a, i) => (t.outputArg && i === t.args.length - 1 ? visit(a) : read(a)));
+        break;
+      default:
+        read(t);
+    }
+  };
+  switch (e.e) {
+    case 'term':
+      if (e.term.t === 'call') visit(e.term);
+      else if (e.term.t === 'ref') visit(e.term);
+      else read(e.term);
+      break;
+    case 'unify':
+    case 'assign':
+      visit(e.l);
+      visit(e.r);
+      break;
+    case 'somein':
+      read(e.coll);
+      if (e.key) visit(e.key);
+      visit(e.value);
+      break;
+    case 'some':
+      break;
+    default:
+      exprVars(e, []).forEach((v) => reads.add(v));
+  }
+  for (const w of e.withs) read(w.value);
+  for (const v of writes) reads.delete(v);
+  return { reads, writes };
+}
+
+/** OPA's safety reordering: run each expression once what it reads is bound. Stable otherwise. */
+function reorder(exprs: Expr[], bound: Set<string>, _later: string[]): Expr[] {
+  if (exprs.length < 2) {
+    for (const e of exprs) readsWrites(e).writes.forEach((v) => bound.add(v));
+    return exprs;
+  }
+  const info = exprs.map(readsWrites);
+  const writable = new Set<string>();
+  info.forEach((i) => i.writes.forEach((v) => writable.add(v)));
+  const done = new Set<number>();
+  const out: Expr[] = [];
+  const have = new Set(bound);
+  while (out.length < exprs.length) {
+    let picked = -1;
+    for (let i = 0; i < exprs.length; i++) {
+      if (done.has(i)) continue;
+      const needs = [...info[i]!.reads].filter((v) => writable.has(v) && !have.has(v));
+      if (needs.length === 0) {
+        picked = i;
+        break;
+      }
+    }
+    if (picked < 0) picked = [...Array(exprs.length).keys()].find((i) => !done.has(i))!;
+    done.add(picked);
+    out.push(exprs[picked]!);
+    info[picked]!.writes.forEach((v) => have.add(v));
+    info[picked]!.reads.forEach((v) => have.add(v));
+  }
+  have.forEach((v) => bound.add(v));
+  return out;
+}
