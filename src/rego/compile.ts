@@ -46,6 +46,8 @@ export function compileModules(modules: { path: string; text: string }[], _optio
     const pkgNode = nodeAt(root, mod.pkg);
     pkgNode.pkgAnnotations.push(...mod.pkgAnnotations);
     for (const r of mod.rules) {
+      if (mod.regoV1 && ROOTS.has(r.name[0]!))
+        throw new RegoError('rego_compile_error', `${r.name[0]} cannot be shadowed by a rule`, r.loc);
       const node = nodeAt(pkgNode, r.name);
       node.rules.push({ ...r, module: mod, pkg: mod.pkg });
     }
@@ -115,8 +117,23 @@ function collectRules(pkgNode: RuleNode, mod: Module): CompiledRule[] {
 function checkImports(mods: Module[]): void {
   for (const mod of mods) {
     const seen = new Map<string, string>();
+    let keywords: string | undefined;
     for (const imp of mod.imports) {
-      if (imp.path[0] === 'future' || imp.path[0] === 'rego') continue;
+      if (imp.path[0] === 'future' || imp.path[0] === 'rego') {
+        const name = imp.path.join('.');
+        if (name !== 'rego.v1' && !/^future\.keywords(\.(in|if|contains|every))?$/.test(name)) {
+          throw new RegoError('rego_parse_error', `invalid import ${name}`, imp.loc);
+        }
+        if (keywords !== undefined && (name === 'rego.v1' || keywords === 'rego.v1')) {
+          throw new RegoError(
+            'rego_compile_error',
+            `import ${name}: this import shadows previous import of ${keywords}`,
+            imp.loc,
+          );
+        }
+        keywords = name;
+        continue;
+      }
       const name = imp.alias ?? imp.path[imp.path.length - 1]!;
       if (imp.path.length === 1 && imp.alias === undefined) continue;
       if (seen.has(name))
@@ -215,13 +232,30 @@ class Resolver {
   /** Resolves a body: declarations first (they scope the whole body), then each expression, then reorders. */
   private body(exprs: Expr[], scope: Scope, bound: Set<string>, later: string[], nested = false): Expr[] {
     const inner = nested ? new Scope(scope) : scope;
+    const seen = new Set<string>(inner.names.keys());
+    const declaredHere = new Set<string>(inner.names.keys());
     for (const e of exprs) {
       const declared = e.e === 'some' ? e.vars : e.e === 'assign' ? patternVars(e.l) : [];
       for (const v of declared) {
-        if (ROOTS.has(v)) throw new RegoError('rego_compile_error', `${v} cannot be shadowed`, e.loc);
+        if (ROOTS.has(v) && this.mod.regoV1)
+          throw new RegoError('rego_compile_error', `${v} cannot be shadowed`, e.loc);
         if (v === '_') continue;
+        if (e.e === 'assign' && declaredHere.has(v))
+          throw new RegoError('rego_compile_error', `var ${v} assigned above`, e.loc);
+        if (e.e === 'assign' && seen.has(v)) {
+          throw new RegoError(
+            'rego_compile_error',
+            `var ${v} referenced above (var \`${v}\` used before definition below)`,
+            e.loc,
+          );
+        }
+        declaredHere.add(v);
         inner.names.set(v, nested || inner.parent ? `${v}$${++freshCounter}` : v);
       }
+      if (e.e === 'assign') termVars(e.r).forEach((v) => seen.add(v));
+      else exprVars(e, []).forEach((v) => seen.add(v));
+      if (e.e === 'somein')
+        for (const t of e.key ? [e.key, e.value] : [e.value]) patternVars(t).forEach((v) => declaredHere.add(v));
     }
     const out = exprs.map((e) => this.expr(e, inner, bound));
     return reorder(out, bound, later);
@@ -231,10 +265,20 @@ class Resolver {
     const withs = e.withs.map((w) => ({ ...w, target: this.withTarget(w.target), value: this.term(w.value, scope) }));
     switch (e.e) {
       case 'term':
-        return { ...e, withs, term: this.term(e.term, scope) };
+        // Only a call standing as an expression may take an output argument (`count(xs, n)`).
+        return { ...e, withs, term: e.term.t === 'call' ? this.call(e.term, scope) : this.term(e.term, scope) };
       case 'unify':
+        checkPatterns(e.l, e.r);
         return { ...e, withs, l: this.term(e.l, scope), r: this.term(e.r, scope) };
       case 'assign':
+        checkPatterns(e.l, e.r);
+        if (!['var', 'array', 'object'].includes(e.l.t) || patternVars(e.l).length === 0) {
+          throw new RegoError(
+            'rego_compile_error',
+            'assignment operator := requires left-hand side to have bindable variables',
+            e.loc,
+          );
+        }
         return { ...e, withs, l: this.term(e.l, scope), r: this.term(e.r, scope) };
       case 'some':
         return { ...e, withs, vars: e.vars.map((v) => scope.lookup(v) ?? v) };
@@ -309,16 +353,25 @@ class Resolver {
       case 'arraycompr':
       case 'setcompr': {
         const inner = new Scope(scope);
-        const body = this.body(t.body, inner, new Set(), [], true);
+        const body = this.body(t.body, inner, new Set(), []);
         return { ...t, body, term: this.term(t.term, inner) };
       }
       case 'objcompr': {
         const inner = new Scope(scope);
-        const body = this.body(t.body, inner, new Set(), [], true);
+        const body = this.body(t.body, inner, new Set(), []);
         return { ...t, body, key: this.term(t.key, inner), value: this.term(t.value, inner) };
       }
-      case 'call':
-        return this.call(t, scope);
+      case 'call': {
+        const c = this.call(t, scope);
+        if (c.t === 'call' && c.outputArg) {
+          throw new RegoError(
+            'rego_type_error',
+            `${t.name}: too many arguments (expects ${t.args.length - 1} arguments)`,
+            t.loc,
+          );
+        }
+        return c;
+      }
       case 'binop':
         return { ...t, l: this.term(t.l, scope), r: this.term(t.r, scope) };
       case 'in':
@@ -399,6 +452,44 @@ function definedIn(node: RuleNode, mod: Module): boolean {
   if (node.rules.some((r) => r.pkg.join('.') === mod.pkg.join('.'))) return true;
   for (const c of node.children.values()) if (definedIn(c, mod)) return true;
   return false;
+}
+
+/** OPA's type checker rejects unifying literals that can never match (a match error). */
+function checkPatterns(l: Term, r: Term): void {
+  if (l.t === 'array' && r.t === 'array') {
+    if (l.items.length !== r.items.length) {
+      throw new RegoError(
+        'rego_type_error',
+        `match error: mismatch in number of array elements (${l.items.length} and ${r.items.length})`,
+        l.loc,
+      );
+    }
+    l.items.forEach((x, i) => checkPatterns(x, r.items[i]!));
+  }
+  if (l.t === 'object' && r.t === 'object') {
+    const keys = (o: Term & { t: 'object' }): string[] | undefined => {
+      const out: string[] = [];
+      for (const [k] of o.entries) {
+        const c = constantOf(k);
+        if (c === undefined) return undefined;
+        out.push(JSON.stringify(c));
+      }
+      return out.sort();
+    };
+    const a = keys(l);
+    const b = keys(r);
+    if (a && b && a.join() !== b.join()) {
+      throw new RegoError(
+        'rego_type_error',
+        `match error: object literal keys mismatch (${a.join(', ')} and ${b.join(', ')})`,
+        l.loc,
+      );
+    }
+  }
+  const scalarVsComposite = (x: Term, y: Term): boolean =>
+    (x.t === 'array' || x.t === 'object') && (y.t === 'array' || y.t === 'object') && x.t !== y.t;
+  if (scalarVsComposite(l, r))
+    throw new RegoError('rego_type_error', 'match error: incompatible destructuring patterns', l.loc);
 }
 
 function refName(t: Term & { t: 'ref' }): string | undefined {

@@ -548,7 +548,10 @@ export class Evaluator {
     const cache = this.ctx.cache;
     if (cache.has(node)) return cache.get(node);
     const first = node.rules[0]!;
-    if (first.kind === 'function' || node.rules.some((r) => r.kind === 'function')) return undefined;
+    if (first.kind === 'function' || node.rules.some((r) => r.kind === 'function')) {
+      // A function of no arguments is referred to like a rule (`data.pkg.f`).
+      return first.args?.length === 0 ? this.callFunction(`data.${node.path.join('.')}`, [], first.loc) : undefined;
+    }
     if (this.inProgress.has(node)) {
       throw new RegoError(
         'rego_recursion_error',

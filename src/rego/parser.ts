@@ -215,9 +215,11 @@ class Parser {
     let kind: RuleDef['kind'];
     if (args) kind = 'function';
     else if (member) kind = 'set';
-    else if (keys.length > 0 && value === undefined) {
+    else if (keys.length > 1 && value === undefined) {
+      kind = 'object';
+      value = { t: 'scalar', v: true, loc: this.loc(start) };
+    } else if (keys.length > 0 && value === undefined) {
       if (this.regoV1) this.fail('`contains` keyword is required for partial set rules', start);
-      if (keys.length > 1) this.fail('rule heads with more than one key must have a value', start);
       kind = 'set';
       member = keys.pop();
     } else if (keys.length > 0) kind = 'object';
@@ -325,7 +327,7 @@ class Parser {
   private plainLiteral(): Expr {
     const start = this.tok;
     const loc = this.loc(start);
-    if (this.isW('some') && this.peek().kind === 'ident') {
+    if (this.isW('some') && this.keywordStarts()) {
       this.pos++;
       const terms = [this.relationTerm()];
       while (this.acceptP(',')) terms.push(this.relationTerm());
@@ -342,7 +344,7 @@ class Parser {
       });
       return { e: 'some', vars, loc, withs: [] };
     }
-    if (this.isW('every') && this.peek().kind === 'ident') {
+    if (this.isW('every') && this.keywordStarts()) {
       this.pos++;
       const first = this.relationTerm();
       let key: Term | undefined;
@@ -370,6 +372,16 @@ class Parser {
     if (this.acceptP('=')) return { e: 'unify', l, r: this.inTerm(), loc, withs: [] };
     if (this.acceptP(':=')) return { e: 'assign', l, r: this.inTerm(), loc, withs: [] };
     return { e: 'term', term: l, loc, withs: [] };
+  }
+
+  /** `some`/`every` begin a declaration unless used as a plain name (`some = 1`, `some.x`, `some[0]`). */
+  private keywordStarts(): boolean {
+    const n = this.peek();
+    if (n.kind === 'eof') return false;
+    if (n.kind !== 'punct') return true;
+    if (['=', ':=', '==', '!=', ';', '}', ')', ']', ','].includes(n.text)) return false;
+    if (['.', '[', '('].includes(n.text) && !n.spaceBefore) return false;
+    return n.text === '[' || n.text === '{' || n.text === '-' || n.text === '(';
   }
 
   private termList(closer: string, noUnion = false): Term[] {
@@ -539,14 +551,30 @@ class Parser {
     return { t: 'ref', head: term, path, loc: term.loc };
   }
 
+  /** Runs a parse that may fail; on a parse error restores nothing and returns undefined. */
+  private attempt<T>(parse: () => T): T | undefined {
+    const depth = this.depth;
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof RegoError) || err.code !== 'rego_parse_error') throw err;
+      this.depth = depth;
+      return undefined;
+    }
+  }
+
   private arrayTerm(): Term {
     const loc = this.loc();
     this.pos++;
     if (this.acceptP(']')) return { t: 'array', items: [], loc };
-    const first = this.inTerm(true);
+    const start = this.pos;
+    let first = this.inTerm(true);
     if (this.acceptP('|')) {
-      const body = this.body(']');
-      return { t: 'arraycompr', term: first, body, loc };
+      const compr = this.attempt(() => ({ t: 'arraycompr' as const, term: first, body: this.body(']'), loc }));
+      if (compr) return compr;
+      // Not a comprehension after all (`[x | y, 5]`): an array whose first item is a union, as OPA reparses it.
+      this.pos = start;
+      first = this.inTerm();
     }
     const items = [first];
     while (this.acceptP(',')) {
@@ -561,6 +589,7 @@ class Parser {
     const loc = this.loc();
     this.pos++;
     if (this.acceptP('}')) return { t: 'object', entries: [], loc };
+    const start = this.pos;
     const first = this.inTerm(true);
     if (this.acceptP(':')) {
       const v = this.inTerm(true);
@@ -575,8 +604,14 @@ class Parser {
       this.expectP('}');
       return { t: 'object', entries, loc };
     }
-    if (this.acceptP('|')) return { t: 'setcompr', term: first, body: this.body('}'), loc };
-    const items = [first];
+    let setFirst = first;
+    if (this.acceptP('|')) {
+      const compr = this.attempt(() => ({ t: 'setcompr' as const, term: first, body: this.body('}'), loc }));
+      if (compr) return compr;
+      this.pos = start;
+      setFirst = this.inTerm();
+    }
+    const items = [setFirst];
     while (this.acceptP(',')) {
       if (this.isP('}')) break;
       items.push(this.inTerm());
@@ -594,9 +629,6 @@ function checkDefaultValue(term: Term, parser: Parser): void {
     call: 'call',
     binop: 'binexpr',
     in: 'membership',
-    arraycompr: 'comprehension',
-    setcompr: 'comprehension',
-    objcompr: 'comprehension',
   };
   const kind = what[term.t];
   if (kind) {

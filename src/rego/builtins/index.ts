@@ -3,6 +3,7 @@ import { show } from '../value.js';
 import { COLLECTIONS } from './collections.js';
 import { ENCODING } from './encoding.js';
 import { NET } from './net.js';
+import { PATCH } from './patch.js';
 import { REGEX } from './regex.js';
 import { STRINGS } from './strings.js';
 import { TIME } from './time.js';
@@ -34,4 +35,13 @@ const MISC: BuiltinTable = {
   'rego.metadata.chain': { arity: 0, types: [], fn: () => undefined },
 };
 
-export const BUILTINS: BuiltinTable = { ...STRINGS, ...COLLECTIONS, ...REGEX, ...ENCODING, ...TIME, ...NET, ...MISC };
+export const BUILTINS: BuiltinTable = {
+  ...STRINGS,
+  ...COLLECTIONS,
+  ...REGEX,
+  ...ENCODING,
+  ...TIME,
+  ...NET,
+  ...PATCH,
+  ...MISC,
+};
