@@ -69,6 +69,8 @@ export class Evaluator {
   private readonly limits: EvalLimits;
   private readonly deadline: number;
   private steps = 0;
+  /** The expression being evaluated, named in deadline errors. */
+  private where: Location | undefined;
   private depth = 0;
   private readonly inProgress = new Set<RuleNode>();
   private readonly ruleStack: CompiledRule[] = [];
@@ -98,7 +100,11 @@ export class Evaluator {
 
   private checkDeadline(): void {
     if (Date.now() > this.deadline) {
-      throw new RegoError('eval_cancel_error', `evaluation exceeded its deadline of ${this.limits.deadlineMs} ms`);
+      throw new RegoError(
+        'eval_cancel_error',
+        `evaluation exceeded its deadline of ${this.limits.deadlineMs} ms`,
+        this.where,
+      );
     }
   }
 
@@ -132,7 +138,7 @@ export class Evaluator {
       run();
     } catch (err) {
       if (err instanceof RangeError && /call stack/i.test(err.message)) {
-        throw new RegoError('eval_limit_error', 'evaluation nested too deeply (stack exhausted)');
+        throw new RegoError('eval_limit_error', 'evaluation nested too deeply (stack exhausted)', this.where);
       }
       throw err;
     }
@@ -146,6 +152,7 @@ export class Evaluator {
   }
 
   private evalExpr(e: Expr, env: Env, k: K): boolean {
+    this.where = e.loc;
     this.tick();
     if (e.withs.length > 0) return this.evalWith(e, env, k);
     switch (e.e) {

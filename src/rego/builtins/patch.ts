@@ -155,7 +155,7 @@ export const PATCH: BuiltinTable = {
     types: ['any', 'array'],
     fn: ([doc, ops]) => {
       try {
-        let cur: Value | undefined = doc!;
+        let cur: Value | undefined = doc;
         for (const op of ops as Value[]) cur = applyOp(cur, op);
         return cur;
       } catch (err) {
