@@ -19,6 +19,8 @@ export type Term =
 export interface With {
   target: Term;
   value: Term;
+  /** Set when the replacement names a function or built-in (`with f as g`): calls go to it. */
+  fnValue?: string;
   loc: Location;
 }
 

@@ -262,7 +262,12 @@ class Resolver {
   }
 
   private expr(e: Expr, scope: Scope, bound: Set<string>): Expr {
-    const withs = e.withs.map((w) => ({ ...w, target: this.withTarget(w.target), value: this.term(w.value, scope) }));
+    const withs = e.withs.map((w) => ({
+      ...w,
+      target: this.withTarget(w.target),
+      value: this.term(w.value, scope),
+      fnValue: this.functionName(w.value),
+    }));
     switch (e.e) {
       case 'term':
         // Only a call standing as an expression may take an output argument (`count(xs, n)`).
@@ -315,9 +320,25 @@ class Resolver {
     }
   }
 
+  /** The function or built-in a term names (`data.lib.f`, an alias's `lib.f`, `count`), if any. */
+  private functionName(t: Term): string | undefined {
+    const name = t.t === 'var' ? t.name : t.t === 'ref' ? refName(t) : undefined;
+    if (name === undefined) return undefined;
+    const fn = this.functionPath(name);
+    if (fn && findNode(this.root, fn)?.rules.some((r) => r.kind === 'function')) return `data.${fn.join('.')}`;
+    return BUILTINS[name] && !name.includes('$') ? name : undefined;
+  }
+
   private withTarget(t: Term): Term {
+    const fn = this.functionName(t);
+    if (fn) return { t: 'scalar', v: fn, loc: t.loc };
     if (t.t === 'var' && ROOTS.has(t.name)) return t;
     if (t.t === 'ref' && t.head.t === 'var' && ROOTS.has(t.head.name)) return t;
+    if (t.t === 'var' || t.t === 'ref') {
+      // An import alias of a data path (`import data.lib` … `with lib.x as …`).
+      const resolved = this.term(t, new Scope());
+      if (resolved.t === 'ref' && resolved.head.t === 'var' && ROOTS.has(resolved.head.name)) return resolved;
+    }
     if (t.t === 'var' || (t.t === 'ref' && t.head.t === 'var')) {
       const name = t.t === 'var' ? t.name : refName(t);
       if (name !== undefined) {

@@ -9,7 +9,7 @@
 import type { Expr, Term } from './ast.js';
 import { BUILTINS } from './builtins/index.js';
 import { checkOperands, type BuiltinContext } from './builtins/types.js';
-import type { Compiled, CompiledRule, RuleNode } from './compile.js';
+import { constantOf, type Compiled, type CompiledRule, type RuleNode } from './compile.js';
 import { BuiltinError, RegoError, type Location } from './errors.js';
 import { compare, equal, fromJson, RObject, RSet, show, toJson, typeName, type Value } from './value.js';
 
@@ -31,7 +31,7 @@ interface Ctx {
   input: Value | undefined;
   data: RObject;
   overrides: Map<string, Value>;
-  mocks: Map<string, Value | string>;
+  mocks: Map<string, Value | { fn: string }>;
   cache: Map<RuleNode, Value | undefined>;
 }
 
@@ -219,6 +219,10 @@ export class Evaluator {
   private evalWith(e: Expr, env: Env, k: K): boolean {
     const values: Value[] = [];
     for (const w of e.withs) {
+      if (w.fnValue && w.target.t === 'scalar') {
+        values.push(null);
+        continue;
+      }
       let got: Value | undefined;
       this.evalTerm(w.value, env, (v) => ((got = v), true));
       if (got === undefined) return false;
@@ -236,7 +240,7 @@ export class Evaluator {
       const v = values[i]!;
       const t = w.target;
       if (t.t === 'scalar') {
-        next.mocks.set(t.v as string, v);
+        next.mocks.set(t.v as string, w.fnValue ? { fn: w.fnValue } : v);
         return;
       }
       const head =
@@ -658,6 +662,8 @@ export class Evaluator {
     for (let b = 0; b < bodies.length; b++) {
       const { value, body } = bodies[b]!;
       const valueTerm = value ?? TRUE;
+      // A constant value cannot conflict: stop at the first solution (OPA's early exit).
+      const early = b > 0 || r.elses.length > 0 || constantOf(valueTerm) !== undefined;
       let found: Value | undefined;
       this.solve(
         r,
@@ -674,7 +680,7 @@ export class Evaluator {
               );
             }
             found = v;
-            return b > 0 || r.elses.length > 0;
+            return early;
           }),
         args,
       );
@@ -703,10 +709,16 @@ export class Evaluator {
 
   private evalCall(t: Term & { t: 'call' }, argTerms: Term[], env: Env, k: VK): boolean {
     return this.evalList(argTerms, env, (args) => {
-      const mock = this.ctx.mocks.get(t.name);
-      if (mock !== undefined) return k(mock);
-      if (t.name.startsWith('data.')) {
-        const v = this.callFunction(t.name, args, t.loc);
+      let name = t.name;
+      const mock = this.ctx.mocks.get(name);
+      if (mock instanceof Object && 'fn' in mock) name = mock.fn;
+      else if (mock !== undefined) return k(mock);
+      if (name.startsWith('data.')) {
+        const v = this.callFunction(name, args, t.loc);
+        return v === undefined ? false : k(v);
+      }
+      if (name !== t.name) {
+        const v = this.callBuiltin(name, args, t.loc);
         return v === undefined ? false : k(v);
       }
       if (t.name === 'walk') return this.walkBuiltin(args[0]!, k);

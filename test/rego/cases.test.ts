@@ -16,7 +16,7 @@ import { fromJson, RObject, RSet, toJson, type Value } from '../../src/rego/valu
 
 const SUITE = join(process.cwd(), '..', 'shared', 'rego-cases');
 /** Cases passing when this floor was set; raise it as the engine improves, never lower it. */
-const FLOOR = 522;
+const FLOOR = 530;
 
 interface Case {
   note: string;
@@ -29,6 +29,8 @@ interface Case {
   error?: string;
   want_error?: string;
   skip?: boolean;
+  /** `strict: false` asks for OPA's default: a built-in's error makes its expression undefined. */
+  strict?: boolean;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -99,7 +101,7 @@ function runOne(file: string, c: Case): Outcome {
     result = evaluate(compiled, c.query, {
       input: c.input,
       data: c.data ?? {},
-      strictBuiltinErrors: true,
+      strictBuiltinErrors: c.strict !== false,
       limits: { deadlineMs: 2000 },
     });
   } catch (err) {
