@@ -95,6 +95,7 @@ export class Evaluator {
       nowNs: options.nowNs ?? Date.now() * 1e6,
       print: options.print ?? (() => undefined),
       checkDeadline: () => this.checkDeadline(),
+      memo: new Map(),
     };
   }
 

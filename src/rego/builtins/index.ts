@@ -1,4 +1,5 @@
 /** The built-in function table. A name not here is a compile error, never a silent false. */
+import { randomInt, randomUUID } from 'node:crypto';
 import { show } from '../value.js';
 import { COLLECTIONS } from './collections.js';
 import { ENCODING } from './encoding.js';
@@ -7,9 +8,38 @@ import { PATCH } from './patch.js';
 import { REGEX } from './regex.js';
 import { STRINGS } from './strings.js';
 import { TIME } from './time.js';
-import type { BuiltinTable } from './types.js';
+import { int, type BuiltinTable } from './types.js';
 
 const MISC: BuiltinTable = {
+  'rand.intn': {
+    arity: 2,
+    types: ['string', 'number'],
+    volatile: true,
+    fn: ([key, n], ctx, name) => {
+      const bound = int(name, n!);
+      const memoKey = `rand.intn\u0000${key as string}\u0000${bound}`;
+      let v = ctx.memo.get(memoKey);
+      if (v === undefined) {
+        v = bound === 0 ? 0 : randomInt(Math.abs(bound));
+        ctx.memo.set(memoKey, v);
+      }
+      return v;
+    },
+  },
+  'uuid.rfc4122': {
+    arity: 1,
+    types: ['string'],
+    volatile: true,
+    fn: ([key], ctx) => {
+      const memoKey = `uuid\u0000${key as string}`;
+      let v = ctx.memo.get(memoKey);
+      if (v === undefined) {
+        v = randomUUID();
+        ctx.memo.set(memoKey, v);
+      }
+      return v;
+    },
+  },
   print: {
     arity: 0,
     types: [],

@@ -2,6 +2,23 @@
 import { type Value } from '../value.js';
 import { fail, str, type BuiltinTable } from './types.js';
 
+/**
+ * Nanoseconds as an exact integer. Values past 2^53 are not exact as doubles; their
+ * shortest decimal form (what the policy or JSON wrote) is, so parse that.
+ */
+function nsBig(n: number): bigint {
+  const text = String(Math.trunc(n));
+  return /e/i.test(text) ? BigInt(Math.trunc(n)) : BigInt(text);
+}
+
+/** Floor division for BigInt (which truncates toward zero). */
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+const MAX_NS = 2n ** 63n;
+
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function instant(name: string, v: Value): Date {
@@ -71,10 +88,10 @@ export const TIME: BuiltinTable = {
     arity: 4,
     types: ['number', 'number', 'number', 'number'],
     fn: ([ns, y, m, d]) => {
-      const base = ns as number;
-      const ms = Math.floor(base / 1e6);
-      const rest = base - ms * 1e6;
-      const t = new Date(ms);
+      const base = nsBig(ns as number);
+      const msBig = floorDiv(base, 1_000_000n);
+      const rest = base - msBig * 1_000_000n;
+      const t = new Date(Number(msBig));
       // Go's AddDate normalises overflowing days (Oct 31 + 1 month = Dec 1), as Date.UTC does.
       const out = Date.UTC(
         t.getUTCFullYear() + (y as number),
@@ -85,7 +102,10 @@ export const TIME: BuiltinTable = {
         t.getUTCSeconds(),
         t.getUTCMilliseconds(),
       );
-      return out * 1e6 + rest;
+      if (!Number.isFinite(out)) return undefined;
+      const result = BigInt(out) * 1_000_000n + rest;
+      // Outside int64 nanoseconds (years 1678–2262) there is no answer, as in OPA.
+      return result >= MAX_NS || result < -MAX_NS ? undefined : Number(result);
     },
   },
   'time.diff': {
@@ -129,8 +149,9 @@ export const TIME: BuiltinTable = {
     types: ['number|array'],
     fn: ([v], _c, name) => {
       const d = instant(name, v!);
-      const ns = (Array.isArray(v) ? (v[0] as number) : (v as number)) % 1e9;
-      const frac = ns === 0 ? '' : `.${String(Math.round(ns)).padStart(9, '0').replace(/0+$/, '')}`;
+      const nanos = nsBig(Array.isArray(v) ? (v[0] as number) : (v as number));
+      const ns = nanos - floorDiv(nanos, 1_000_000_000n) * 1_000_000_000n;
+      const frac = ns === 0n ? '' : `.${ns.toString().padStart(9, '0').replace(/0+$/, '')}`;
       return `${d.toISOString().slice(0, 19)}${frac}Z`;
     },
   },

@@ -8,6 +8,8 @@ export interface BuiltinContext {
   print(message: string): void;
   /** Throws when the query's deadline has passed; long built-ins call it as they go. */
   checkDeadline(): void;
+  /** Per-query memory of random results: the same call gives the same answer within one query, as in OPA. */
+  memo: Map<string, Value>;
 }
 
 export interface Builtin {
