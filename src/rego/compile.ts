@@ -30,6 +30,8 @@ export interface CompiledRule extends RuleDef {
 export interface Compiled {
   root: RuleNode;
   modules: Module[];
+  /** Queries already parsed and resolved against these modules (one policy, many inputs). */
+  queries: Map<string, Expr[]>;
 }
 
 export interface CompileOptions {
@@ -59,11 +61,13 @@ export function compileModules(modules: { path: string; text: string }[], _optio
     for (const r of collectRules(pkgNode, mod)) resolver.rule(r);
   }
   checkRuleKinds(root);
-  return { root, modules: parsed };
+  return { root, modules: parsed, queries: new Map() };
 }
 
 /** Parses and resolves a query against the compiled modules (no package: refs are absolute). */
 export function compileQuery(compiled: Compiled, text: string): Expr[] {
+  const cached = compiled.queries.get(text);
+  if (cached) return cached;
   const exprs = parseQuery(text);
   const mod: Module = {
     file: 'query',
@@ -75,7 +79,9 @@ export function compileQuery(compiled: Compiled, text: string): Expr[] {
     loc: { file: 'query', row: 1, col: 1 },
   };
   const resolver = new Resolver(mod, undefined, compiled.root);
-  return resolver.topBody(exprs, new Set());
+  const body = resolver.topBody(exprs, new Set());
+  if (compiled.queries.size < 256) compiled.queries.set(text, body);
+  return body;
 }
 
 function newNode(path: string[]): RuleNode {

@@ -171,13 +171,19 @@ export function compare(a: Value, b: Value): number {
 /** Strings compare by code point, as Go compares UTF-8 bytes. */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (c !== 0) return c;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 order differs from code-point order only for a surrogate (an astral
+    // code point, above every BMP character) against a BMP character.
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) return sx ? 1 : -1;
+    return x - y;
   }
-  return x.length - y.length;
+  return a.length - b.length;
 }
 
 /** JSON (from a data file, input or a parsed document) to a Rego value. */

@@ -27,7 +27,8 @@ export type BuiltinTable = Record<string, Builtin>;
 
 export function matchesType(v: Value, spec: string): boolean {
   if (spec === 'any') return true;
-  return spec.split('|').includes(typeName(v));
+  const t = typeName(v);
+  return spec === t || `|${spec}|`.includes(`|${t}|`);
 }
 
 /** Throws BuiltinError naming the operand, as OPA's `operand 1 must be string but got number`. */
