@@ -9,7 +9,7 @@
  */
 import type { Annotations, Expr, Module, RuleDef, Term } from './ast.js';
 import { BUILTINS } from './builtins/index.js';
-import { checkOperands } from './builtins/types.js';
+import { checkOperands, type BuiltinTable } from './builtins/types.js';
 import { BuiltinError, RegoError, type Location } from './errors.js';
 import { parseModule, parseQuery } from './parser.js';
 import { RObject, RSet, type Value } from './value.js';
@@ -32,16 +32,26 @@ export interface Compiled {
   modules: Module[];
   /** Queries already parsed and resolved against these modules (one policy, many inputs). */
   queries: Map<string, Expr[]>;
+  /** OPA's built-ins plus the caller's own. */
+  builtins: BuiltinTable;
 }
 
 export interface CompileOptions {
-  /** Extra built-ins' names the caller provides (none by default). */
-  capabilities?: string[];
+  /**
+   * Built-ins the caller adds (Trivy's `result.new`, a host's own helpers); a name
+   * OPA already defines is refused, so a policy cannot have its built-ins swapped.
+   */
+  builtins?: BuiltinTable;
 }
 
 const ROOTS = new Set(['input', 'data']);
 
-export function compileModules(modules: { path: string; text: string }[], _options: CompileOptions = {}): Compiled {
+export function compileModules(modules: { path: string; text: string }[], options: CompileOptions = {}): Compiled {
+  for (const name of Object.keys(options.builtins ?? {})) {
+    if (BUILTINS[name])
+      throw new RegoError('rego_compile_error', `built-in ${name} is already defined; a caller cannot replace it`);
+  }
+  const builtins: BuiltinTable = { ...BUILTINS, ...options.builtins };
   const parsed = modules.map((m) => parseModule(m.text, m.path));
   const root: RuleNode = newNode([]);
   for (const mod of parsed) {
@@ -57,11 +67,12 @@ export function compileModules(modules: { path: string; text: string }[], _optio
   checkImports(parsed);
   for (const mod of parsed) {
     const pkgNode = nodeAt(root, mod.pkg);
-    const resolver = new Resolver(mod, pkgNode, root);
+    const resolver = new Resolver(mod, pkgNode, root, builtins);
     for (const r of collectRules(pkgNode, mod)) resolver.rule(r);
   }
   checkRuleKinds(root);
-  return { root, modules: parsed, queries: new Map() };
+  checkRecursion(root);
+  return { root, modules: parsed, queries: new Map(), builtins };
 }
 
 /** Parses and resolves a query against the compiled modules (no package: refs are absolute). */
@@ -78,7 +89,7 @@ export function compileQuery(compiled: Compiled, text: string): Expr[] {
     pkgAnnotations: [],
     loc: { file: 'query', row: 1, col: 1 },
   };
-  const resolver = new Resolver(mod, undefined, compiled.root);
+  const resolver = new Resolver(mod, undefined, compiled.root, compiled.builtins);
   const body = resolver.topBody(exprs, new Set());
   if (compiled.queries.size < 256) compiled.queries.set(text, body);
   return body;
@@ -199,6 +210,7 @@ class Resolver {
     private readonly mod: Module,
     private readonly pkgNode: RuleNode | undefined,
     private readonly root: RuleNode,
+    private readonly builtins: BuiltinTable,
   ) {
     for (const imp of mod.imports) {
       if (imp.path[0] === 'future' || imp.path[0] === 'rego') continue;
@@ -332,7 +344,7 @@ class Resolver {
     if (name === undefined) return undefined;
     const fn = this.functionPath(name);
     if (fn && findNode(this.root, fn)?.rules.some((r) => r.kind === 'function')) return `data.${fn.join('.')}`;
-    return BUILTINS[name] && !name.includes('$') ? name : undefined;
+    return this.builtins[name] && !name.includes('$') ? name : undefined;
   }
 
   private withTarget(t: Term): Term {
@@ -350,7 +362,7 @@ class Resolver {
       if (name !== undefined) {
         const fn = this.functionPath(name);
         if (fn) return { t: 'scalar', v: `data.${fn.join('.')}`, loc: t.loc };
-        if (BUILTINS[name]) return { t: 'scalar', v: name, loc: t.loc };
+        if (this.builtins[name]) return { t: 'scalar', v: name, loc: t.loc };
       }
     }
     throw new RegoError(
@@ -456,7 +468,7 @@ class Resolver {
       }
       return { ...t, name: `data.${user.join('.')}`, args, outputArg: args.length === fn.args!.length + 1 };
     }
-    const b = BUILTINS[t.name];
+    const b = this.builtins[t.name];
     if (!b) throw new RegoError('rego_type_error', `undefined function ${t.name} (could not find function)`, t.loc);
     if (!b.variadic && args.length !== b.arity && args.length !== b.arity + 1) {
       throw new RegoError('rego_type_error', `${t.name}: expects ${b.arity} arguments, got ${args.length}`, t.loc);
@@ -517,6 +529,140 @@ function checkPatterns(l: Term, r: Term): void {
     (x.t === 'array' || x.t === 'object') && (y.t === 'array' || y.t === 'object') && x.t !== y.t;
   if (scalarVsComposite(l, r))
     throw new RegoError('rego_type_error', 'match error: incompatible destructuring patterns', l.loc);
+}
+
+/**
+ * OPA rejects recursion at compile time: a rule or function that depends on itself
+ * through data references or calls. References with variables in the path count as
+ * depending on everything under the node they reach, as OPA's check does.
+ */
+function checkRecursion(root: RuleNode): void {
+  const deps = new Map<RuleNode, Set<RuleNode>>();
+  const ruleNodesUnder = (n: RuleNode, out: Set<RuleNode>): void => {
+    if (n.rules.length > 0) out.add(n);
+    for (const c of n.children.values()) ruleNodesUnder(c, out);
+  };
+  const refTargets = (path: Term[], out: Set<RuleNode>): void => {
+    let node = root;
+    for (const seg of path) {
+      if (node.rules.length > 0) break;
+      if (seg.t !== 'scalar' || typeof seg.v !== 'string') break;
+      const next = node.children.get(seg.v);
+      if (!next) return;
+      node = next;
+    }
+    ruleNodesUnder(node, out);
+  };
+  const visitTerm = (t: Term, out: Set<RuleNode>): void => {
+    if (t.t === 'ref' && t.head.t === 'var' && t.head.name === 'data') {
+      refTargets(t.path, out);
+      t.path.forEach((p) => visitTerm(p, out));
+      return;
+    }
+    if (t.t === 'var' && t.name === 'data') ruleNodesUnder(root, out);
+    if (t.t === 'call' && t.name.startsWith('data.')) {
+      const node = findNode(root, t.name.split('.').slice(1));
+      if (node) out.add(node);
+    }
+    forEachChild(t, (c) => visitTerm(c, out));
+  };
+  const all = new Set<RuleNode>();
+  ruleNodesUnder(root, all);
+  for (const node of all) {
+    const out = new Set<RuleNode>();
+    for (const r of node.rules) {
+      const terms = [...r.keys, ...(r.args ?? []), ...(r.value ? [r.value] : []), ...(r.member ? [r.member] : [])];
+      terms.forEach((t) => visitTerm(t, out));
+      for (const body of [r.body, ...r.elses.map((e) => e.body)])
+        body.forEach((e) => forEachExprTerm(e, (t) => visitTerm(t, out)));
+      r.elses.forEach((e) => e.value && visitTerm(e.value, out));
+    }
+    deps.set(node, out);
+  }
+  const state = new Map<RuleNode, 'open' | 'done'>();
+  const visit = (n: RuleNode, stack: RuleNode[]): void => {
+    if (state.get(n) === 'done') return;
+    if (state.get(n) === 'open') {
+      const cycle = [...stack.slice(stack.indexOf(n)), n].map((x) => `data.${x.path.join('.')}`).join(' -> ');
+      throw new RegoError(
+        'rego_recursion_error',
+        `rule ${`data.${n.path.join('.')}`} is recursive: ${cycle} (recursion detected)`,
+        n.rules[0]!.loc,
+      );
+    }
+    state.set(n, 'open');
+    stack.push(n);
+    for (const d of deps.get(n) ?? []) visit(d, stack);
+    stack.pop();
+    state.set(n, 'done');
+  };
+  for (const n of all) visit(n, []);
+}
+
+function forEachChild(t: Term, f: (t: Term) => void): void {
+  switch (t.t) {
+    case 'ref':
+      f(t.head);
+      t.path.forEach(f);
+      break;
+    case 'array':
+    case 'set':
+      t.items.forEach(f);
+      break;
+    case 'object':
+      t.entries.forEach(([k, v]) => (f(k), f(v)));
+      break;
+    case 'arraycompr':
+    case 'setcompr':
+      f(t.term);
+      t.body.forEach((e) => forEachExprTerm(e, f));
+      break;
+    case 'objcompr':
+      f(t.key);
+      f(t.value);
+      t.body.forEach((e) => forEachExprTerm(e, f));
+      break;
+    case 'call':
+      t.args.forEach(f);
+      break;
+    case 'binop':
+      f(t.l);
+      f(t.r);
+      break;
+    case 'in':
+      if (t.key) f(t.key);
+      f(t.value);
+      f(t.coll);
+      break;
+    default:
+      break;
+  }
+}
+
+function forEachExprTerm(e: Expr, f: (t: Term) => void): void {
+  switch (e.e) {
+    case 'term':
+      f(e.term);
+      break;
+    case 'unify':
+    case 'assign':
+      f(e.l);
+      f(e.r);
+      break;
+    case 'not':
+      forEachExprTerm(e.expr, f);
+      break;
+    case 'somein':
+    case 'every':
+      if (e.key) f(e.key);
+      f(e.value);
+      f(e.coll);
+      if (e.e === 'every') e.body.forEach((x) => forEachExprTerm(x, f));
+      break;
+    default:
+      break;
+  }
+  for (const w of e.withs) f(w.value);
 }
 
 function refName(t: Term & { t: 'ref' }): string | undefined {

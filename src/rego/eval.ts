@@ -7,7 +7,6 @@
  * so a hostile policy ends in an error instead of hanging its caller.
  */
 import type { Expr, Term } from './ast.js';
-import { BUILTINS } from './builtins/index.js';
 import { checkOperands, type BuiltinContext } from './builtins/types.js';
 import { constantOf, type Compiled, type CompiledRule, type RuleNode } from './compile.js';
 import { BuiltinError, RegoError, type Location } from './errors.js';
@@ -731,7 +730,7 @@ export class Evaluator {
   }
 
   private callBuiltin(name: string, args: Value[], loc: Location): Value | undefined {
-    const b = BUILTINS[name];
+    const b = this.compiled.builtins[name];
     if (!b) throw new RegoError('rego_type_error', `undefined function ${name}`, loc);
     try {
       checkOperands(name, b, args);

@@ -127,17 +127,21 @@ x := count([1 | numbers.range(1, 1000)[_]; numbers.range(1, 1000)[_]; numbers.ra
   assert.ok(r.kind === 'error' && ['eval_cancel_error', 'eval_limit_error'].includes(r.code), JSON.stringify(r));
   assert.ok(Date.now() - started < 5000, 'stopped long before the work would finish');
 
-  const recursive = `package h
-p { q }
-q { p }`;
-  const rec = run(recursive, 'data.h.p');
-  assert.ok(rec.kind === 'error' && rec.code === 'rego_recursion_error', JSON.stringify(rec));
+  // Recursion is refused at compile time, as OPA does, for rules and functions alike.
+  assert.throws(
+    () => run('package h\np { q }\nq { p }', 'data.h.p'),
+    /rego_recursion_error: rule data\.h\.(p|q) is recursive/,
+  );
+  assert.throws(() => run('package h\nf(x) := y if { y := f(x + 1) }\nr := f(0)', 'data.h.r'), /rego_recursion_error/);
+  assert.throws(() => run('package h\nx := count(data.h)', 'data.h.x'), /rego_recursion_error/);
 
-  const fnRecursion = `package h
-f(x) := y if { y := f(x + 1) }
-r := f(0)`;
-  const fr = run(fnRecursion, 'data.h.r');
-  assert.ok(fr.kind === 'error' && fr.code === 'eval_limit_error', JSON.stringify(fr));
+  // A chain of distinct rules deeper than the cap is stopped at run time.
+  const chain = ['package h', ...Array.from({ length: 300 }, (_, i) => `r${i} := r${i + 1} + 1`), 'r300 := 0'].join(
+    '\n',
+  );
+  const deep = run(chain, 'data.h.r0');
+  assert.ok(deep.kind === 'error' && deep.code === 'eval_limit_error', JSON.stringify(deep));
+  assert.equal(value(run(chain, 'data.h.r0', undefined, { limits: { maxCallDepth: 400 } })), 300);
 
   const big = `package h
 x := [i | some i in numbers.range(1, 900000)]
@@ -209,4 +213,19 @@ test("print goes to the caller's sink, data documents merge with rules", () => {
   });
   assert.equal(value(r), true);
   assert.deepEqual(lines, ['limit 3']);
+});
+
+test("a caller adds built-ins (as Trivy adds result.new) but cannot replace OPA's", () => {
+  const policy = 'package t\ndeny contains res if { input.x; res := result.new("bad", input) }\n';
+  const compiled = compileModules([{ path: 't.rego', text: policy }], {
+    builtins: {
+      'result.new': { arity: 2, types: ['string', 'any'], fn: ([msg]) => msg ?? null },
+    },
+  });
+  assert.deepEqual(value(evaluate(compiled, 'data.t.deny', { input: { x: 1 } })), ['bad']);
+  assert.throws(() => compileModules([{ path: 't.rego', text: policy }]), /rego_type_error: .*result\.new/);
+  assert.throws(
+    () => compileModules([], { builtins: { count: { arity: 1, types: ['any'], fn: () => 0 } } }),
+    /cannot replace/,
+  );
 });
