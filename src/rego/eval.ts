@@ -588,6 +588,21 @@ export class Evaluator {
     const defs = node.rules.filter((r) => !r.isDefault);
     const dflt = node.rules.find((r) => r.isDefault);
     const kind = defs[0]?.kind ?? 'complete';
+    if (kind === 'set' && defs.some((r) => r.keys.length > 0)) {
+      // `p[a][b] contains x`: an object of sets.
+      const out = new RObject();
+      for (const r of defs) {
+        this.solve(r, r.body, (env) =>
+          this.evalList(r.keys, env, (keys) =>
+            this.evalTerm(r.member!, env, (v) => {
+              addToSetAt(out, keys, v, node, r.loc);
+              return false;
+            }),
+          ),
+        );
+      }
+      return this.withChildren(node, out);
+    }
     if (kind === 'set') {
       const out = new RSet();
       for (const r of defs) {
@@ -917,6 +932,29 @@ function insertAt(out: RObject, keys: Value[], v: Value, node: RuleNode, loc: Lo
     );
   }
   o.set(last, v);
+}
+
+function addToSetAt(out: RObject, keys: Value[], v: Value, node: RuleNode, loc: Location): void {
+  let o = out;
+  for (let i = 0; i < keys.length; i++) {
+    const last = i === keys.length - 1;
+    let next = o.get(keys[i]!);
+    if (next === undefined) {
+      next = last ? new RSet() : new RObject();
+      o.set(keys[i]!, next);
+    }
+    if (last) {
+      if (!(next instanceof RSet))
+        throw new RegoError('eval_conflict_error', `object keys must be unique: data.${node.path.join('.')}`, loc);
+      next.add(v);
+      // The parent's cached canonical key is stale once a member is added in place.
+      o.set(keys[i]!, next);
+      return;
+    }
+    if (!(next instanceof RObject))
+      throw new RegoError('eval_conflict_error', `object keys must be unique: data.${node.path.join('.')}`, loc);
+    o = next;
+  }
 }
 
 function firstUnbound(t: Term, env: Env): string | undefined {

@@ -7,12 +7,14 @@
 import { compileQuery, type Compiled } from './compile.js';
 import { RegoError, type Location, type RegoErrorCode } from './errors.js';
 import { Evaluator, type EvalLimits, type EvalOptions } from './eval.js';
-import { toJson, type Value } from './value.js';
+import { toJson } from './value.js';
 
 export { compileModules } from './compile.js';
 export type { Compiled, CompileOptions } from './compile.js';
 export { RegoError } from './errors.js';
 export type { EvalLimits, EvalOptions } from './eval.js';
+export type { Builtin, BuiltinContext, BuiltinTable } from './builtins/types.js';
+export { fromJson, RObject, RSet, toJson, type Value } from './value.js';
 
 export interface QueryResult {
   /** Each expression's value (true for conditions), as JSON. */
@@ -43,7 +45,7 @@ export function evaluate(compiled: Compiled, query: string, options: EvalOptions
     evaluator.query(body, (bindings, values) => {
       const shown: Record<string, unknown> = {};
       for (const [name, v] of bindings) if (!name.startsWith('_') && !name.includes('$')) shown[name] = toJson(v);
-      results.push({ expressions: values.map((v: Value) => toJson(v)), bindings: shown });
+      results.push({ expressions: values.map((v) => toJson(v)), bindings: shown });
     });
     if (results.length === 0) return { kind: 'undefined' };
     const first = results[0]!;

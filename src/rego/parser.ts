@@ -202,6 +202,7 @@ class Parser {
         annotations,
       };
     }
+    const hadIf = this.isW('if');
     const body = this.ruleBody(start, value !== undefined || member !== undefined || args !== undefined);
     const elses: RuleDef['elses'] = [];
     while (this.isW('else')) {
@@ -213,6 +214,18 @@ class Parser {
       elses.push({ value: elseValue, body: elseBody ?? [], loc: this.loc(elseTok) });
     }
     let kind: RuleDef['kind'];
+    if (
+      !this.regoV1 &&
+      !hadIf &&
+      !args &&
+      name.length === 2 &&
+      keys.length === 0 &&
+      value === undefined &&
+      member === undefined
+    ) {
+      // v0 reads `p.q { … }` (no `if`) as the partial set `p["q"]`.
+      member = { t: 'scalar', v: name.pop()!, loc: this.loc(start) };
+    }
     if (args) kind = 'function';
     else if (member) kind = 'set';
     else if (keys.length > 1 && value === undefined) {
