@@ -1,10 +1,14 @@
 /**
  * regex.* (Go RE2 syntax) and glob.match on JS regular expressions. RE2 runs in
- * linear time, JS backtracks: patterns RE2 would reject (backreferences,
- * lookaround) are refused, and so are patterns whose nested quantifiers can
- * backtrack exponentially (`(a+)+`, `(a|a)*`); inputs are bounded in size. A
- * policy author gets an error naming the pattern, never a hang.
+ * linear time, JS backtracks. Patterns RE2 would reject (backreferences,
+ * lookaround) are refused. Each pattern runs on V8's linear-time engine (the `l`
+ * flag, RE2's automaton design) when it can; the rest (Unicode properties,
+ * large counted repeats) run on the backtracking engine only when they have no
+ * nested quantifiers (`(a+)+`, `(a|b)*` inside a repeat), the shape of
+ * exponential backtracking. Inputs are bounded in size. A policy author gets an
+ * error naming the pattern, never a hang.
  */
+import { setFlagsFromString } from 'node:v8';
 import { BuiltinError } from '../errors.js';
 import type { Value } from '../value.js';
 import { elements, fail, int, str, type BuiltinTable } from './types.js';
@@ -51,6 +55,12 @@ export function translate(pattern: string): { source: string; flags: string } {
       const n = src[i + 1];
       if (n === undefined) throw new BuiltinError('regex: trailing backslash');
       if (/[1-9]/.test(n)) throw new BuiltinError('regex: backreferences are not supported (RE2)');
+      if ((n === 'p' || n === 'P') && /[A-Za-z]/.test(src[i + 2] ?? '')) {
+        // RE2's one-letter class `\pL` is `\p{L}` in JS.
+        out += `\\${n}{${src[i + 2]}}`;
+        i += 2;
+        continue;
+      }
       if (n === 'A') out += '^';
       else if (n === 'z') out += '$(?![\\s\\S])';
       else if (n === 'Q') {
@@ -116,12 +126,89 @@ export function translate(pattern: string): { source: string; flags: string } {
     }
     out += c;
   }
-  if (nestedQuantifier(out)) {
-    throw new BuiltinError(
-      `regex ${JSON.stringify(pattern)}: nested quantifiers can backtrack without bound; rewrite without a repeated group of repeats`,
-    );
-  }
   return { source: out, flags };
+}
+
+// Makes the `l` (linear) flag available. It changes no other regex: only patterns compiled with `l` use the engine.
+let linearEngine = true;
+try {
+  setFlagsFromString('--enable-experimental-regexp-engine');
+  new RegExp('a', 'l');
+} catch {
+  linearEngine = false;
+}
+
+/** The pattern on V8's linear-time engine, or undefined where that engine cannot take it. */
+function linear(source: string, flags: string, global: boolean): RegExp | undefined {
+  if (!linearEngine || /\\[pPu]\{/.test(source)) return undefined;
+  let src: string | undefined = source;
+  if (flags.includes('i')) src = foldAsciiCase(source);
+  if (src === undefined) return undefined;
+  const f = `l${flags.replace(/[iu]/g, '')}${global ? 'g' : ''}`;
+  try {
+    return new RegExp(src, f);
+  } catch {
+    return undefined;
+  }
+}
+
+function swapCase(c: string): string {
+  return c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
+}
+
+/** Case-insensitivity spelled out (`a` → `[aA]`) for ASCII patterns, since the linear engine has no `i` flag. */
+function foldAsciiCase(src: string): string | undefined {
+  if (/[^\x00-\x7f]/.test(src)) return undefined;
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      const n = src[i + 1] ?? '';
+      if (n === 'k') {
+        const end = src.indexOf('>', i);
+        out += src.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+      const len = n === 'x' ? 4 : n === 'u' ? 6 : n === 'c' ? 3 : 2;
+      out += src.slice(i, i + len);
+      i += len - 1;
+      continue;
+    }
+    if (!inClass && src.startsWith('(?<', i) && src[i + 3] !== '=' && src[i + 3] !== '!') {
+      const end = src.indexOf('>', i);
+      out += src.slice(i, end + 1);
+      i = end;
+      continue;
+    }
+    if (c === '[' && !inClass) {
+      inClass = true;
+      out += c;
+      if (src[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      continue;
+    }
+    if (c === ']' && inClass) {
+      inClass = false;
+      out += c;
+      continue;
+    }
+    if (/[A-Za-z]/.test(c)) {
+      if (inClass) {
+        const hi = src[i + 2] ?? '';
+        if (src[i + 1] === '-' && /[A-Za-z]/.test(hi)) {
+          out += `${c}-${hi}${swapCase(c)}-${swapCase(hi)}`;
+          i += 2;
+        } else out += c + swapCase(c);
+      } else out += `[${c}${swapCase(c)}]`;
+      continue;
+    }
+    out += c;
+  }
+  return out;
 }
 
 /** A quantified group that itself contains a quantifier or an alternation: the shape of catastrophic backtracking. */
@@ -163,9 +250,18 @@ export function compileRegex(pattern: string, global = false): RegExp {
   if (!re) {
     const { source, flags } = translate(pattern);
     try {
-      re = new RegExp(source, flags + (global ? 'g' : ''));
+      new RegExp(source, flags);
     } catch (err) {
       throw new BuiltinError(`invalid regex ${JSON.stringify(pattern)}: ${(err as Error).message}`);
+    }
+    re = linear(source, flags, global);
+    if (!re) {
+      if (nestedQuantifier(source)) {
+        throw new BuiltinError(
+          `regex ${JSON.stringify(pattern)}: nested quantifiers can backtrack without bound; rewrite without a repeated group of repeats`,
+        );
+      }
+      re = new RegExp(source, flags + (global ? 'g' : ''));
     }
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(key, re);
