@@ -133,6 +133,7 @@ export function translate(pattern: string): { source: string; flags: string } {
 let linearEngine = true;
 try {
   setFlagsFromString('--enable-experimental-regexp-engine');
+  // eslint-disable-next-line no-invalid-regexp -- `l` exists once the flag above is set
   new RegExp('a', 'l');
 } catch {
   linearEngine = false;
@@ -158,7 +159,7 @@ function swapCase(c: string): string {
 
 /** Case-insensitivity spelled out (`a` → `[aA]`) for ASCII patterns, since the linear engine has no `i` flag. */
 function foldAsciiCase(src: string): string | undefined {
-  if (/[^\x00-\x7f]/.test(src)) return undefined;
+  for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) > 0x7f) return undefined;
   let out = '';
   let inClass = false;
   for (let i = 0; i < src.length; i++) {
