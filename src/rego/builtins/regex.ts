@@ -414,7 +414,8 @@ export function globRegex(pattern: string, delims: string[], defaultDelims: bool
     else out += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   }
   if (depth !== 0) fail('glob: unbalanced {');
-  const re = new RegExp(`^${out}$`, 'su');
+  // Globs with many stars backtrack polynomially; the linear engine (no `u`) runs them in linear time.
+  const re = linear(`^${out}$`, 's', false) ?? new RegExp(`^${out}$`, 'su');
   if (globCache.size > CACHE_SIZE) globCache.clear();
   globCache.set(key, re);
   return re;
