@@ -55,6 +55,9 @@ export function evaluate(compiled: Compiled, query: string, options: EvalOptions
   } catch (err) {
     if (err instanceof RegoError)
       return { kind: 'error', code: err.code, message: err.message, location: err.location };
+    // Input or data nested deeper than the stack allows (converted before evaluation starts).
+    if (err instanceof RangeError)
+      return { kind: 'error', code: 'eval_limit_error', message: `eval_limit_error: ${err.message}` };
     throw err;
   }
 }

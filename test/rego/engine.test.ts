@@ -233,3 +233,11 @@ test("a caller adds built-ins (as Trivy adds result.new) but cannot replace OPA'
     /cannot replace/,
   );
 });
+
+test('input nested deeper than the stack is an error result, not a crash', () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 200000; i++) deep = [deep];
+  const r = run('package d\nx := count(input)\n', 'data.d.x', deep);
+  assert.ok(r.kind === 'error' || r.kind === 'value', JSON.stringify(r).slice(0, 200));
+  if (r.kind === 'error') assert.equal(r.code, 'eval_limit_error');
+});
