@@ -268,7 +268,8 @@ class Resolver {
           );
         }
         declaredHere.add(v);
-        inner.names.set(v, nested || inner.parent ? `${v}$${++freshCounter}` : v);
+        // A local named input/data (v0 allows it) must not read as the root document.
+        inner.names.set(v, nested || inner.parent || ROOTS.has(v) ? `${v}$${++freshCounter}` : v);
       }
       if (e.e === 'assign') termVars(e.r).forEach((v) => seen.add(v));
       else exprVars(e, []).forEach((v) => seen.add(v));

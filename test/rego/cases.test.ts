@@ -16,7 +16,7 @@ import { fromJson, RObject, RSet, toJson, type Value } from '../../src/rego/valu
 
 const SUITE = join(process.cwd(), '..', 'shared', 'rego-cases');
 /** Cases passing when this floor was set; raise it as the engine improves, never lower it. */
-const FLOOR = 537;
+const FLOOR = 539;
 
 interface Case {
   note: string;
