@@ -9,7 +9,7 @@
 const layers = [
   ['model'],
   ['util'],
-  ['version', 'license'],
+  ['version', 'license', 'rego'],
   ['ecosystem'],
   ['analyzer'],
   ['layer'],
@@ -49,8 +49,8 @@ module.exports = {
       name: 'no-peer-imports',
       comment: 'folders on the same layer do not import each other',
       severity: 'error',
-      from: { path: '^src/(version)/' },
-      to: { path: '^src/license/' },
+      from: { path: '^src/(version|license|rego)/' },
+      to: { path: '^src/(version|license|rego)/', pathNot: '^src/$1/' },
     },
     { name: 'no-circular', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
     {
