@@ -12,6 +12,7 @@ import { registerDb } from './commands/db.js';
 import { registerSbom } from './commands/sbom.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConfig } from './commands/config.js';
+import { registerServer } from './commands/server.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
   registerConfig(program);
   registerDb(program);
   registerClean(program);
+  registerServer(program);
   const debug = argv.includes('--debug') || argv.includes('-d');
   if (debug) process.on('exit', reportPeakMemory);
   // Last line of defence: an error no code path caught still ends as one clear line, not a stack dump.

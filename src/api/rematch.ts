@@ -1,0 +1,107 @@
+/**
+ * Matching a stored inventory against the database again, without the
+ * image: what a server does when advisories change (Clair's "index once,
+ * match on change"). The inventory is what matching read during the scan
+ * (the packages and the OS); the report is the scan's own, whose
+ * vulnerability findings are replaced. A re-match of an unchanged database
+ * gives the scan's findings exactly: the same matcher reads the same input.
+ */
+import type { OSInfo } from '../model/os.js';
+import type { Package } from '../model/package.js';
+import type { Report } from '../model/report.js';
+import { detectVulnerabilities } from '../scanner/vulns.js';
+import { silentLogger, type Logger } from '../util/log.js';
+import type { VulnDb } from '../vulndb/store.js';
+import { openDb } from '../vulndb/update.js';
+import type { ScanOutcome } from './scan.js';
+
+/** What matching reads from an image; plain JSON, so a store can keep it. */
+export interface MatchInventory {
+  os?: OSInfo;
+  packages: Package[];
+  /** The warnings the last detection added to the report: a re-match replaces them with its own. */
+  detectionWarnings: string[];
+  matchOsOwned: boolean;
+}
+
+/**
+ * The key a package name is indexed under to find the inventories an
+ * advisory change can touch: lower case, runs of `-`, `_`, `.` as one `-`.
+ * Coarser than any ecosystem's own normalisation (PEP 503, lower case, as
+ * is), so a change is never missed; a few extra re-matches are harmless.
+ */
+export function packageNameKey(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** Every name key an inventory can be matched by: package names and source package names (OS advisories name the source). */
+export function inventoryNameKeys(inv: Pick<MatchInventory, 'packages'>): string[] {
+  const keys = new Set<string>();
+  for (const p of inv.packages) {
+    keys.add(packageNameKey(p.name));
+    if (p.srcName) keys.add(packageNameKey(p.srcName));
+  }
+  return [...keys].sort();
+}
+
+/** One database build opened for re-matching many inventories in turn. */
+export interface RematchDatabase {
+  /** Names this build: changes when an update renames a new file into place. */
+  readonly identity: string;
+  readonly builtAt: string;
+  /** Each (ecosystem, package name) with a digest of its advisories; diff two builds' to find what changed. */
+  fingerprints(): Iterable<{ ecosystem: string; name: string; nameKey: string; fingerprint: string }>;
+  rematch(outcome: Pick<ScanOutcome, 'report' | 'redact' | 'eosl'>, inventory: MatchInventory, logger?: Logger): ScanOutcome;
+  close(): void;
+}
+
+/** The report with the last detection's findings and warnings taken out. */
+function withoutFindings(report: Report, detectionWarnings: string[]): Report {
+  const drop = new Map<string, number>();
+  for (const w of detectionWarnings) drop.set(w, (drop.get(w) ?? 0) + 1);
+  const warnings = report.warnings.filter((w) => {
+    const n = drop.get(w) ?? 0;
+    if (n === 0) return true;
+    drop.set(w, n - 1);
+    return false;
+  });
+  const results = report.results.map((r) => {
+    if (r.class !== 'os-pkgs' && r.class !== 'lang-pkgs') return r;
+    const { vulnerabilities: _v, unchecked: _u, ...rest } = r;
+    return rest;
+  });
+  return { ...report, results, warnings };
+}
+
+/** Opens the database in `cacheDir` read-only, as it is (never built or refreshed here). */
+export function openRematchDatabase(cacheDir: string): RematchDatabase {
+  const db: VulnDb = openDb(cacheDir);
+  return {
+    identity: db.identity(),
+    builtAt: db.builtAt(),
+    *fingerprints() {
+      for (const f of db.affectedFingerprints())
+        yield { ...f, nameKey: packageNameKey(f.name) };
+    },
+    rematch(outcome, inventory, logger = silentLogger) {
+      const base = withoutFindings(outcome.report, inventory.detectionWarnings);
+      const artifact = {
+        os: inventory.os,
+        packages: inventory.packages,
+        applications: [],
+        layers: [],
+        warnings: [],
+        merged: { current: [], removed: [], symlinks: new Map<string, string>(), setidFiles: [], warnings: [] },
+      };
+      const report = detectVulnerabilities(base, artifact, db, { matchOsOwned: inventory.matchOsOwned, logger });
+      const detectionWarnings = report.warnings.slice(base.warnings.length);
+      return {
+        report: { ...report, createdAt: new Date().toISOString() },
+        redact: outcome.redact,
+        eosl: outcome.eosl,
+        inventory: { ...inventory, detectionWarnings },
+      };
+    },
+    close: () => db.close(),
+  };
+}
