@@ -36,7 +36,10 @@ export async function rematchChanged(
     const now: { ecosystem: string; name: string; name_key: string; fingerprint: string }[] = [];
     const changedKeys = new Set<string>();
     const seen = new Set<string>();
+    let n = 0;
     for (const f of db.fingerprints()) {
+      // The pass is synchronous SQLite reads: give the API its turn every so often.
+      if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
       const key = `${f.ecosystem}\0${f.name}`;
       seen.add(key);
       now.push({ ecosystem: f.ecosystem, name: f.name, name_key: f.nameKey, fingerprint: f.fingerprint });

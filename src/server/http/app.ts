@@ -17,7 +17,7 @@ import { registerScanRoutes } from './routes-scans.js';
 const UNGUARDED = new Set(['/healthz', '/readyz']);
 
 export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, maxParamLength: 512 });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 512 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
