@@ -17,7 +17,13 @@ import { registerScanRoutes } from './routes-scans.js';
 const UNGUARDED = new Set(['/healthz', '/readyz']);
 
 export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 512 } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 512 },
+    // An unknown field is refused, not silently dropped: a typo in a request must not pass for a request.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
