@@ -6,6 +6,7 @@
  * vulnerability findings are replaced. A re-match of an unchanged database
  * gives the scan's findings exactly: the same matcher reads the same input.
  */
+import { createHash } from 'node:crypto';
 import type { OSInfo } from '../model/os.js';
 import type { Package } from '../model/package.js';
 import type { Report } from '../model/report.js';
@@ -46,7 +47,7 @@ export function inventoryNameKeys(inv: Pick<MatchInventory, 'packages'>): string
 
 /** One database build opened for re-matching many inventories in turn. */
 export interface RematchDatabase {
-  /** Names this build: changes when an update renames a new file into place. */
+  /** Names this build (hex): changes when an update renames a new file into place. */
   readonly identity: string;
   readonly builtAt: string;
   /** Each (ecosystem, package name) with a digest of its advisories; diff two builds' to find what changed. */
@@ -77,7 +78,8 @@ function withoutFindings(report: Report, detectionWarnings: string[]): Report {
 export function openRematchDatabase(cacheDir: string): RematchDatabase {
   const db: VulnDb = openDb(cacheDir);
   return {
-    identity: db.identity(),
+    // Hashed: the raw identity holds NUL separators, which PostgreSQL text cannot store.
+    identity: createHash('sha256').update(db.identity()).digest('hex'),
     builtAt: db.builtAt(),
     *fingerprints() {
       for (const f of db.affectedFingerprints())

@@ -46,6 +46,13 @@ export async function startServer(opts: ServerOptions): Promise<Running> {
       'set CUSTOMS_SERVER_TOKEN or --token-file, or listen on 127.0.0.1',
     );
   const store = await ServerStore.open(opts.database);
+  if (opts.workers === 0 && store.dialect === 'sqlite') {
+    await store.close();
+    throw new UserError(
+      '--workers 0 on SQLite would leave every scan queued',
+      'run at least one worker, or use PostgreSQL with `customs worker` processes',
+    );
+  }
   let queue: JobQueue | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -76,7 +83,8 @@ export async function startServer(opts: ServerOptions): Promise<Running> {
       timer = setInterval(watch, opts.dbCheckIntervalSeconds * 1000);
       timer.unref();
     }
-    await queue.work(scanJobHandler(store, opts, metrics), opts.workers, lostJobHandler(store, metrics));
+    if (opts.workers > 0)
+      await queue.work(scanJobHandler(store, opts, metrics), opts.workers, lostJobHandler(store, metrics));
     const app = await buildApp(ctx);
     const url = await app.listen({ host: listen.host, port: listen.port });
     opts.logger.info(`customs server listening on ${url} (store: ${store.dialect})`);

@@ -67,6 +67,7 @@ export function scanJobHandler(store: ServerStore, opts: ServerOptions, metrics?
       await store.audit({ actor: 'worker', action: 'scan', resource: scan.image, result: `done ${result.digest}` });
     } catch (e) {
       const message = errorMessage(e);
+      opts.logger.warn(`scan ${job.scanId} of ${scan.image}, attempt ${attempt.number}: ${message}`);
       if (attempt.final) {
         await store.markFailed(job.scanId, message);
         metrics?.scans.inc({ outcome: 'failed', kind: 'scan' });

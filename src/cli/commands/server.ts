@@ -20,6 +20,7 @@ interface Flags {
   workers: string;
   maxAttempts: string;
   jobTimeout: string;
+  maintenanceInterval: string;
   dbCheckInterval?: string;
   skipDbUpdate?: boolean;
   dbSource?: string[];
@@ -30,9 +31,10 @@ interface Flags {
   quiet?: boolean;
 }
 
-function positiveInt(v: string, flag: string): number {
+function wholeNumber(v: string, flag: string, min: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UserError(`${flag} ${v}: not a whole number from 1 to 1000`);
+  if (!Number.isInteger(n) || n < min || n > 1000)
+    throw new UserError(`${flag} ${v}: not a whole number from ${min} to 1000`);
   return n;
 }
 
@@ -53,9 +55,10 @@ async function optionsOf(f: Flags): Promise<ServerOptions> {
     ...(f.listen ? { listen: parseListen(f.listen) } : {}),
     token: loadToken(f.tokenFile),
     allowLocalInput: f.allowLocalInput,
-    workers: positiveInt(f.workers, '--workers'),
-    maxAttempts: positiveInt(f.maxAttempts, '--max-attempts'),
+    workers: wholeNumber(f.workers, '--workers', 0),
+    maxAttempts: wholeNumber(f.maxAttempts, '--max-attempts', 1),
     jobTimeoutSeconds: Math.max(1, Math.round(parseDuration(f.jobTimeout, '--job-timeout') / 1000)),
+    maintenanceIntervalSeconds: Math.max(1, Math.round(parseDuration(f.maintenanceInterval, '--maintenance-interval') / 1000)),
     dbCheckIntervalSeconds: Math.round(parseDuration(f.dbCheckInterval ?? '0', '--db-check-interval') / 1000),
     skipDbUpdate: f.skipDbUpdate ?? false,
     dbSources: f.dbSource,
@@ -73,9 +76,10 @@ function common(cmd: Command): Command {
     .option('--database <url>', 'sqlite:PATH (default: a file in the cache dir) or postgres://… (env CUSTOMS_SERVER_DATABASE)')
     .option('--cache-dir <dir>', 'cache directory: vulnerability database, layer cache, default store (env CUSTOMS_CACHE_DIR)')
     .option('--allow-local-input <dir>', 'allow scan requests to name image archives under this directory')
-    .option('--workers <n>', 'scans run at once by this process', '1')
+    .option('--workers <n>', 'scans run at once by this process (server on PostgreSQL: 0 for the API alone)', '1')
     .option('--max-attempts <n>', 'runs of a scan job before it fails', '3')
     .option('--job-timeout <duration>', 'a job running longer counts as abandoned and is retried', '15m')
+    .option('--maintenance-interval <duration>', 'PostgreSQL: how often abandoned jobs are looked for', '60s')
     .option('--skip-db-update', 'never build or refresh the vulnerability database for a scan')
     .option('--db-source <src...>', 'OSV export locations for database builds (env CUSTOMS_DB_SOURCE)')
     .option('--insecure', 'allow plain HTTP and self-signed TLS registries')
@@ -87,11 +91,14 @@ function common(cmd: Command): Command {
 
 /** Runs until SIGINT/SIGTERM, then closes cleanly (jobs in flight are retried by the queue). */
 async function runUntilSignal(close: () => Promise<void>): Promise<void> {
+  // pg-boss's timers do not hold the process open: a worker with nothing else would exit at once.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(keepAlive);
   await close();
 }
 
