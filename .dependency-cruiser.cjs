@@ -4,6 +4,9 @@
  * model, utilities, version and licence logic, the ecosystem table, analyzers, the layer walk,
  * sources, the artifact, the vulnerability database, detection, reports,
  * policy, the scan pipeline, the library API (api/ and index.ts), and the CLI on top.
+ * The server (src/server) sits beside the CLI, above the library: it uses
+ * only api/, model/ and util/; the two do not import each other, except
+ * that cli/commands/server.ts starts the server.
  */
 const layers = [
   ['model'],
@@ -21,7 +24,7 @@ const layers = [
   ['scanner'],
   ['api'],
   ['index.ts'],
-  ['cli'],
+  ['cli', 'server'],
 ];
 
 const path = (folder) => (folder.endsWith('.ts') ? `^src/${folder.replace('.', '\\.')}$` : `^src/${folder}/`);
@@ -49,6 +52,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(version)/' },
       to: { path: '^src/license/' },
+    },
+    {
+      name: 'server-uses-the-library',
+      comment: 'src/server builds on the library API, the model and utilities only (not the pipeline, not the CLI)',
+      severity: 'error',
+      from: { path: '^src/server/' },
+      to: { path: '^src/', pathNot: '^src/(api|model|util|server)/' },
+    },
+    {
+      name: 'cli-starts-the-server-in-one-place',
+      comment: 'only cli/commands/server.ts (the server and worker commands) imports src/server',
+      severity: 'error',
+      from: { path: '^src/cli/', pathNot: '^src/cli/commands/server\\.ts$' },
+      to: { path: '^src/server/' },
     },
     { name: 'no-circular', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
     {

@@ -7,43 +7,15 @@
  * gives the scan's findings exactly: the same matcher reads the same input.
  */
 import { createHash } from 'node:crypto';
-import type { OSInfo } from '../model/os.js';
-import type { Package } from '../model/package.js';
 import type { Report } from '../model/report.js';
 import { detectVulnerabilities } from '../scanner/vulns.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { VulnDb } from '../vulndb/store.js';
 import { openDb } from '../vulndb/update.js';
+import { packageNameKey, type MatchInventory } from './inventory.js';
 import type { ScanOutcome } from './scan.js';
 
-/** What matching reads from an image; plain JSON, so a store can keep it. */
-export interface MatchInventory {
-  os?: OSInfo;
-  packages: Package[];
-  /** The warnings the last detection added to the report: a re-match replaces them with its own. */
-  detectionWarnings: string[];
-  matchOsOwned: boolean;
-}
-
-/**
- * The key a package name is indexed under to find the inventories an
- * advisory change can touch: lower case, runs of `-`, `_`, `.` as one `-`.
- * Coarser than any ecosystem's own normalisation (PEP 503, lower case, as
- * is), so a change is never missed; a few extra re-matches are harmless.
- */
-export function packageNameKey(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
-/** Every name key an inventory can be matched by: package names and source package names (OS advisories name the source). */
-export function inventoryNameKeys(inv: Pick<MatchInventory, 'packages'>): string[] {
-  const keys = new Set<string>();
-  for (const p of inv.packages) {
-    keys.add(packageNameKey(p.name));
-    if (p.srcName) keys.add(packageNameKey(p.srcName));
-  }
-  return [...keys].sort();
-}
+export { inventoryNameKeys, packageNameKey, type MatchInventory } from './inventory.js';
 
 /** One database build opened for re-matching many inventories in turn. */
 export interface RematchDatabase {
@@ -52,7 +24,11 @@ export interface RematchDatabase {
   readonly builtAt: string;
   /** Each (ecosystem, package name) with a digest of its advisories; diff two builds' to find what changed. */
   fingerprints(): Iterable<{ ecosystem: string; name: string; nameKey: string; fingerprint: string }>;
-  rematch(outcome: Pick<ScanOutcome, 'report' | 'redact' | 'eosl'>, inventory: MatchInventory, logger?: Logger): ScanOutcome;
+  rematch(
+    outcome: Pick<ScanOutcome, 'report' | 'redact' | 'eosl'>,
+    inventory: MatchInventory,
+    logger?: Logger,
+  ): ScanOutcome;
   close(): void;
 }
 
@@ -82,8 +58,7 @@ export function openRematchDatabase(cacheDir: string): RematchDatabase {
     identity: createHash('sha256').update(db.identity()).digest('hex'),
     builtAt: db.builtAt(),
     *fingerprints() {
-      for (const f of db.affectedFingerprints())
-        yield { ...f, nameKey: packageNameKey(f.name) };
+      for (const f of db.affectedFingerprints()) yield { ...f, nameKey: packageNameKey(f.name) };
     },
     rematch(outcome, inventory, logger = silentLogger) {
       const base = withoutFindings(outcome.report, inventory.detectionWarnings);

@@ -40,7 +40,7 @@ import { toolVersion } from '../util/tool-version.js';
 import { ensureVulnDb } from './database.js';
 import { preflightTarget } from './preflight.js';
 import { resolveCacheDir } from './environment.js';
-import type { MatchInventory } from './rematch.js';
+import type { MatchInventory } from './inventory.js';
 import type { ScanRequest, ScanTarget } from './request.js';
 
 /** A finished scan: the report model, and what renderers must mask and callers may act on. */
@@ -50,7 +50,7 @@ export interface ScanOutcome {
   redact: string[];
   /** The OS release is past its end of life. */
   eosl: boolean;
-  /** What matching read: kept by a server so that a new database re-matches it without the image (rematch.ts). */
+  /** What matching read: kept by a server so that a new database re-matches it without the image (inventory.ts). */
   inventory?: MatchInventory;
 }
 

@@ -410,12 +410,15 @@ export class VulnDb {
   *affectedFingerprints(): Generator<{ ecosystem: string; name: string; fingerprint: string }> {
     this.map(false);
     const rows = this.db
-      .prepare('SELECT ecosystem, name, advisory_id AS id, seq, data FROM affected ORDER BY ecosystem, name, advisory_id, seq')
+      .prepare(
+        'SELECT ecosystem, name, advisory_id AS id, seq, data FROM affected ORDER BY ecosystem, name, advisory_id, seq',
+      )
       .iterate() as IterableIterator<{ ecosystem: string; name: string; id: string; seq: number; data: string }>;
     let current: { ecosystem: string; name: string; hash: ReturnType<typeof createHash> } | undefined;
     for (const r of rows) {
       if (!current || current.ecosystem !== r.ecosystem || current.name !== r.name) {
-        if (current) yield { ecosystem: current.ecosystem, name: current.name, fingerprint: current.hash.digest('hex') };
+        if (current)
+          yield { ecosystem: current.ecosystem, name: current.name, fingerprint: current.hash.digest('hex') };
         current = { ecosystem: r.ecosystem, name: r.name, hash: createHash('sha256') };
       }
       current.hash.update(`${r.id}\0${r.seq}\0${r.data}\n`);

@@ -52,7 +52,11 @@ async function exercise(database: (root: string) => string): Promise<void> {
       // Bad requests are refused before anything is queued.
       for (const body of [{ image: 'a b' }, { image: '' }, { image: 'x', extra: 1 }, {}, { image: 'x'.repeat(2000) }])
         assert.equal((await c.post('/api/v1/scans', body)).status, 400, JSON.stringify(body).slice(0, 80));
-      for (const image of ['/etc/passwd', `docker-archive:${join(images, 'escape.tar')}`, join(images, 'missing.tar')]) {
+      for (const image of [
+        '/etc/passwd',
+        `docker-archive:${join(images, 'escape.tar')}`,
+        join(images, 'missing.tar'),
+      ]) {
         const r = await c.post('/api/v1/scans', { image });
         assert.equal(r.status, 400, image);
         assert.match(((await r.json()) as { detail: string }).detail, /outside|no such file/);
@@ -71,9 +75,12 @@ async function exercise(database: (root: string) => string): Promise<void> {
         assert.match(scan.digest ?? '', /^sha256:[a-f0-9]{64}$/);
         digests.push(scan.digest!);
         const fromServer = (await (await c.get(`/api/v1/images/${scan.digest}?format=json`)).json()) as JsonReport;
-        const cli = await runCli(['image', '--input', target, '-f', 'json', '-q', '--skip-db-update', '--cache-dir', cache], {
-          cwd: root,
-        });
+        const cli = await runCli(
+          ['image', '--input', target, '-f', 'json', '-q', '--skip-db-update', '--cache-dir', cache],
+          {
+            cwd: root,
+          },
+        );
         assert.equal(cli.code, 0, cli.stderr);
         assert.deepEqual(findingLines(fromServer), findingLines(JSON.parse(cli.stdout) as JsonReport), target);
         assert.deepEqual(
@@ -112,7 +119,11 @@ async function exercise(database: (root: string) => string): Promise<void> {
       const severities = new Set(smallFindings.map((l) => l.split(' ')[3]));
       for (const sev of ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']) {
         const r = (await (await c.get(`/api/v1/images?severity=${sev}`)).json()) as { items: { digest: string }[] };
-        assert.equal(r.items.some((i) => i.digest === smallDigest), severities.has(sev), sev);
+        assert.equal(
+          r.items.some((i) => i.digest === smallDigest),
+          severities.has(sev),
+          sev,
+        );
       }
       const fixable = (await (await c.get('/api/v1/images?fixable=true')).json()) as { items: { digest: string }[] };
       assert.equal(
@@ -122,7 +133,10 @@ async function exercise(database: (root: string) => string): Promise<void> {
       const none = (await (await c.get('/api/v1/images?registry=registry.invalid')).json()) as { items: unknown[] };
       assert.equal(none.items.length, 0);
       if (digests.length > 1) {
-        const page1 = (await (await c.get('/api/v1/images?limit=1')).json()) as { items: { digest: string }[]; next?: string };
+        const page1 = (await (await c.get('/api/v1/images?limit=1')).json()) as {
+          items: { digest: string }[];
+          next?: string;
+        };
         assert.equal(page1.items.length, 1);
         assert.ok(page1.next);
         const page2 = (await (await c.get(`/api/v1/images?limit=1&cursor=${page1.next}`)).json()) as {
@@ -156,7 +170,9 @@ async function exercise(database: (root: string) => string): Promise<void> {
       assert.ok(total >= smallFindings.length);
 
       // The OpenAPI 3 document, generated from the route schemas.
-      const doc = (await (await c.get('/api/v1/openapi.json')).json()) as Parameters<typeof unboundPathParameters>[0] & {
+      const doc = (await (await c.get('/api/v1/openapi.json')).json()) as Parameters<
+        typeof unboundPathParameters
+      >[0] & {
         openapi: string;
       };
       const ajv = makeAjv();
@@ -164,7 +180,14 @@ async function exercise(database: (root: string) => string): Promise<void> {
       const validate = ajv.compile(openApi30Structure);
       assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5)));
       assert.deepEqual(unboundPathParameters(doc), []);
-      for (const path of ['/api/v1/scans', '/api/v1/scans/{id}', '/api/v1/images', '/api/v1/images/{digest}', '/api/v1/images/{digest}/history', '/api/v1/vulnerabilities/{id}'])
+      for (const path of [
+        '/api/v1/scans',
+        '/api/v1/scans/{id}',
+        '/api/v1/images',
+        '/api/v1/images/{digest}',
+        '/api/v1/images/{digest}/history',
+        '/api/v1/vulnerabilities/{id}',
+      ])
         assert.ok(path in doc.paths, path);
 
       // Restart on the same store: the record is still there.
@@ -173,7 +196,10 @@ async function exercise(database: (root: string) => string): Promise<void> {
       const again = api(server.url!);
       const after = (await (await again.get('/api/v1/images')).json()) as { items: { digest: string }[] };
       assert.deepEqual(after.items.map((i) => i.digest).sort(), [...digests].sort());
-      assert.deepEqual(findingLines((await (await again.get(`/api/v1/images/${smallDigest}`)).json()) as JsonReport), smallFindings);
+      assert.deepEqual(
+        findingLines((await (await again.get(`/api/v1/images/${smallDigest}`)).json()) as JsonReport),
+        smallFindings,
+      );
     } finally {
       await server.close();
     }

@@ -33,12 +33,14 @@ function customs(args: string[]): ChildProcess {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Its log is shown when the test fails, for the reason.
-  child.stderr!.on('data', (c: Buffer) => logs.push(`[${args[0]} ${child.pid}] ${c.toString()}`));
+  child.stderr.on('data', (c: Buffer) => logs.push(`[${args[0]} ${child.pid}] ${c.toString()}`));
   return child;
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
@@ -58,7 +60,8 @@ test('SQLite: the server killed mid-scan; after a restart the job is retried and
   const db = ensureDb();
   if ('skip' in db) return t.skip(db.skip);
   const image = bigImage();
-  if (!image) return t.skip(`skipped: ${imageCache}/docker-archive/debian-bookworm.tar not built (test/support/images.ts)`);
+  if (!image)
+    return t.skip(`skipped: ${imageCache}/docker-archive/debian-bookworm.tar not built (test/support/images.ts)`);
   const root = mkdtempSync(join(tmpdir(), 'customs-server-kill-'));
   const children: ChildProcess[] = [];
   try {
@@ -73,15 +76,23 @@ test('SQLite: the server killed mid-scan; after a restart the job is retried and
     const first = customs(args);
     children.push(first);
     const c = api(`http://127.0.0.1:${port}`);
-    await until('the server to listen', async () => (await c.get('/healthz', null).catch(() => undefined))?.ok === true);
-    const posted = (await (await c.post('/api/v1/scans', { image: join(images, 'bookworm.tar') })).json()) as { id: string };
+    await until(
+      'the server to listen',
+      async () => (await c.get('/healthz', null).catch(() => undefined))?.ok === true,
+    );
+    const posted = (await (await c.post('/api/v1/scans', { image: join(images, 'bookworm.tar') })).json()) as {
+      id: string;
+    };
     await until('the scan to start', async () => (await statusOf(c, posted.id)) === 'running');
     first.kill('SIGKILL');
     await exited(first);
 
     const second = customs(args);
     children.push(second);
-    await until('the restarted server to listen', async () => (await c.get('/healthz', null).catch(() => undefined))?.ok === true);
+    await until(
+      'the restarted server to listen',
+      async () => (await c.get('/healthz', null).catch(() => undefined))?.ok === true,
+    );
     const scan = await c.waitForScan(posted.id);
     assert.equal(scan.status, 'done', scan.error);
     assert.equal(scan.attempts, 2, 'the killed attempt and the one that completed');
@@ -98,7 +109,8 @@ test('PostgreSQL: kill -9 of one of two workers mid-scan; every job ends done, n
   const db = ensureDb();
   if ('skip' in db) return t.skip(db.skip);
   const image = bigImage();
-  if (!image) return t.skip(`skipped: ${imageCache}/docker-archive/debian-bookworm.tar not built (test/support/images.ts)`);
+  if (!image)
+    return t.skip(`skipped: ${imageCache}/docker-archive/debian-bookworm.tar not built (test/support/images.ts)`);
   const pg = await startPostgres();
   if ('skip' in pg) return t.skip(pg.skip);
   const root = mkdtempSync(join(tmpdir(), 'customs-server-kill-pg-'));
@@ -131,10 +143,12 @@ test('PostgreSQL: kill -9 of one of two workers mid-scan; every job ends done, n
         const r = (await (await c.post('/api/v1/scans', { image: join(images, name) })).json()) as { id: string };
         ids.push(r.id);
       }
-      await until('the first scan to start', async () => (await statusOf(c, ids[0]!)) === 'running').catch(async (e) => {
-        logs.push(JSON.stringify(await (await c.get(`/api/v1/scans/${ids[0]}`)).json()));
-        throw e;
-      });
+      await until('the first scan to start', async () => (await statusOf(c, ids[0]!)) === 'running').catch(
+        async (e) => {
+          logs.push(JSON.stringify(await (await c.get(`/api/v1/scans/${ids[0]}`)).json()));
+          throw e;
+        },
+      );
       const survivor = customs(workerArgs);
       children.push(survivor);
       victim.kill('SIGKILL');

@@ -49,7 +49,10 @@ const operation = {
       type: 'object',
       required: ['content'],
       properties: {
-        content: { type: 'object', additionalProperties: { type: 'object', properties: { schema: { $ref: 'schema-object' } } } },
+        content: {
+          type: 'object',
+          additionalProperties: { type: 'object', properties: { schema: { $ref: 'schema-object' } } },
+        },
       },
     },
     responses: {
@@ -87,7 +90,21 @@ export const openApi30Structure = {
       additionalProperties: {
         type: 'object',
         propertyNames: {
-          enum: ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'summary', 'description', 'parameters', 'servers', '$ref'],
+          enum: [
+            'get',
+            'put',
+            'post',
+            'delete',
+            'options',
+            'head',
+            'patch',
+            'trace',
+            'summary',
+            'description',
+            'parameters',
+            'servers',
+            '$ref',
+          ],
         },
         properties: Object.fromEntries(
           ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].map((m) => [m, operation]),

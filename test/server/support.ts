@@ -84,7 +84,9 @@ export function cacheWithDb(root: string, sourceCacheDir: string): string {
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
-export function serverOptions(over: Partial<ServerOptions> & Pick<ServerOptions, 'database' | 'cacheDir'>): ServerOptions {
+export function serverOptions(
+  over: Partial<ServerOptions> & Pick<ServerOptions, 'database' | 'cacheDir'>,
+): ServerOptions {
   return {
     listen: { host: '127.0.0.1', port: 0 },
     token: TOKEN,
@@ -103,7 +105,10 @@ export interface Api {
   get(path: string, token?: string | null): Promise<Response>;
   post(path: string, body: unknown, token?: string | null): Promise<Response>;
   /** Polls a scan until it is done or failed. */
-  waitForScan(id: string, timeoutMs?: number): Promise<{ status: string; digest?: string; error?: string; attempts: number }>;
+  waitForScan(
+    id: string,
+    timeoutMs?: number,
+  ): Promise<{ status: string; digest?: string; error?: string; attempts: number }>;
 }
 
 export function api(base: string): Api {

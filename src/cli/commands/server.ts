@@ -58,7 +58,10 @@ async function optionsOf(f: Flags): Promise<ServerOptions> {
     workers: wholeNumber(f.workers, '--workers', 0),
     maxAttempts: wholeNumber(f.maxAttempts, '--max-attempts', 1),
     jobTimeoutSeconds: Math.max(1, Math.round(parseDuration(f.jobTimeout, '--job-timeout') / 1000)),
-    maintenanceIntervalSeconds: Math.max(1, Math.round(parseDuration(f.maintenanceInterval, '--maintenance-interval') / 1000)),
+    maintenanceIntervalSeconds: Math.max(
+      1,
+      Math.round(parseDuration(f.maintenanceInterval, '--maintenance-interval') / 1000),
+    ),
     dbCheckIntervalSeconds: Math.round(parseDuration(f.dbCheckInterval ?? '0', '--db-check-interval') / 1000),
     skipDbUpdate: f.skipDbUpdate ?? false,
     dbSources: f.dbSource,
@@ -73,8 +76,14 @@ async function optionsOf(f: Flags): Promise<ServerOptions> {
 
 function common(cmd: Command): Command {
   return cmd
-    .option('--database <url>', 'sqlite:PATH (default: a file in the cache dir) or postgres://… (env CUSTOMS_SERVER_DATABASE)')
-    .option('--cache-dir <dir>', 'cache directory: vulnerability database, layer cache, default store (env CUSTOMS_CACHE_DIR)')
+    .option(
+      '--database <url>',
+      'sqlite:PATH (default: a file in the cache dir) or postgres://… (env CUSTOMS_SERVER_DATABASE)',
+    )
+    .option(
+      '--cache-dir <dir>',
+      'cache directory: vulnerability database, layer cache, default store (env CUSTOMS_CACHE_DIR)',
+    )
     .option('--allow-local-input <dir>', 'allow scan requests to name image archives under this directory')
     .option('--workers <n>', 'scans run at once by this process (server on PostgreSQL: 0 for the API alone)', '1')
     .option('--max-attempts <n>', 'runs of a scan job before it fails', '3')
@@ -114,16 +123,14 @@ export function registerServer(program: Command): void {
     const opts = await optionsOf(f);
     const { startServer } = await import('../../server/main.js');
     const running = await startServer(opts);
-    await runUntilSignal(running.close);
+    await runUntilSignal(() => running.close());
   });
-  common(
-    program
-      .command('worker')
-      .description('run scan workers for a server sharing a PostgreSQL store'),
-  ).action(async (f: Flags) => {
-    const opts = await optionsOf(f);
-    const { startWorker } = await import('../../server/main.js');
-    const running = await startWorker(opts);
-    await runUntilSignal(running.close);
-  });
+  common(program.command('worker').description('run scan workers for a server sharing a PostgreSQL store')).action(
+    async (f: Flags) => {
+      const opts = await optionsOf(f);
+      const { startWorker } = await import('../../server/main.js');
+      const running = await startWorker(opts);
+      await runUntilSignal(() => running.close());
+    },
+  );
 }

@@ -27,7 +27,11 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'customs server', version: toolVersion(), description: 'Continuous image scanning: scans, images, findings' },
+      info: {
+        title: 'customs server',
+        version: toolVersion(),
+        description: 'Continuous image scanning: scans, images, findings',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

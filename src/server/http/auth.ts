@@ -23,9 +23,15 @@ export function loadToken(file: string | undefined, env: NodeJS.ProcessEnv = pro
   const raw = file ? readTokenFile(file) : env['CUSTOMS_SERVER_TOKEN'];
   const token = raw?.split('\n')[0]?.trim();
   if (raw !== undefined && !token)
-    throw new UserError(`${file ? file : 'CUSTOMS_SERVER_TOKEN'}: the API token is empty`, 'put the token on its first line');
+    throw new UserError(
+      `${file ? file : 'CUSTOMS_SERVER_TOKEN'}: the API token is empty`,
+      'put the token on its first line',
+    );
   if (token && token.length < 16)
-    throw new UserError('the API token is shorter than 16 characters', 'use a long random token, e.g. `openssl rand -hex 32`');
+    throw new UserError(
+      'the API token is shorter than 16 characters',
+      'use a long random token, e.g. `openssl rand -hex 32`',
+    );
   return token;
 }
 

@@ -32,7 +32,12 @@ const TITLES: Record<number, string> = {
 };
 
 export function sendProblem(reply: FastifyReply, status: number, detail?: string): FastifyReply {
-  const body: Problem = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, ...(detail ? { detail } : {}) };
+  const body: Problem = {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    ...(detail ? { detail } : {}),
+  };
   return reply.code(status).type('application/problem+json').send(body);
 }
 

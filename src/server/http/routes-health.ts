@@ -18,7 +18,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): 
       } catch {
         return sendProblem(reply, 503, 'the store does not answer');
       }
-      if (!ctx.databaseReady()) return sendProblem(reply, 503, 'no vulnerability database yet: run `customs db update`');
+      if (!ctx.databaseReady())
+        return sendProblem(reply, 503, 'no vulnerability database yet: run `customs db update`');
       return { status: 'ready' };
     },
   );

@@ -63,8 +63,7 @@ export class PgBossQueue implements JobQueue {
         QUEUE,
         { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
         async (jobs) => {
-          for (const j of jobs)
-            await handler(j.data, { number: j.retryCount + 1, final: j.retryCount >= retryLimit });
+          for (const j of jobs) await handler(j.data, { number: j.retryCount + 1, final: j.retryCount >= retryLimit });
         },
       );
     await this.boss.work<ScanJob>(DEAD, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {

@@ -95,10 +95,11 @@ export class SqliteQueue implements JobQueue {
         eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', at)])]),
       )
       .whereRef('attempts', '<', 'max_attempts')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('jobs as live')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('jobs as live')
               .select('live.id')
               .whereRef('live.lock_key', '=', 'jobs.lock_key')
               .whereRef('live.id', '!=', 'jobs.id')
@@ -142,7 +143,11 @@ export class SqliteQueue implements JobQueue {
     );
     try {
       await handler(job, { number: claimed.attempt, final: claimed.attempt >= claimed.max });
-      await this.db.updateTable('jobs').set({ state: 'done', lease_until: null }).where('id', '=', job.scanId).execute();
+      await this.db
+        .updateTable('jobs')
+        .set({ state: 'done', lease_until: null })
+        .where('id', '=', job.scanId)
+        .execute();
     } catch (e) {
       const final = claimed.attempt >= claimed.max;
       await this.db

@@ -28,7 +28,8 @@ export function parseDatabaseUrl(url: string): StoreLocation {
   if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', target: url };
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (!file) throw new UserError('--database sqlite: needs a file path', 'write it as sqlite:/path/to/customs-server.db');
+    if (!file)
+      throw new UserError('--database sqlite: needs a file path', 'write it as sqlite:/path/to/customs-server.db');
     return { dialect: 'sqlite', target: resolve(file) };
   }
   throw new UserError(
@@ -64,7 +65,7 @@ export async function openDatabase(loc: StoreLocation): Promise<Kysely<Database>
       provider: { getMigrations: () => Promise.resolve(migrations(loc.dialect)) },
     });
     const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error(errorMessage(error));
   } catch (e) {
     await db.destroy();
     throw new UserError(

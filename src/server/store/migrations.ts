@@ -70,7 +70,11 @@ const initial = (dialect: Dialect): Migration => ({
       .addColumn('kev', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('findings_pk', ['scan_id', 'seq'])
       .execute();
-    await db.schema.createIndex('findings_vulnerability').on('findings').columns(['vulnerability_id', 'scan_id']).execute();
+    await db.schema
+      .createIndex('findings_vulnerability')
+      .on('findings')
+      .columns(['vulnerability_id', 'scan_id'])
+      .execute();
     await db.schema
       .createTable('changes')
       .addColumn('scan_id', 'text', (c) => c.notNull())

@@ -226,18 +226,23 @@ export class ServerStore {
   }
 
   async listImages(f: ImageFilter): Promise<{ items: ImageSummary[]; next?: string }> {
-    let q = this.db.selectFrom('images').selectAll().orderBy('digest').limit(f.limit + 1);
+    let q = this.db
+      .selectFrom('images')
+      .selectAll()
+      .orderBy('digest')
+      .limit(f.limit + 1);
     if (f.after) q = q.where('digest', '>', f.after);
     if (f.registry) q = q.where('registry', '=', f.registry);
     if (f.repository) q = q.where('repository', '=', f.repository);
-    const having = (extra: (qb: ReturnType<typeof this.findingsOfLatest>) => ReturnType<typeof this.findingsOfLatest>) =>
-      extra(this.findingsOfLatest());
+    const having = (
+      extra: (qb: ReturnType<typeof this.findingsOfLatest>) => ReturnType<typeof this.findingsOfLatest>,
+    ) => extra(this.findingsOfLatest());
     if (f.severity) {
       const sev = f.severity;
-      q = q.where(({ exists }) => exists(having((s) => s.where('findings.severity', '=', sev))));
+      q = q.where((eb) => eb.exists(having((s) => s.where('findings.severity', '=', sev))));
     }
-    if (f.kev) q = q.where(({ exists }) => exists(having((s) => s.where('findings.kev', '=', 1))));
-    if (f.fixable) q = q.where(({ exists }) => exists(having((s) => s.where('findings.fixed_version', 'is not', null))));
+    if (f.kev) q = q.where((eb) => eb.exists(having((s) => s.where('findings.kev', '=', 1))));
+    if (f.fixable) q = q.where((eb) => eb.exists(having((s) => s.where('findings.fixed_version', 'is not', null))));
     const rows = await q.execute();
     const page = rows.slice(0, f.limit);
     const counts = await this.countsByScan(page.map((r) => r.last_scan_id).filter((x): x is string => !!x));
@@ -321,10 +326,18 @@ export class ServerStore {
       counts: counts.get(s.id) ?? emptyCounts(),
       new: changes
         .filter((c) => c.scan_id === s.id && c.change === 'new')
-        .map(({ vulnerability_id, pkg_name, installed_version }) => ({ vulnerability_id, pkg_name, installed_version })),
+        .map(({ vulnerability_id, pkg_name, installed_version }) => ({
+          vulnerability_id,
+          pkg_name,
+          installed_version,
+        })),
       fixed: changes
         .filter((c) => c.scan_id === s.id && c.change === 'fixed')
-        .map(({ vulnerability_id, pkg_name, installed_version }) => ({ vulnerability_id, pkg_name, installed_version })),
+        .map(({ vulnerability_id, pkg_name, installed_version }) => ({
+          vulnerability_id,
+          pkg_name,
+          installed_version,
+        })),
     }));
   }
 
@@ -364,7 +377,11 @@ export class ServerStore {
   }
 
   async latestFindings(digest: string): Promise<FindingRow[]> {
-    const img = await this.db.selectFrom('images').select('last_scan_id').where('digest', '=', digest).executeTakeFirst();
+    const img = await this.db
+      .selectFrom('images')
+      .select('last_scan_id')
+      .where('digest', '=', digest)
+      .executeTakeFirst();
     return img?.last_scan_id ? findingRows(this.db, img.last_scan_id) : [];
   }
 
