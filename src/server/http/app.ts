@@ -13,6 +13,7 @@ import { HttpProblem, sendProblem } from './problem.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerImageRoutes } from './routes-images.js';
 import { registerScanRoutes } from './routes-scans.js';
+import { registerWebhookRoutes } from './routes-webhooks.js';
 
 const UNGUARDED = new Set(['/healthz', '/readyz']);
 
@@ -58,6 +59,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     async (v1) => {
       registerScanRoutes(v1, ctx);
       registerImageRoutes(v1, ctx);
+      registerWebhookRoutes(v1, ctx);
       v1.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -128,6 +128,18 @@ const initial = (dialect: Dialect): Migration => ({
   },
 });
 
+/** Registry notifications already acted on, by event id: a redelivered event queues nothing. */
+const webhookEvents: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('webhook_events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .addColumn('scan_id', 'text')
+      .execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect) };
+  return { '0001_initial': initial(dialect), '0002_webhook_events': webhookEvents };
 }

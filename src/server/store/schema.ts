@@ -109,6 +109,12 @@ export interface AdvisoryFingerprintsTable {
   fingerprint: string;
 }
 
+export interface WebhookEventsTable {
+  id: string;
+  received_at: string;
+  scan_id: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -126,4 +132,5 @@ export interface Database {
   jobs: JobsTable;
   advisory_fingerprints: AdvisoryFingerprintsTable;
   meta: MetaTable;
+  webhook_events: WebhookEventsTable;
 }

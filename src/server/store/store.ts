@@ -450,6 +450,20 @@ export class ServerStore {
     });
   }
 
+  /** Records a notification's event id; false when it was already recorded (a redelivery). */
+  async firstDelivery(eventId: string): Promise<boolean> {
+    const r = await this.db
+      .insertInto('webhook_events')
+      .values({ id: eventId, received_at: now(), scan_id: null })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async linkDelivery(eventId: string, scanId: string): Promise<void> {
+    await this.db.updateTable('webhook_events').set({ scan_id: scanId }).where('id', '=', eventId).execute();
+  }
+
   async audit(entry: { actor: string; action: string; resource: string; result: string }): Promise<void> {
     await this.db
       .insertInto('audit')
