@@ -15,6 +15,7 @@ import type { JobQueue } from './queue/queue.js';
 import { SqliteQueue } from './queue/sqlite-queue.js';
 import { rematchChanged, type RematchSummary } from './rematch.js';
 import { lostJobHandler, scanJobHandler } from './scan-job.js';
+import { ownSqliteStore } from './store/sqlite-owner.js';
 import { ServerStore } from './store/store.js';
 
 export interface Running {
@@ -55,7 +56,9 @@ export async function startServer(opts: ServerOptions): Promise<Running> {
   }
   let queue: JobQueue | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let release: (() => Promise<void>) | undefined;
   try {
+    if (store.dialect === 'sqlite') release = await ownSqliteStore(store, opts.database);
     queue = await openQueue(store, opts);
     const metrics = new ServerMetrics(store, queue);
     const dbFile = join(opts.cacheDir, 'db', 'customs.db');
@@ -96,12 +99,14 @@ export async function startServer(opts: ServerOptions): Promise<Running> {
         await app.close();
         await q.stop();
         await chain;
+        await release?.();
         await store.close();
       },
     };
   } catch (e) {
     clearInterval(timer);
     await queue?.stop().catch(() => {});
+    await release?.().catch(() => {});
     await store.close();
     throw e;
   }

@@ -190,6 +190,13 @@ async function exercise(database: (root: string) => string): Promise<void> {
       ])
         assert.ok(path in doc.paths, path);
 
+      // One server per SQLite store: a second is refused, naming the first.
+      if (opts.database.startsWith('sqlite:'))
+        await assert.rejects(
+          startServer({ ...opts, listen: { host: '127.0.0.1', port: 0 } }),
+          /another customs server \(pid/,
+        );
+
       // Restart on the same store: the record is still there.
       await server.close();
       server = await startServer(opts);
