@@ -5,6 +5,9 @@
  * sources, the artifact, the vulnerability database, detection, reports,
  * policy, the scan pipeline, the library API (api/ and index.ts), notifications and hand-offs
  * (notify/, which the CLI and the server call), and the CLI on top.
+ * The server (src/server) sits beside the CLI, above the library: it uses
+ * only api/, notify/, model/ and util/; the two do not import each other,
+ * except that cli/commands/server.ts starts the server.
  */
 const layers = [
   ['model'],
@@ -23,7 +26,7 @@ const layers = [
   ['api'],
   ['index.ts'],
   ['notify'],
-  ['cli'],
+  ['cli', 'server'],
 ];
 
 const path = (folder) => (folder.endsWith('.ts') ? `^src/${folder.replace('.', '\\.')}$` : `^src/${folder}/`);
@@ -51,6 +54,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(version|license|rego)/' },
       to: { path: '^src/(version|license|rego)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'server-uses-the-library',
+      comment: 'src/server builds on the library API, notifications, the model and utilities only (not the pipeline, not the CLI)',
+      severity: 'error',
+      from: { path: '^src/server/' },
+      to: { path: '^src/', pathNot: '^src/(api|notify|model|util|server)/' },
+    },
+    {
+      name: 'cli-starts-the-server-in-one-place',
+      comment: 'only cli/commands/server.ts (the server and worker commands) imports src/server',
+      severity: 'error',
+      from: { path: '^src/cli/', pathNot: '^src/cli/commands/server\\.ts$' },
+      to: { path: '^src/server/' },
     },
     { name: 'no-circular', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
     {

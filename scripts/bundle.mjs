@@ -34,7 +34,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3'],
+  // The server's dependencies load only under `customs server|worker`; they stay packages of their own.
+  external: ['better-sqlite3', 'fastify', '@fastify/swagger', 'kysely', 'pg', 'pg-boss', 'prom-client'],
   // The sources are ES modules that find files and lazy dependencies from import.meta.url.
   define: { 'import.meta.url': '__customsBundleUrl' },
   banner: { js: "const __customsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },

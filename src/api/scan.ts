@@ -45,6 +45,7 @@ import { toolVersion } from '../util/tool-version.js';
 import { ensureVulnDb } from './database.js';
 import { preflightTarget } from './preflight.js';
 import { resolveCacheDir } from './environment.js';
+import type { MatchInventory } from './inventory.js';
 import type { ScanRequest, ScanTarget } from './request.js';
 
 /** A finished scan: the report model, and what renderers must mask and callers may act on. */
@@ -54,6 +55,8 @@ export interface ScanOutcome {
   redact: string[];
   /** The OS release is past its end of life. */
   eosl: boolean;
+  /** What matching read: kept by a server so that a new database re-matches it without the image (inventory.ts). */
+  inventory?: MatchInventory;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -279,6 +282,7 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
       signal?.throwIfAborted();
       let report = buildReport(image, artifact, { artifactType: target.type });
       const project = target.directory === 'project';
+      const warningsBeforeDetection = report.warnings.length;
       if (db) {
         const cache = opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined;
         report = detectVulnerabilities(report, artifact, db, {
@@ -289,6 +293,12 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
         if (cache && opts.cacheMaxBytes !== undefined) cache.pruneIfWritten(opts.cacheMaxBytes);
         db.close(); // its memory-mapped pages leave the process with it, before the report is built
       }
+      const inventory: MatchInventory = {
+        os: artifact.os,
+        packages: artifact.packages,
+        detectionWarnings: report.warnings.slice(warningsBeforeDetection),
+        matchOsOwned: req.matchOsOwned ?? false,
+      };
       // The config's secrets are found whichever scanners run: the config is in every report.
       const configSecrets = await findConfigSecrets(image.config, matcher);
       if (scanners.includes('secret'))
@@ -347,7 +357,7 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
           ...report,
           gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined),
         };
-      return { report, redact, eosl: os?.eosl === true };
+      return { report, redact, eosl: os?.eosl === true, inventory };
     } finally {
       matcher.close();
       await image.close();

@@ -16,6 +16,7 @@ import { registerProjectCommands } from './commands/fs.js';
 import { registerConfigDump } from './commands/config-dump.js';
 import { registerNotify } from './commands/notify.js';
 import { registerPush } from './commands/push.js';
+import { registerServer } from './commands/server.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<void> {
   registerClean(program);
   registerNotify(program);
   registerPush(program);
+  registerServer(program);
   const debug = argv.includes('--debug') || argv.includes('-d');
   if (debug) process.on('exit', reportPeakMemory);
   // Last line of defence: an error no code path caught still ends as one clear line, not a stack dump.

@@ -14,6 +14,7 @@
  * Advisory bodies and CVSS rows, read once each and scattered, are read
  * without the map (see VulnDb).
  */
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
@@ -398,6 +399,31 @@ export class VulnDb {
   epss(cve: string): EpssScore | undefined {
     this.map(false);
     return this.db.prepare('SELECT score, percentile FROM epss WHERE cve = ?').get(cve) as EpssScore | undefined;
+  }
+
+  /**
+   * One digest per (ecosystem, package name) of everything a match reads for
+   * it (its affected entries), in key order: comparing two builds' digests
+   * names the packages whose advisories changed, so a server re-matches only
+   * the inventories that hold them. One pass over the clustered table.
+   */
+  *affectedFingerprints(): Generator<{ ecosystem: string; name: string; fingerprint: string }> {
+    this.map(false);
+    const rows = this.db
+      .prepare(
+        'SELECT ecosystem, name, advisory_id AS id, seq, data FROM affected ORDER BY ecosystem, name, advisory_id, seq',
+      )
+      .iterate() as IterableIterator<{ ecosystem: string; name: string; id: string; seq: number; data: string }>;
+    let current: { ecosystem: string; name: string; hash: ReturnType<typeof createHash> } | undefined;
+    for (const r of rows) {
+      if (!current || current.ecosystem !== r.ecosystem || current.name !== r.name) {
+        if (current)
+          yield { ecosystem: current.ecosystem, name: current.name, fingerprint: current.hash.digest('hex') };
+        current = { ecosystem: r.ecosystem, name: r.name, hash: createHash('sha256') };
+      }
+      current.hash.update(`${r.id}\0${r.seq}\0${r.data}\n`);
+    }
+    if (current) yield { ecosystem: current.ecosystem, name: current.name, fingerprint: current.hash.digest('hex') };
   }
 
   close(): void {
