@@ -56,6 +56,8 @@ const MEDIA: Record<FormatName, string> = {
   gitlab: 'application/json',
   junit: 'application/xml',
   openvex: 'application/json',
+  html: 'text/html; charset=utf-8',
+  asff: 'application/json',
   template: 'text/plain; charset=utf-8',
 };
 
