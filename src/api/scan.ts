@@ -57,9 +57,9 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export type Collect = (logger: Logger, opts: ScanOptions) => Promise<{ image: Image; artifact: Artifact }>;
 
 /** The collector for images and filesystems: open, then walk the layers. */
-export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
+export function fromImage(open: (logger: Logger, opts: ScanOptions) => Promise<Image>): Collect {
   return async (logger, opts) => {
-    const image = await open(logger);
+    const image = await open(logger, opts);
     try {
       return { image, artifact: (await inventoryImage(image, opts)).artifact };
     } catch (e) {
@@ -70,10 +70,10 @@ export function fromImage(open: (logger: Logger) => Promise<Image>): Collect {
 }
 
 function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; type: Report['artifactType'] } {
-  const named = (['image', 'input', 'rootfs', 'sbom'] as const).filter((k) => req[k] !== undefined);
+  const named = (['image', 'input', 'container', 'rootfs', 'sbom'] as const).filter((k) => req[k] !== undefined);
   if (named.length !== 1)
     throw new UserError(
-      `a scan names exactly one of image, input, rootfs or sbom${named.length ? `, not ${named.join(' and ')}` : ''}`,
+      `a scan names exactly one of image, input, container, rootfs or sbom${named.length ? `, not ${named.join(' and ')}` : ''}`,
     );
   if (req.sbom !== undefined) {
     const file = req.sbom;
@@ -95,13 +95,19 @@ function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; ty
   return {
     type: 'container_image',
     collect: (r) =>
-      fromImage((logger) =>
+      fromImage((logger, opts) =>
         openImageSource({
           ref: r.image,
           input: r.input,
+          container: r.container,
+          imageSources: r.imageSources,
+          stdin: r.stdin,
           platform: r.platform,
           ...r.registry,
           maxLayers: r.limits?.maxLayers,
+          maxSpoolBytes: r.limits?.maxLayerBytes,
+          maxEntries: r.limits?.maxEntriesPerLayer,
+          signal: opts.signal,
           logger,
         }),
       ),

@@ -12,6 +12,7 @@ import { registerDb } from './commands/db.js';
 import { registerSbom } from './commands/sbom.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConfig } from './commands/config.js';
+import { registerContainer } from './commands/container.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerScanCommands(program);
+  registerContainer(program);
   registerSbom(program);
   registerCompare(program);
   registerConfig(program);

@@ -157,6 +157,8 @@ export interface ReportMetadata {
   refName?: string;
   imageConfig?: ImageConfig;
   size?: number;
+  /** The container scanned (`customs container`): its writable layer is the image's last layer. */
+  container?: { id: string; name: string; image: string; imageId: string; startedAt?: string; engine: string };
 }
 
 export interface Report {

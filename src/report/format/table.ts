@@ -159,6 +159,11 @@ function renderResult(r: Result, opts: TableFormatOptions): string[] {
 export function renderTableReport(report: Report, opts: TableFormatOptions): string {
   const lines: string[] = [];
   const os = report.metadata.os;
+  const c = report.metadata.container;
+  if (c)
+    lines.push(
+      `Container ${c.name} (${c.id.slice(0, 12)}, ${c.engine}): image ${c.image}${c.startedAt ? `, started ${c.startedAt}` : ''}`,
+    );
   if (os?.eosl)
     lines.push(
       `WARNING: ${os.family} ${os.name} is past its end of life${os.eolDate ? ` (${os.eolDate})` : ''}: no more security fixes.`,
