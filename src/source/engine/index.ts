@@ -31,7 +31,7 @@ export async function openContainerFromEngines(
     options.signal?.throwIfAborted();
     const engine = CONTAINER_ENGINES.find((e) => e.name === source);
     if (!engine) {
-      misses.push({ source, why: 'cannot show a container’s changes (only docker and podman can)' });
+      misses.push({ source, why: "cannot show a container's changes (only docker and podman can)" });
       continue;
     }
     try {
