@@ -62,7 +62,7 @@ export function endpointFromUrl(url: string, engine: EngineName, tls?: TlsFiles)
     if (!socketPath.startsWith('/')) throw new EngineUnreachable(engine, `${url}: a unix socket path must be absolute`);
     return { describe: url, socketPath };
   }
-  const m = /^(tcp|http|https):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d{1,5}))?\/?$/.exec(url);
+  const m = /^(tcp|http|https):\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(url);
   if (!m) {
     const scheme = /^([a-z0-9+.-]+):\/\//i.exec(url)?.[1];
     throw new EngineUnreachable(
