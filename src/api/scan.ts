@@ -107,6 +107,7 @@ function targetOf(req: ScanTarget): { collect: (req: ScanRequest) => Collect; ty
           maxLayers: r.limits?.maxLayers,
           maxSpoolBytes: r.limits?.maxLayerBytes,
           maxEntries: r.limits?.maxEntriesPerLayer,
+          configCache: opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined,
           signal: opts.signal,
           logger,
         }),

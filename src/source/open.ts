@@ -5,6 +5,7 @@ import { openContainerFromEngines, LOCAL_ENGINES } from './engine/index.js';
 import { DEFAULT_IMAGE_SOURCES, type ImageSourceName } from './engine/local-engine.js';
 import { openSaveStream } from './engine/save-stream.js';
 import { openFromSources } from './engine/sources.js';
+import type { ConfigCache } from './engine/api-engine.js';
 import type { Image } from './image.js';
 import { openRegistryImage } from './registry/index.js';
 
@@ -32,6 +33,8 @@ export interface OpenImageOptions {
   maxEntries?: number;
   /** Where `input: '-'` reads from (default the process's stdin). */
   stdin?: NodeJS.ReadableStream;
+  /** Configs of engine images read before (the layer cache), so a rescan whose layers are all cached exports nothing. */
+  configCache?: ConfigCache;
   signal?: AbortSignal;
   logger: Logger;
 }
@@ -42,6 +45,7 @@ export async function openImageSource(opts: OpenImageOptions): Promise<Image> {
     maxLayers: opts.maxLayers,
     maxSpoolBytes: opts.maxSpoolBytes,
     maxEntries: opts.maxEntries,
+    configCache: opts.configCache,
     signal: opts.signal,
     logger: opts.logger,
   };

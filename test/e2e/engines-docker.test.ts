@@ -108,6 +108,35 @@ describe('docker engine', { skip: reason }, () => {
     assert.equal(a.ArtifactName, tag);
   });
 
+  test('a rescan whose layers are all cached exports nothing; a missing analyzer exports once', async () => {
+    const cache = join(home, 'cache');
+    const run = (scanners: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+      runCli(['image', tag, '--cache-dir', cache, '--scanners', scanners, '-f', 'json', '--list-all-pkgs', '--debug'], {
+        env: env(),
+      });
+    const first = await run('none');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /exporting it from/);
+    const again = await run('none');
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /exporting it from/);
+    assert.match(again.stderr, /\(0 walked, 1 from the cache\)/);
+    const withSecrets = await run('secret');
+    assert.equal(withSecrets.code, 0, withSecrets.stderr);
+    assert.match(withSecrets.stderr, /exporting it from/);
+    assert.match(withSecrets.stderr, /\(1 walked, 0 from the cache\)/);
+    const ids = (out: string): unknown => (JSON.parse(out) as Report).Metadata.ImageID;
+    assert.equal(ids(again.stdout), ids(first.stdout));
+    assert.deepEqual(
+      packagesAndFindings(JSON.parse(again.stdout) as Report),
+      packagesAndFindings(JSON.parse(first.stdout) as Report),
+    );
+    assert.deepEqual(
+      packagesAndFindings(JSON.parse(withSecrets.stdout) as Report),
+      packagesAndFindings(JSON.parse(first.stdout) as Report),
+    );
+  });
+
   test('container ID reports a secret written after it started, attributed to the container', async () => {
     const id = engine.cli(['run', '-d', '--network', 'none', '--name', 'planted', tag, 'sleep', '600']);
     engine.cli([
