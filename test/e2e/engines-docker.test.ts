@@ -195,12 +195,31 @@ describe('docker engine', { skip: reason }, () => {
     });
     assert.equal(r.code, 1);
     const line = r.stderr.trim().split('\n').pop()!;
-    assert.match(line, /^customs: error: image 127\.0\.0\.1:1\/nosuch\/image:1 not found: /);
-    assert.match(line, /docker: not found; /);
-    assert.match(line, /podman: unreachable \(no socket at unix:\/\/\S+no-podman\.sock/);
-    assert.match(line, /containerd: /);
-    assert.match(line, /remote: 127\.0\.0\.1:1/);
+    assert.match(line, /^customs: error: 127\.0\.0\.1:1: manifest 1: .*ECONNREFUSED/);
+    assert.match(line, /; also looked in docker \(not found\), /);
+    assert.match(line, /podman \(unreachable: no socket at unix:\/\/\S+no-podman\.sock \(CONTAINER_HOST\)\)/);
+    assert.match(line, /containerd \(/);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+
+    // Without the registry: the engines alone, and a container no engine runs, said before any database work.
+    const local = await runCli(['image', 'nosuch/image:1', '--image-src', 'docker,podman', '--scanners', 'none'], {
+      env: env(),
+    });
+    assert.equal(local.code, 1);
+    assert.match(
+      local.stderr,
+      /^customs: error: image nosuch\/image:1 not found: docker: not found; podman: unreachable: no socket at /,
+    );
+    const noDb = join(home, 'no-db');
+    const container = await runCli(['container', 'nosuch', '--cache-dir', noDb, '--db-source', join(home, 'no-osv')], {
+      env: env(),
+    });
+    assert.equal(container.code, 1);
+    assert.match(
+      container.stderr,
+      /^customs: error: container nosuch not found: docker: no such container; podman: unreachable: no socket at .*containerd: cannot show/,
+    );
+    assert.equal(container.stderr.trim().split('\n').length, 1, container.stderr);
   });
 
   test('docker: forces the engine, found through the current docker context', async () => {

@@ -216,8 +216,15 @@ describe('--image-src chain', () => {
       openFromSources('app:1', ['docker', 'podman', 'containerd', 'remote'], engines, remoteFails, opts),
       (e: unknown) =>
         e instanceof UserError &&
+        e.message ===
+          'reg.example: manifest x: HTTP 404; also looked in docker (not found), podman (unreachable: no socket at unix:///x.sock), containerd (not available in this build of customs)',
+    );
+    await assert.rejects(
+      openFromSources('app:1', ['docker', 'podman'], engines, remoteFails, opts),
+      (e: unknown) =>
+        e instanceof UserError &&
         e.message.startsWith(
-          'image app:1 not found: docker: not found; podman: unreachable (no socket at unix:///x.sock); containerd: not available in this build of customs; remote: reg.example: manifest x: HTTP 404 (',
+          'image app:1 not found: docker: not found; podman: unreachable: no socket at unix:///x.sock (',
         ),
     );
   });

@@ -75,7 +75,7 @@ export class ApiEngine implements LocalEngine {
           `pull that platform into ${this.name} (--platform), or scan the registry's with --image-src remote`,
         );
     }
-    const diffIds = inspect.RootFS?.Layers ?? [];
+    const diffIds = layersOf(inspect);
     checkLayerCount(diffIds.length, options.maxLayers, what);
     const identity = {
       repoTags: (inspect.RepoTags ?? []).filter((t) => typeof t === 'string' && t !== '<none>:<none>'),
@@ -108,7 +108,7 @@ export class ApiEngine implements LocalEngine {
       maxBytes: options.maxSpoolBytes,
       signal: options.signal,
     });
-    const diffIds = inspect.RootFS?.Layers ?? [];
+    const diffIds = layersOf(inspect);
     // The export is by name: a retag between the two calls would give another image than the one inspected.
     const same =
       image.id === inspect.Id ||
@@ -184,3 +184,9 @@ function lazyImage(
 
 export const dockerEngine = new ApiEngine('docker', () => dockerEndpoint());
 export const podmanEngine = new ApiEngine('podman', () => podmanEndpoint());
+
+/** The engine's diff_ids for the image; anything but a list of strings counts as none (the export then decides). */
+function layersOf(inspect: ImageInspect): string[] {
+  const layers: unknown = inspect.RootFS?.Layers;
+  return Array.isArray(layers) && layers.every((l) => typeof l === 'string') ? layers : [];
+}

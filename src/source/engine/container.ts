@@ -40,7 +40,7 @@ export async function openContainer(
   const container: ContainerIdentity = {
     id: info.Id,
     name,
-    image: info.Config?.Image ?? imageInspect.RepoTags?.[0] ?? info.Image,
+    image: typeof info.Config?.Image === 'string' ? info.Config.Image : info.Image,
     imageId: info.Image,
     startedAt: info.State?.StartedAt,
     engine: engine.name,

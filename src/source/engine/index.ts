@@ -19,32 +19,48 @@ export const LOCAL_ENGINES: readonly LocalEngine[] = [
 /** Engines that can show a container's writable layer (the Docker Engine API). */
 const CONTAINER_ENGINES: readonly ApiEngine[] = [dockerEngine, podmanEngine];
 
-/** Opens container `ref` from the first engine in `sources` order that has it; one message naming each engine otherwise. */
-export async function openContainerFromEngines(
+/** Asks each engine in `sources` order about container `ref`; the first answer wins, one message naming each engine otherwise. */
+async function firstEngineWith<T>(
   ref: string,
   sources: readonly ImageSourceName[],
-  options: ContainerLookupOptions,
-): Promise<Image> {
+  signal: AbortSignal | undefined,
+  ask: (engine: ApiEngine) => Promise<T | undefined>,
+): Promise<T> {
   const misses: SourceMiss[] = [];
-  const asked = sources.filter((s) => s !== 'remote');
-  for (const source of asked) {
-    options.signal?.throwIfAborted();
+  for (const source of sources.filter((s) => s !== 'remote')) {
+    signal?.throwIfAborted();
     const engine = CONTAINER_ENGINES.find((e) => e.name === source);
     if (!engine) {
       misses.push({ source, why: "cannot show a container's changes (only docker and podman can)" });
       continue;
     }
     try {
-      const image = await openContainer(engine, ref, options);
-      if (image) return image;
+      const found = await ask(engine);
+      if (found !== undefined) return found;
       misses.push({ source, why: 'no such container' });
     } catch (e) {
       if (!(e instanceof EngineUnreachable)) throw e;
-      misses.push({ source, why: `unreachable (${e.reason})` });
+      misses.push({ source, why: `unreachable: ${e.reason}` });
     }
   }
   if (!misses.length) throw new UserError(`container ${ref}: no engine to ask`, 'name docker or podman in --image-src');
   throw notFoundAnywhere(`container ${ref}`, misses, 'list running containers with docker ps / podman ps');
+}
+
+/** Opens container `ref` from the first engine in `sources` order that has it. */
+export function openContainerFromEngines(
+  ref: string,
+  sources: readonly ImageSourceName[],
+  options: ContainerLookupOptions,
+): Promise<Image> {
+  return firstEngineWith(ref, sources, options.signal, (engine) => openContainer(engine, ref, options));
+}
+
+/** Which engine holds container `ref`: a cheap check before any slow work (one inspect per engine asked). */
+export function findContainer(ref: string, sources: readonly ImageSourceName[]): Promise<ImageSourceName> {
+  return firstEngineWith(ref, sources, undefined, async (engine) =>
+    (await engine.api().inspectContainer(ref)) ? engine.name : undefined,
+  );
 }
 
 /**
@@ -66,7 +82,7 @@ export async function runningContainers(
       reached = true;
     } catch (e) {
       if (!(e instanceof EngineUnreachable)) throw e;
-      misses.push({ source, why: `unreachable (${e.reason})` });
+      misses.push({ source, why: `unreachable: ${e.reason}` });
     }
   }
   if (!reached)

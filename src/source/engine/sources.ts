@@ -2,12 +2,13 @@
  * `--image-src`: each source is asked in order until one holds the image.
  * An engine that answers "not here" or cannot be asked is passed over, and
  * remembered, so that an image found nowhere gets one message saying where
- * customs looked and why each place failed. An engine that finds the image
+ * customs looked and why each place failed (led by the registry's own error
+ * when the registry was asked, so its status and hint read as they do alone). An engine that finds the image
  * but cannot give it (another platform, a corrupt export) stops the search:
  * scanning some other copy instead would be a silent surprise.
  */
 import type { Image } from '../image.js';
-import { UserError, errorMessage } from '../../util/errors.js';
+import { UserError } from '../../util/errors.js';
 import type { EngineLookupOptions, ImageSourceName, LocalEngine } from './local-engine.js';
 import { EngineUnreachable } from './local-engine.js';
 
@@ -49,6 +50,7 @@ export async function openFromSources<O extends EngineLookupOptions>(
   options: O,
 ): Promise<Image> {
   const misses: SourceMiss[] = [];
+  let remoteError: UserError | undefined;
   for (const source of sources) {
     options.signal?.throwIfAborted();
     if (source === 'remote') {
@@ -56,7 +58,7 @@ export async function openFromSources<O extends EngineLookupOptions>(
         return await remote();
       } catch (e) {
         if (!(e instanceof UserError) || sources.length === 1) throw e;
-        misses.push({ source, why: errorMessage(e) });
+        remoteError = e;
         continue;
       }
     }
@@ -74,9 +76,14 @@ export async function openFromSources<O extends EngineLookupOptions>(
       misses.push({ source, why: 'not found' });
     } catch (e) {
       if (!(e instanceof EngineUnreachable)) throw e;
-      misses.push({ source, why: `unreachable (${e.reason})` });
+      misses.push({ source, why: `unreachable: ${e.reason}` });
     }
   }
+  // The registry's own message (its status, its hint) leads, as it reads without engines; the engines follow.
+  if (remoteError)
+    throw new UserError(
+      `${remoteError.message}; also looked in ${misses.map((m) => `${m.source} (${m.why})`).join(', ')}`,
+    );
   throw notFoundAnywhere(
     `image ${reference}`,
     misses,
