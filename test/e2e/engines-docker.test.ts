@@ -183,6 +183,13 @@ describe('docker engine', { skip: reason }, () => {
       },
     );
     assert.equal(table.code, 0, table.stderr);
+
+    // --all: every running container (here the one), as the nightly `trivy container $(docker ps -q)` meant.
+    const all = await runCli(['container', '--all', '--scanners', 'secret', '-f', 'json', '--no-cache'], {
+      env: env(),
+    });
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal((JSON.parse(all.stdout) as Report).Metadata.Container!['ID'], id);
     assert.match(
       table.stdout,
       new RegExp(`Container planted \\(${id.slice(0, 12)}, docker\\): image ${tag.replace(/[.]/g, '\\.')}, started `),

@@ -77,6 +77,7 @@ export class EngineApi {
     return this.client;
   }
 
+  /** undefined for 404; otherwise the error to throw. */
   private classify(e: unknown, what: string): Error | undefined {
     const err = e as { statusCode?: number; code?: string; json?: { message?: unknown } };
     if (err.statusCode === 404) return undefined;
@@ -88,6 +89,7 @@ export class EngineApi {
     return new UserError(`${this.engine} (${this.endpoint.describe}): ${what}: ${message.trim().slice(0, 300)}`);
   }
 
+  /** Runs one call: 404 → undefined (not here), connection failures → EngineUnreachable, other errors → one line naming the engine. */
   private async orThrow<T>(what: string, run: (d: DockerodeType) => Promise<T>): Promise<T | undefined> {
     try {
       return await run(this.docker());
