@@ -16,7 +16,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { ensureDb } from '../support/db.js';
-import { engineSkipReason, startDockerd, type RunningEngine } from '../support/engines.js';
+import {
+  engineSkipReason,
+  freePort,
+  makeDockerTlsFiles,
+  startDockerd,
+  type RunningEngine,
+} from '../support/engines.js';
 import { ensureImages, imageForms } from '../support/images.js';
 
 const skip = engineSkipReason('dockerd');
@@ -50,6 +56,8 @@ describe('docker engine', { skip: reason }, () => {
   let engine: RunningEngine;
   let tag: string;
   let home: string;
+  let tlsPort: number;
+  let certs: string;
   const env = (): Record<string, string> => ({
     DOCKER_HOST: engine.host,
     // No podman here, and none of the host's: its socket is a path that does not exist.
@@ -69,7 +77,22 @@ describe('docker engine', { skip: reason }, () => {
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'customs-engine-home-'));
-    engine = await startDockerd();
+    // The same daemon also listens on loopback TCP with TLS, client certificates required.
+    certs = join(home, 'certs');
+    mkdirSync(certs);
+    makeDockerTlsFiles(certs);
+    tlsPort = await freePort();
+    engine = await startDockerd([
+      '--host',
+      `tcp://127.0.0.1:${tlsPort}`,
+      '--tlsverify',
+      '--tlscacert',
+      join(certs, 'ca.pem'),
+      '--tlscert',
+      join(certs, 'server-cert.pem'),
+      '--tlskey',
+      join(certs, 'server-key.pem'),
+    ]);
     const loaded = engine.cli([
       'load',
       '-i',
@@ -116,14 +139,14 @@ describe('docker engine', { skip: reason }, () => {
       });
     const first = await run('none');
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stderr, /exporting it from/);
+    assert.match(first.stderr, /exporting it$/m);
     const again = await run('none');
     assert.equal(again.code, 0, again.stderr);
-    assert.doesNotMatch(again.stderr, /exporting it from/);
+    assert.doesNotMatch(again.stderr, /exporting it$/m);
     assert.match(again.stderr, /\(0 walked, 1 from the cache\)/);
     const withSecrets = await run('secret');
     assert.equal(withSecrets.code, 0, withSecrets.stderr);
-    assert.match(withSecrets.stderr, /exporting it from/);
+    assert.match(withSecrets.stderr, /exporting it$/m);
     assert.match(withSecrets.stderr, /\(1 walked, 0 from the cache\)/);
     const ids = (out: string): unknown => (JSON.parse(out) as Report).Metadata.ImageID;
     assert.equal(ids(again.stdout), ids(first.stdout));
@@ -250,5 +273,30 @@ describe('docker engine', { skip: reason }, () => {
     });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /image nosuch:1 not found: docker: not found \(/);
+  });
+
+  test('DOCKER_HOST tcp:// with TLS: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', async () => {
+    const tcp = { ...env(), DOCKER_HOST: `tcp://127.0.0.1:${tlsPort}`, DOCKER_TLS_VERIFY: '1' };
+    const r = await runCli(['image', `docker:${tag}`, '--scanners', 'none', '--debug'], {
+      env: { ...tcp, DOCKER_CERT_PATH: certs },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`tcp://127\\.0\\.0\\.1:${tlsPort} \\(TLS\\) \\(DOCKER_HOST\\)`));
+    // Without client certificates, and with a CA that did not sign the server's: unreachable, each saying why.
+    const bare = join(home, 'no-certs');
+    mkdirSync(bare);
+    const noCerts = await runCli(['image', `docker:${tag}`, '--scanners', 'none'], {
+      env: { ...tcp, DOCKER_CERT_PATH: bare },
+    });
+    assert.equal(noCerts.code, 1);
+    assert.match(noCerts.stderr, /docker: unreachable: TLS is required but \S+cert\.pem is missing/);
+    const otherCa = join(home, 'other-ca');
+    mkdirSync(otherCa);
+    makeDockerTlsFiles(otherCa);
+    const wrongCa = await runCli(['image', `docker:${tag}`, '--scanners', 'none'], {
+      env: { ...tcp, DOCKER_CERT_PATH: otherCa },
+    });
+    assert.equal(wrongCa.code, 1);
+    assert.match(wrongCa.stderr, /docker: unreachable: TLS: /);
   });
 });

@@ -7,7 +7,7 @@
  * with the reason returned here.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,7 +66,7 @@ export function engineSkipReason(bin: 'dockerd' | 'podman'): string | undefined 
 }
 
 /** dockerd on a unix socket in a temp dir (vfs: no overlay mounts to clean up). */
-export async function startDockerd(): Promise<RunningEngine> {
+export async function startDockerd(extraArgs: string[] = []): Promise<RunningEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'customs-dockerd-'));
   const socket = join(dir, 'docker.sock');
   const log = join(dir, 'dockerd.log');
@@ -87,6 +87,7 @@ export async function startDockerd(): Promise<RunningEngine> {
       join(dir, 'exec'),
       '--pidfile',
       join(dir, 'pid'),
+      ...extraArgs,
     ],
     { stdio: ['ignore', out, out] },
   );
@@ -151,4 +152,82 @@ export async function startPodman(): Promise<RunningEngine> {
     throw e;
   }
   return { host, dir, cli, stop };
+}
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A CA, a server certificate for 127.0.0.1 and a client certificate, as
+ * `dockerd --tlsverify` and `DOCKER_CERT_PATH` want them (ca.pem, cert.pem,
+ * key.pem for the client; server-*.pem for the daemon), made with openssl.
+ */
+export function makeDockerTlsFiles(dir: string): void {
+  const ssl = (args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: 'ignore', timeout: 30_000 });
+  };
+  ssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=customs test CA',
+    '-keyout',
+    'ca-key.pem',
+    '-out',
+    'ca.pem',
+  ]);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  for (const [name, cn] of [
+    ['server', '127.0.0.1'],
+    ['client', 'customs'],
+  ] as const) {
+    ssl([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      `/CN=${cn}`,
+      '-keyout',
+      `${name}-key.pem`,
+      '-out',
+      `${name}.csr`,
+    ]);
+    ssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}-cert.pem`,
+    ]);
+  }
+  // The names DOCKER_CERT_PATH holds for the client.
+  writeFileSync(join(dir, 'cert.pem'), readFileSync(join(dir, 'client-cert.pem')));
+  writeFileSync(join(dir, 'key.pem'), readFileSync(join(dir, 'client-key.pem')));
 }

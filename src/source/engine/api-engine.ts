@@ -77,6 +77,7 @@ export class ApiEngine implements LocalEngine {
     }
     const diffIds = layersOf(inspect);
     checkLayerCount(diffIds.length, options.maxLayers, what);
+    options.logger.debug(`${what}: found at ${api.endpoint.describe} (${inspect.Id})`);
     const identity = {
       repoTags: (inspect.RepoTags ?? []).filter((t) => typeof t === 'string' && t !== '<none>:<none>'),
       repoDigests: (inspect.RepoDigests ?? []).filter((t) => typeof t === 'string' && t !== '<none>@<none>'),
@@ -99,7 +100,7 @@ export class ApiEngine implements LocalEngine {
     options: ApiEngineLookupOptions,
   ): Promise<Image> {
     const what = `${this.name} image ${reference}`;
-    options.logger.debug(`${what}: exporting it from ${api.endpoint.describe}`);
+    options.logger.debug(`${what}: exporting it`);
     const image = await openSaveStream(await api.saveImage(reference), {
       what,
       name: reference,

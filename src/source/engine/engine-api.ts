@@ -83,6 +83,9 @@ export class EngineApi {
     if (err.statusCode === 404) return undefined;
     const reason = err.code ? UNREACHABLE_CODES[err.code] : undefined;
     if (reason) return new EngineUnreachable(this.engine, `${reason} at ${this.endpoint.describe}`);
+    // A TLS failure means the engine could not be asked safely: another source may still hold the image.
+    if (err.code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|EPROTO)/.test(err.code))
+      return new EngineUnreachable(this.engine, `TLS: ${errorMessage(e)} at ${this.endpoint.describe}`);
     if (err.statusCode === undefined && /socket hang up|timeout/i.test(errorMessage(e)))
       return new EngineUnreachable(this.engine, `${errorMessage(e)} at ${this.endpoint.describe}`);
     const message = typeof err.json?.message === 'string' ? err.json.message : errorMessage(e);
