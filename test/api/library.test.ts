@@ -76,7 +76,10 @@ test('scanReport and render: the model and any format, with a logger and progres
 
 test('a request that names no target, or two, is refused before any work', async () => {
   await assert.rejects(scan({}), UserError);
-  await assert.rejects(scan({ input: 'a.tar', image: 'alpine' }), /exactly one of image, input, container, rootfs or sbom/);
+  await assert.rejects(
+    scan({ input: 'a.tar', image: 'alpine' }),
+    /exactly one of image, input, container, rootfs or sbom/,
+  );
 });
 
 test('an aborted signal stops the scan', async () => {
