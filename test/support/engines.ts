@@ -143,7 +143,13 @@ export async function startPodman(): Promise<RunningEngine> {
     } catch {
       // best effort: the directory is removed below
     }
-    rmSync(dir, { recursive: true, force: true });
+    // conmon runs `podman container cleanup` when a container dies, which may recreate the store after a
+    // first removal: remove until it stays gone.
+    for (let i = 0; i < 5; i++) {
+      rmSync(dir, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!existsSync(dir)) break;
+    }
   };
   try {
     await waitFor(() => existsSync(socket) && succeeds('podman', ['--url', host, 'version']), 'podman service', log);
