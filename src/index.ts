@@ -38,6 +38,7 @@ export type * from './model/report.js';
 export type { Package, Ecosystem, LayerRef } from './model/package.js';
 export type { OSInfo } from './model/os.js';
 export type { ScannerName } from './model/scanners.js';
+export type { ImageSourceName } from './source/engine/local-engine.js';
 export { SCANNER_NAMES } from './model/scanners.js';
 export { SEVERITIES } from './model/report.js';
 export { UserError } from './util/errors.js';

@@ -1,10 +1,10 @@
 /**
  * Checks a scan's target before any slow work: a missing file, an archive
- * that is not an image, or a `--platform` the image does not have is
- * reported at once, not after a database build or download. So are the
- * files the request names for the decisions (ignore file, VEX, secret
- * rules): read and parsed now, since a broken one would fail the scan at
- * its end.
+ * that is not an image, a `--platform` the image does not have, or a
+ * container no engine runs is reported at once, not after a database build
+ * or download. So are the files the request names for the decisions
+ * (ignore file, VEX, secret rules): read and parsed now, since a broken one
+ * would fail the scan at its end.
  */
 import { statSync } from 'node:fs';
 import { loadSecretConfig } from '../analyzer/secret/config-file.js';
@@ -13,10 +13,14 @@ import { loadVex } from '../policy/vex.js';
 import { openLocalImage } from '../source/archive/index.js';
 import { pathSkipper } from '../layer/path-skip.js';
 import { checkCloneRequest, checkGitInstalled, isRepoUrl } from '../source/git-clone.js';
+import { findContainer } from '../source/engine/index.js';
+import { DEFAULT_IMAGE_SOURCES } from '../source/engine/local-engine.js';
 import { UserError } from '../util/errors.js';
 import type { ScanRequest } from './request.js';
 
 export async function preflightTarget(req: ScanRequest): Promise<void> {
+  // A container no engine has is said at once, not after a database build (one inspect per engine asked).
+  if (req.container !== undefined) await findContainer(req.container, req.imageSources ?? DEFAULT_IMAGE_SOURCES);
   if (req.input !== undefined && req.input !== '-') {
     // Opening reads only the tar headers, the index/manifest and the config: cheap next to the layers.
     const image = await openLocalImage(req.input, { platform: req.platform, maxLayers: req.limits?.maxLayers });

@@ -7,13 +7,23 @@ import type { Gates } from '../policy/gates.js';
 import type { ScannerName } from '../model/scanners.js';
 import type { Severity } from '../model/report.js';
 import type { Logger } from '../util/log.js';
+import type { ImageSourceName } from '../source/engine/local-engine.js';
 
 /** What to scan: exactly one of these. */
 export interface ScanTarget {
   /** A registry reference (`alpine:3.20`, `registry:5000/app@sha256:…`). */
   image?: string;
-  /** A local image: `docker save` tar, OCI archive or OCI layout dir (`docker-archive:`, `oci-archive:`, `oci:` prefixes). */
+  /** A local image: `docker save` tar, OCI archive or OCI layout dir (`docker-archive:`, `oci-archive:`, `oci:` prefixes); `-` reads a `docker save` stream from stdin. */
   input?: string;
+  /** A container (id, id prefix or name) in a local engine: its image plus its writable layer. */
+  container?: string;
+  /**
+   * Where `image` (or `container`) is looked for, in order (Trivy's `--image-src`; default
+   * docker, podman, containerd, remote). An image found nowhere is one error naming each place.
+   */
+  imageSources?: ImageSourceName[];
+  /** Where `input: '-'` reads from (default the process's stdin). */
+  stdin?: NodeJS.ReadableStream;
   /** An unpacked root filesystem. */
   rootfs?: string;
   /** A CycloneDX or SPDX document. */

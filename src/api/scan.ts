@@ -94,10 +94,10 @@ function skipperFor(req: ScanRequest, base: string | undefined, kind: 'rootfs' |
 }
 
 function targetOf(req: ScanTarget): ScanTargetKind {
-  const named = (['image', 'input', 'rootfs', 'sbom', 'fs', 'repo'] as const).filter((k) => req[k] !== undefined);
+  const named = (['image', 'input', 'container', 'rootfs', 'sbom', 'fs', 'repo'] as const).filter((k) => req[k] !== undefined);
   if (named.length !== 1)
     throw new UserError(
-      `a scan names exactly one of image, input, rootfs, sbom, fs or repo${named.length ? `, not ${named.join(' and ')}` : ''}`,
+      `a scan names exactly one of image, input, container, rootfs, sbom, fs or repo${named.length ? `, not ${named.join(' and ')}` : ''}`,
     );
   if (req.fs !== undefined) {
     const path = req.fs;
@@ -156,13 +156,20 @@ function targetOf(req: ScanTarget): ScanTargetKind {
   return {
     type: 'container_image',
     collect: (r) =>
-      fromImage((logger) =>
+      fromImage((logger, opts) =>
         openImageSource({
           ref: r.image,
           input: r.input,
+          container: r.container,
+          imageSources: r.imageSources,
+          stdin: r.stdin,
           platform: r.platform,
           ...r.registry,
           maxLayers: r.limits?.maxLayers,
+          maxSpoolBytes: r.limits?.maxLayerBytes,
+          maxEntries: r.limits?.maxEntriesPerLayer,
+          configCache: opts.cacheDir ? new FileLayerCache(opts.cacheDir, (m) => logger.warn(m)) : undefined,
+          signal: opts.signal,
           logger,
         }),
       ),

@@ -9,9 +9,11 @@ import type { ScanTarget } from '../api/request.js';
 import { UserError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 
-type ImageTarget = Pick<ScanTarget, 'image' | 'input' | 'sbom'>;
+type ImageTarget = Pick<ScanTarget, 'image' | 'input' | 'sbom' | 'imageSources'>;
 
-const SCHEME = /^(docker-archive|oci-archive|oci-dir|oci|registry|sbom):(.+)$/;
+const SCHEME = /^(docker-archive|oci-archive|oci-dir|oci|registry|sbom|docker|podman|containerd):(.+)$/;
+/** Grype's engine schemes: the image is read from that engine only. */
+const ENGINE_SCHEMES = new Set(['docker', 'podman', 'containerd'] as const);
 /** `registry:5000/app` is a host named registry on port 5000, not the `registry:` scheme. */
 const HOST_PORT = /^\d+(\/|$)/;
 /** Where a path, not a reference, was meant: absolute or ./ ../ relative, or an archive's file name. */
@@ -25,7 +27,8 @@ export function imageTarget(ref: string | undefined, input: string | undefined, 
   const m = SCHEME.exec(ref);
   if (m && !HOST_PORT.test(m[2]!)) {
     const [, scheme, rest] = m as unknown as [string, string, string];
-    if (scheme === 'registry') return { image: rest };
+    if (scheme === 'registry') return { image: rest, imageSources: ['remote'] };
+    if (ENGINE_SCHEMES.has(scheme as 'docker')) return { image: rest, imageSources: [scheme as 'docker'] };
     if (scheme === 'sbom') return { sbom: rest };
     if (scheme === 'oci-dir') return { input: `oci:${rest}` };
     return { input: ref };

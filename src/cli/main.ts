@@ -17,6 +17,7 @@ import { registerConfigDump } from './commands/config-dump.js';
 import { registerNotify } from './commands/notify.js';
 import { registerPush } from './commands/push.js';
 import { registerServer } from './commands/server.js';
+import { registerContainer } from './commands/container.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride();
   registerScanCommands(program);
   registerProjectCommands(program);
+  registerContainer(program);
   registerSbom(program);
   registerCompare(program);
   registerConfig(program);

@@ -159,6 +159,8 @@ export interface ReportMetadata {
   size?: number;
   /** A scanned git repository (Trivy's RepoURL, Branch, Commit). */
   repository?: { url?: string; branch?: string; commit?: string };
+  /** The container scanned (`customs container`): its writable layer is the image's last layer. */
+  container?: { id: string; name: string; image: string; imageId: string; startedAt?: string; engine: string };
 }
 
 export interface Report {

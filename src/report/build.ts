@@ -70,6 +70,7 @@ export function buildReport(image: Image, artifact: Artifact, opts: BuildReportO
           manifestDigest: image.manifestDigest,
           refName: image.refName,
           imageConfig: image.config,
+          ...(image.container ? { container: image.container } : {}),
         },
     results,
     ...(artifact.applications.length ? { applications: artifact.applications } : {}),

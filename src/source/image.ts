@@ -59,8 +59,22 @@ export interface Image {
   layers: LayerSource[];
   /** Raw manifest, for reports that want it. */
   manifest?: unknown;
+  /** Set when the target is a container: its writable layer is the last layer. */
+  container?: ContainerIdentity;
   /** Releases resources (temporary files, open archives). */
   close(): Promise<void>;
+}
+
+/** Which container a scan read, as its engine states it. */
+export interface ContainerIdentity {
+  id: string;
+  name: string;
+  /** The image as the container was created from it (`alpine:3.20`). */
+  image: string;
+  imageId: string;
+  /** RFC 3339, as the engine reports it. */
+  startedAt?: string;
+  engine: string;
 }
 
 /** Pairs diffIDs with history lines: history entries with `empty_layer` make no layer. */

@@ -78,7 +78,7 @@ test('a request that names no target, or two, is refused before any work', async
   await assert.rejects(scan({}), UserError);
   await assert.rejects(
     scan({ input: 'a.tar', image: 'alpine' }),
-    /exactly one of image, input, rootfs, sbom, fs or repo/,
+    /exactly one of image, input, container, rootfs, sbom, fs or repo/,
   );
 });
 

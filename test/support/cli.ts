@@ -10,7 +10,7 @@ export interface CliRun {
 
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string; input?: string } = {},
+  opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string; input?: string | Buffer } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {

@@ -6,6 +6,8 @@ import { addScanFlags, type ScanFlags } from '../scan-flags.js';
 import { parseDuration } from '../flag-values.js';
 import { collect, registryCredentials } from '../registry-credentials.js';
 import { addNotifyFlags, type NotifyFlags } from '../scan-notify.js';
+import { imageSourceOption, imageSourcesFrom } from './image-src.js';
+import { UserError } from '../../util/errors.js';
 
 interface ImageFlags extends ScanFlags, NotifyFlags {
   input?: string;
@@ -16,6 +18,7 @@ interface ImageFlags extends ScanFlags, NotifyFlags {
   registryAuth: string[];
   insecure?: boolean;
   registryTimeout: string;
+  imageSrc: string;
 }
 
 const SBOM_FORMATS = new Set(['cyclonedx', 'spdx', 'spdx-json']);
@@ -62,9 +65,14 @@ export function registerScanCommands(program: Command): void {
       '--registry-timeout <duration>',
       'time one registry request may take (a manifest, config or token body included; blobs: time without data)',
       '60s',
-    );
+    )
+    .addOption(imageSourceOption());
   addNotifyFlags(addScanFlags(image)).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
     const target = imageTarget(ref, flags.input, makeLogger(flags));
+    if (target.input === '-' && flags.passwordStdin)
+      throw new UserError('--input - and --password-stdin both read stdin', 'give the password another way');
+    // A Grype engine prefix (docker:, podman:, containerd:, registry:) names the one place to look.
+    target.imageSources ??= imageSourcesFrom(flags.imageSrc);
     const registry = {
       ...registryCredentials(flags),
       insecure: flags.insecure,

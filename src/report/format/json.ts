@@ -196,6 +196,17 @@ export function* renderJsonChunks(report: Report, opts: JsonFormatOptions): Gene
       RepoURL: md.repository?.url,
       Branch: md.repository?.branch,
       Commit: md.repository?.commit,
+      // An extra field (see schema/report.schema.json): which container `customs container` read.
+      Container: md.container
+        ? prune({
+            ID: md.container.id,
+            Name: md.container.name,
+            Image: md.container.image,
+            ImageID: md.container.imageId,
+            StartedAt: md.container.startedAt,
+            Engine: md.container.engine,
+          })
+        : undefined,
     }),
     Results: new Streamed(report.results, (r) => resultJson(r, opts), true),
     ...(report.gates

@@ -155,6 +155,11 @@ function foldedLine(empty: Result[]): string {
 
 export function renderTableReport(report: Report, opts: TableFormatOptions): string {
   const lines: string[] = [];
+  const c = report.metadata.container;
+  if (c)
+    lines.push(
+      `Container ${c.name} (${c.id.slice(0, 12)}, ${c.engine}): image ${c.image}${c.startedAt ? `, started ${c.startedAt}` : ''}`,
+    );
   const summary = summaryTable(report, opts.color ?? false);
   if (summary) lines.push(summary);
   const empty: Result[] = [];

@@ -47,20 +47,43 @@ export async function openLocalImage(input: string, opts: LocalImageOptions = {}
     });
   }
   if (kind === 'oci') throw new UserError(`${input}: oci: expects a directory; for a tar use oci-archive:`);
+  return openImageTar(path, {
+    what,
+    name: input,
+    kind: kind as 'docker-archive' | 'oci-archive' | undefined,
+    tag,
+    platform: opts.platform,
+    maxLayers: opts.maxLayers,
+  });
+}
+
+export interface ImageTarOptions extends LocalImageOptions {
+  /** Names the archive in messages. */
+  what: string;
+  /** The image's name in the report. */
+  name: string;
+  /** Forces one layout; undefined detects it. */
+  kind?: 'docker-archive' | 'oci-archive';
+  tag?: string;
+}
+
+/** A `docker save` tar (legacy or Docker ≥ 25) or an OCI archive, read in place through its tar index. */
+export async function openImageTar(path: string, opts: ImageTarOptions): Promise<Image> {
+  const { what, name, kind, tag } = opts;
   const store = await TarStore.load(path, what);
   const dockerStyle = store.has('manifest.json');
   const ociStyle = store.has('index.json') && store.has('oci-layout');
   if (kind === 'docker-archive' || (!kind && dockerStyle)) {
     if (!dockerStyle)
-      throw new UserError(`${input}: no manifest.json in the archive`, 'not a docker save archive; try oci-archive:');
-    return openDockerArchive(store, { name: input, tag, platform: opts.platform, maxLayers: opts.maxLayers });
+      throw new UserError(`${what}: no manifest.json in the archive`, 'not a docker save archive; try oci-archive:');
+    return openDockerArchive(store, { name, tag, platform: opts.platform, maxLayers: opts.maxLayers });
   }
   if (kind === 'oci-archive' || (!kind && ociStyle)) {
-    if (!ociStyle) throw new UserError(`${input}: no index.json/oci-layout in the archive`, 'not an OCI archive');
-    return openOciLayout(store, { name: input, tag, platform: opts.platform, maxLayers: opts.maxLayers });
+    if (!ociStyle) throw new UserError(`${what}: no index.json/oci-layout in the archive`, 'not an OCI archive');
+    return openOciLayout(store, { name, tag, platform: opts.platform, maxLayers: opts.maxLayers });
   }
   throw new UserError(
-    `${input}: not an image archive (no manifest.json, no OCI index.json)`,
+    `${what}: not an image archive (no manifest.json, no OCI index.json)`,
     'use docker save / skopeo copy to export the image',
   );
 }
