@@ -57,7 +57,8 @@ module.exports = {
     },
     {
       name: 'server-uses-the-library',
-      comment: 'src/server builds on the library API, notifications, the model and utilities only (not the pipeline, not the CLI)',
+      comment:
+        'src/server builds on the library API, notifications, the model and utilities only (not the pipeline, not the CLI)',
       severity: 'error',
       from: { path: '^src/server/' },
       to: { path: '^src/', pathNot: '^src/(api|notify|model|util|server)/' },

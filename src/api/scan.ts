@@ -94,7 +94,9 @@ function skipperFor(req: ScanRequest, base: string | undefined, kind: 'rootfs' |
 }
 
 function targetOf(req: ScanTarget): ScanTargetKind {
-  const named = (['image', 'input', 'container', 'rootfs', 'sbom', 'fs', 'repo'] as const).filter((k) => req[k] !== undefined);
+  const named = (['image', 'input', 'container', 'rootfs', 'sbom', 'fs', 'repo'] as const).filter(
+    (k) => req[k] !== undefined,
+  );
   if (named.length !== 1)
     throw new UserError(
       `a scan names exactly one of image, input, container, rootfs, sbom, fs or repo${named.length ? `, not ${named.join(' and ')}` : ''}`,

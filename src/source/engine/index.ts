@@ -11,11 +11,7 @@ import type { ImageSourceName, LocalEngine } from './local-engine.js';
 import { EngineUnreachable } from './local-engine.js';
 import { notFoundAnywhere, type SourceMiss } from './sources.js';
 
-export const LOCAL_ENGINES: readonly LocalEngine[] = [
-  dockerEngine,
-  podmanEngine,
-  containerdEngine,
-];
+export const LOCAL_ENGINES: readonly LocalEngine[] = [dockerEngine, podmanEngine, containerdEngine];
 
 /** Engines that can show a container's writable layer (the Docker Engine API). */
 const CONTAINER_ENGINES: readonly ApiEngine[] = [dockerEngine, podmanEngine];
