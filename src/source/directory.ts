@@ -16,6 +16,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import { readSmallFileNoFollow } from '../util/read-no-follow.js';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack, type Pack } from 'tar-stream';
@@ -41,23 +42,6 @@ export interface DirectoryOptions {
   gitExclude?: boolean;
   /** Told about rules that could not be applied and entries that could not be read. */
   warn?: (message: string) => void;
-}
-
-/** Reads a small regular file of the tree without following a link; undefined when it is not one. */
-async function readSmallFile(path: string, max: number): Promise<string | undefined> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const st = await fh.stat();
-    if (!st.isFile() || st.size > max) return undefined;
-    const buf = Buffer.alloc(st.size);
-    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    await fh?.close();
-  }
 }
 
 function entry(p: Pack, header: Parameters<Pack['entry']>[0]): Promise<void> {
@@ -135,7 +119,7 @@ class TreeWalk {
   private async rulesFor(rel: string, ignore: GitignoreStack): Promise<GitignoreStack> {
     if (!this.opts.gitignore) return ignore;
     const file = rel ? `${rel}/.gitignore` : '.gitignore';
-    const text = await readSmallFile(join(this.root, file), MAX_GITIGNORE_BYTES);
+    const text = (await readSmallFileNoFollow(join(this.root, file), MAX_GITIGNORE_BYTES))?.toString('utf8');
     return text === undefined ? ignore : ignore.withFile(rel, text, file, (m) => this.warn(m));
   }
 
@@ -221,7 +205,9 @@ export async function openDirectory(path: string, opts: DirectoryOptions): Promi
             }
             let ignore = GitignoreStack.empty();
             if (opts.gitExclude) {
-              const text = await readSmallFile(join(root, '.git', 'info', 'exclude'), MAX_GITIGNORE_BYTES);
+              const text = (
+                await readSmallFileNoFollow(join(root, '.git', 'info', 'exclude'), MAX_GITIGNORE_BYTES)
+              )?.toString('utf8');
               if (text !== undefined) ignore = ignore.withFile('', text, '.git/info/exclude', (m) => opts.warn?.(m));
             }
             await walk.walk('', ignore, 0);

@@ -5,8 +5,7 @@
  * files out of a scan with `*` in its .gitignore. Bounded in size and count;
  * an index that cannot be read gives no set (the rules then apply as written).
  */
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { readSmallFileNoFollow } from '../util/read-no-follow.js';
 import { join } from 'node:path';
 import { gitDirsOf } from './git-repo.js';
 
@@ -17,22 +16,6 @@ export interface TrackedPaths {
   files: Set<string>;
   /** Every directory holding a tracked file, at any depth. */
   dirs: Set<string>;
-}
-
-async function readFileNoFollow(path: string, max: number): Promise<Buffer | undefined> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const st = await fh.stat();
-    if (!st.isFile() || st.size > max) return undefined;
-    const buf = Buffer.alloc(st.size);
-    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
-    return buf.subarray(0, bytesRead);
-  } catch {
-    return undefined;
-  } finally {
-    await fh?.close();
-  }
 }
 
 /** Parses an index; undefined when it is not one this reader understands. `hashBytes`: 20 (SHA-1) or 32 (SHA-256). */
@@ -88,9 +71,9 @@ export function parseIndex(buf: Buffer, hashBytes: number): string[] | undefined
 export async function readTrackedPaths(root: string): Promise<TrackedPaths | undefined> {
   const dirs = await gitDirsOf(root);
   if (!dirs) return undefined;
-  const index = await readFileNoFollow(join(dirs.gitDir, 'index'), MAX_INDEX_BYTES);
+  const index = await readSmallFileNoFollow(join(dirs.gitDir, 'index'), MAX_INDEX_BYTES);
   if (!index) return undefined;
-  const config = (await readFileNoFollow(join(dirs.commonDir, 'config'), 64 * 1024))?.toString('utf8') ?? '';
+  const config = (await readSmallFileNoFollow(join(dirs.commonDir, 'config'), 64 * 1024))?.toString('utf8') ?? '';
   const sha256 = /^\s*objectformat\s*=\s*sha256\s*$/im.test(config);
   const paths = parseIndex(index, sha256 ? 32 : 20);
   if (!paths) return undefined;

@@ -5,8 +5,11 @@
  * and a local scan needs no git at all. Only small files are read, each
  * checked for the shape it must have; what does not fit is left out.
  */
-import { constants } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { readSmallFileNoFollow } from '../util/read-no-follow.js';
+
+const readSmall = async (path: string, max: number): Promise<string | undefined> =>
+  (await readSmallFileNoFollow(path, max))?.toString('utf8');
 import { isAbsolute, join, resolve } from 'node:path';
 
 const MAX_META_BYTES = 64 * 1024;
@@ -24,22 +27,6 @@ export interface RepoMetadata {
 /** `https://user:token@host/x` → `https://***@host/x`: what goes into messages and reports. */
 export function maskUrlCredentials(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
-}
-
-async function readSmall(path: string, max: number): Promise<string | undefined> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const st = await fh.stat();
-    if (!st.isFile() || st.size > max) return undefined;
-    const buf = Buffer.alloc(st.size);
-    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    await fh?.close();
-  }
 }
 
 /** The git directory of a checkout: `.git` itself, or where a `.git` file (worktree, submodule) points. */
