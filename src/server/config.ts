@@ -13,6 +13,9 @@
  *       username_env: REG_USER            # credentials from these environment variables,
  *       password_env: REG_PASS            #   sent to this registry only
  *       docker_config: /root/.docker/config.json   # or from a docker config
+ *   webhooks:
+ *     dockerhub_secret_env: DOCKERHUB_WEBHOOK_SECRET   # ?secret= on the Docker Hub webhook URL
+ *     github_secret_env: GITHUB_WEBHOOK_SECRET         # the GitHub webhook's HMAC secret
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseDuration } from '../util/duration.js';
@@ -33,10 +36,13 @@ export interface WatchedRegistry {
 
 export interface ServerConfig {
   registries: WatchedRegistry[];
+  /** Secrets, read from the environment variables `webhooks:` names (never written in the file). */
+  webhookSecrets: { dockerhub?: string; github?: string };
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
-const TOP_KEYS = new Set(['registries']);
+const TOP_KEYS = new Set(['registries', 'webhooks']);
+const WEBHOOK_KEYS = new Set(['dockerhub_secret_env', 'github_secret_env']);
 const REGISTRY_KEYS = new Set([
   'host',
   'repositories',
@@ -131,19 +137,42 @@ function registryEntry(v: unknown, where: string): WatchedRegistry {
   };
 }
 
-export function parseServerConfig(text: string, file: string): ServerConfig {
+function webhookSecrets(v: unknown, where: string, env: NodeJS.ProcessEnv): ServerConfig['webhookSecrets'] {
+  if (v === undefined) return {};
+  if (!isMap(v)) throw new UserError(`${where}: not a map`);
+  checkKeys(v, WEBHOOK_KEYS, where);
+  const secret = (key: string): string | undefined => {
+    const name = optionalString(v[key], `${where}.${key}`, ENV_NAME);
+    if (!name) return undefined;
+    const value = env[name];
+    if (!value || value.length < 16)
+      throw new UserError(
+        `${where}.${key}: the environment variable ${name} is unset or shorter than 16 characters`,
+        'set it to a long random secret, e.g. `openssl rand -hex 32`',
+      );
+    return value;
+  };
+  const dockerhub = secret('dockerhub_secret_env');
+  const github = secret('github_secret_env');
+  return { ...(dockerhub ? { dockerhub } : {}), ...(github ? { github } : {}) };
+}
+
+export function parseServerConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   let doc: unknown;
   try {
     doc = parseUntrustedYaml(text);
   } catch (e) {
     throw new UserError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
-  if (doc === null || doc === undefined) return { registries: [] };
+  if (doc === null || doc === undefined) return { registries: [], webhookSecrets: {} };
   if (!isMap(doc)) throw new UserError(`${file}: the config is not a map of sections`);
   checkKeys(doc, TOP_KEYS, file);
   const regs = doc['registries'] ?? [];
   if (!Array.isArray(regs) || regs.length > 100) throw new UserError(`${file}: registries: not a list of at most 100`);
-  return { registries: regs.map((r, i) => registryEntry(r, `${file}: registries[${i}]`)) };
+  return {
+    registries: regs.map((r, i) => registryEntry(r, `${file}: registries[${i}]`)),
+    webhookSecrets: webhookSecrets(doc['webhooks'], `${file}: webhooks`, env),
+  };
 }
 
 /** Reads and checks the config file before the server starts anything. */

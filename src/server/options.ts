@@ -26,5 +26,7 @@ export interface ServerOptions {
   registry: RegistryOptions;
   /** Registries polled for changed tags (`registries:` in --config; server only). */
   registries?: WatchedRegistry[];
+  /** Secrets of the webhooks that cannot send the API token (from `webhooks:` in --config). */
+  webhookSecrets?: { dockerhub?: string; github?: string };
   logger: Logger;
 }

@@ -73,7 +73,7 @@ async function optionsOf(f: Flags): Promise<ServerOptions> {
       username: f.username ?? process.env['CUSTOMS_USERNAME'],
       password: f.password ?? process.env['CUSTOMS_PASSWORD'],
     },
-    ...(config ? { registries: config.registries } : {}),
+    ...(config ? { registries: config.registries, webhookSecrets: config.webhookSecrets } : {}),
     logger: new StderrLogger(f.debug ? 'debug' : 'info', f.quiet ?? false),
   };
 }
@@ -122,7 +122,7 @@ export function registerServer(program: Command): void {
       .description('run the scan API with its store, queue and workers')
       .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
       .option('--token-file <file>', 'file holding the API token (env CUSTOMS_SERVER_TOKEN)')
-      .option('--config <file>', 'server config (YAML): registries to watch')
+      .option('--config <file>', 'server config (YAML): registries to watch, webhook secrets')
       .option('--db-check-interval <duration>', 'how often to look for a new vulnerability database (0: never)', '60s'),
   ).action(async (f: Flags) => {
     const opts = await optionsOf(f);
