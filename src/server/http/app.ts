@@ -10,6 +10,7 @@ import { toolVersion } from '../../util/tool-version.js';
 import { tokenMatches } from './auth.js';
 import type { ServerContext } from './context.js';
 import { HttpProblem, sendProblem } from './problem.js';
+import { registerCompareAuditRoutes } from './routes-compare-audit.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerImageRoutes } from './routes-images.js';
 import { registerScanRoutes } from './routes-scans.js';
@@ -63,6 +64,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
       registerImageRoutes(v1, ctx);
       registerWebhookRoutes(v1, ctx);
       registerVendorWebhookRoutes(v1, ctx);
+      registerCompareAuditRoutes(v1, ctx);
       v1.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -491,6 +491,13 @@ export class ServerStore {
       .execute();
   }
 
+  /** Audit rows newest first, `limit` of them, below id `before` when given (the cursor of the previous page). */
+  async auditPage(limit: number, before?: number) {
+    let q = this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(limit);
+    if (before !== undefined) q = q.where('id', '<', before);
+    return q.execute();
+  }
+
   async auditLog(limit: number) {
     return this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(limit).execute();
   }
