@@ -9,3 +9,6 @@ export async function compare(older: ScanRequest, newer: ScanRequest): Promise<C
   const newReport = (await scanReport(newer)).report;
   return compareReports(oldReport, newReport);
 }
+
+/** Compares two reports already made (the server's stored ones): nothing is scanned again. */
+export { compareReports, type Comparison };

@@ -13,6 +13,7 @@ import type { ServerOptions } from './options.js';
 import { PgBossQueue } from './queue/pgboss-queue.js';
 import type { JobQueue } from './queue/queue.js';
 import { SqliteQueue } from './queue/sqlite-queue.js';
+import { watchRegistries } from './registry-watch.js';
 import { rematchChanged, type RematchSummary } from './rematch.js';
 import { lostJobHandler, scanJobHandler } from './scan-job.js';
 import { ownSqliteStore } from './store/sqlite-owner.js';
@@ -57,6 +58,7 @@ export async function startServer(opts: ServerOptions): Promise<Running> {
   let queue: JobQueue | undefined;
   let timer: NodeJS.Timeout | undefined;
   let release: (() => Promise<void>) | undefined;
+  let watcher: { stop(): Promise<void> } | undefined;
   try {
     if (store.dialect === 'sqlite') release = await ownSqliteStore(store, opts.database);
     queue = await openQueue(store, opts);
@@ -90,12 +92,15 @@ export async function startServer(opts: ServerOptions): Promise<Running> {
       await queue.work(scanJobHandler(store, opts, metrics), opts.workers, lostJobHandler(store, metrics));
     const app = await buildApp(ctx);
     const url = await app.listen({ host: listen.host, port: listen.port });
+    watcher = watchRegistries(opts.registries ?? [], store, queue, opts.logger);
     opts.logger.info(`customs server listening on ${url} (store: ${store.dialect})`);
     const q = queue;
+    const w = watcher;
     return {
       url,
       close: async () => {
         clearInterval(timer);
+        await w.stop();
         await app.close();
         await q.stop();
         await chain;

@@ -1,6 +1,7 @@
 /** What `customs server` and `customs worker` are started with, already parsed. */
 import type { RegistryOptions } from '../api/request.js';
 import type { Logger } from '../util/log.js';
+import type { WatchedRegistry } from './config.js';
 
 export interface ServerOptions {
   /** `sqlite:PATH` or `postgres://…`. */
@@ -23,5 +24,9 @@ export interface ServerOptions {
   skipDbUpdate: boolean;
   dbSources?: string[];
   registry: RegistryOptions;
+  /** Registries polled for changed tags (`registries:` in --config; server only). */
+  registries?: WatchedRegistry[];
+  /** Secrets of the webhooks that cannot send the API token (from `webhooks:` in --config). */
+  webhookSecrets?: { dockerhub?: string; github?: string };
   logger: Logger;
 }

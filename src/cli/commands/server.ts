@@ -16,6 +16,7 @@ interface Flags {
   database?: string;
   cacheDir?: string;
   tokenFile?: string;
+  config?: string;
   allowLocalInput?: string;
   workers: string;
   maxAttempts: string;
@@ -49,6 +50,8 @@ async function optionsOf(f: Flags): Promise<ServerOptions> {
   const { defaultDatabase } = await import('../../server/store/connect.js');
   const { loadToken } = await import('../../server/http/auth.js');
   const cacheDir = resolveCacheDir(f.cacheDir);
+  const { loadServerConfig } = await import('../../server/config.js');
+  const config = f.config ? loadServerConfig(f.config) : undefined;
   return {
     database: f.database ?? process.env['CUSTOMS_SERVER_DATABASE'] ?? defaultDatabase(cacheDir),
     cacheDir,
@@ -70,6 +73,7 @@ async function optionsOf(f: Flags): Promise<ServerOptions> {
       username: f.username ?? process.env['CUSTOMS_USERNAME'],
       password: f.password ?? process.env['CUSTOMS_PASSWORD'],
     },
+    ...(config ? { registries: config.registries, webhookSecrets: config.webhookSecrets } : {}),
     logger: new StderrLogger(f.debug ? 'debug' : 'info', f.quiet ?? false),
   };
 }
@@ -118,6 +122,7 @@ export function registerServer(program: Command): void {
       .description('run the scan API with its store, queue and workers')
       .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
       .option('--token-file <file>', 'file holding the API token (env CUSTOMS_SERVER_TOKEN)')
+      .option('--config <file>', 'server config (YAML): registries to watch, webhook secrets')
       .option('--db-check-interval <duration>', 'how often to look for a new vulnerability database (0: never)', '60s'),
   ).action(async (f: Flags) => {
     const opts = await optionsOf(f);

@@ -10,12 +10,15 @@ import { toolVersion } from '../../util/tool-version.js';
 import { tokenMatches } from './auth.js';
 import type { ServerContext } from './context.js';
 import { HttpProblem, sendProblem } from './problem.js';
+import { registerCompareAuditRoutes } from './routes-compare-audit.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerImageRoutes } from './routes-images.js';
 import { registerScanRoutes } from './routes-scans.js';
 import { registerWebhookRoutes } from './routes-webhooks.js';
+import { SELF_VERIFIED_WEBHOOKS, registerVendorWebhookRoutes } from './routes-webhooks-vendors.js';
 
-const UNGUARDED = new Set(['/healthz', '/readyz']);
+// Docker Hub and GitHub cannot send the token: those routes check their own secret or signature.
+const UNGUARDED = new Set(['/healthz', '/readyz', ...SELF_VERIFIED_WEBHOOKS]);
 
 export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -60,6 +63,8 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
       registerScanRoutes(v1, ctx);
       registerImageRoutes(v1, ctx);
       registerWebhookRoutes(v1, ctx);
+      registerVendorWebhookRoutes(v1, ctx);
+      registerCompareAuditRoutes(v1, ctx);
       v1.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -140,6 +140,25 @@ const webhookEvents: Migration = {
   },
 };
 
+/** Registry watching: a tag queues a scan when its digest differs from the one recorded here. */
+const watchedTags: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('watched_tags')
+      .addColumn('registry', 'text', (c) => c.notNull())
+      .addColumn('repository', 'text', (c) => c.notNull())
+      .addColumn('tag', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('checked_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('watched_tags_pk', ['registry', 'repository', 'tag'])
+      .execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0002_webhook_events': webhookEvents };
+  return {
+    '0001_initial': initial(dialect),
+    '0002_webhook_events': webhookEvents,
+    '0003_watched_tags': watchedTags,
+  };
 }

@@ -115,6 +115,15 @@ export interface WebhookEventsTable {
   scan_id: string | null;
 }
 
+/** The digest each watched tag pointed at when last polled. */
+export interface WatchedTagsTable {
+  registry: string;
+  repository: string;
+  tag: string;
+  digest: string;
+  checked_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -133,4 +142,5 @@ export interface Database {
   advisory_fingerprints: AdvisoryFingerprintsTable;
   meta: MetaTable;
   webhook_events: WebhookEventsTable;
+  watched_tags: WatchedTagsTable;
 }

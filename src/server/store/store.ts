@@ -464,11 +464,38 @@ export class ServerStore {
     await this.db.updateTable('webhook_events').set({ scan_id: scanId }).where('id', '=', eventId).execute();
   }
 
+  /** The digest a watched tag pointed at when last polled (undefined: never seen). */
+  async watchedDigest(registry: string, repository: string, tag: string): Promise<string | undefined> {
+    const r = await this.db
+      .selectFrom('watched_tags')
+      .select('digest')
+      .where('registry', '=', registry)
+      .where('repository', '=', repository)
+      .where('tag', '=', tag)
+      .executeTakeFirst();
+    return r?.digest;
+  }
+
+  async setWatchedDigest(registry: string, repository: string, tag: string, digest: string): Promise<void> {
+    await this.db
+      .insertInto('watched_tags')
+      .values({ registry, repository, tag, digest, checked_at: now() })
+      .onConflict((oc) => oc.columns(['registry', 'repository', 'tag']).doUpdateSet({ digest, checked_at: now() }))
+      .execute();
+  }
+
   async audit(entry: { actor: string; action: string; resource: string; result: string }): Promise<void> {
     await this.db
       .insertInto('audit')
       .values({ at: now(), ...entry })
       .execute();
+  }
+
+  /** Audit rows newest first, `limit` of them, below id `before` when given (the cursor of the previous page). */
+  async auditPage(limit: number, before?: number) {
+    let q = this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(limit);
+    if (before !== undefined) q = q.where('id', '<', before);
+    return q.execute();
   }
 
   async auditLog(limit: number) {

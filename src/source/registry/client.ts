@@ -28,6 +28,8 @@ export interface ClientOptions {
   retries?: number;
   dockerConfigPath?: string;
   logger?: Logger;
+  /** Token scope asked for on a Bearer challenge (default: pull on the repository; `registry:catalog:*` for _catalog). */
+  scope?: string;
 }
 
 function isLoopback(hostname: string): boolean {
@@ -84,18 +86,31 @@ export class RegistryClient {
     return this.http.timeoutMs;
   }
 
+  /** The host the API is spoken to: a next-page link naming another host is not followed (credentials stay here). */
+  get apiHost(): string {
+    return this.host;
+  }
+
+  /** `/v2/…` is a path from the registry root (_catalog, a Link header's next page); anything else is under the repository. */
   private url(path: string): URL {
-    return new URL(`${this.scheme}://${this.host}/v2/${this.ref.repository}/${path}`);
+    const p = path.startsWith('/v2/') ? path : `/v2/${this.ref.repository}/${path}`;
+    return new URL(`${this.scheme}://${this.host}${p}`);
   }
 
   private async authenticate(res: IncomingMessage): Promise<void> {
     const ch = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
     if (ch?.scheme === 'bearer') {
-      const token = await fetchBearerToken(ch, `repository:${this.ref.repository}:pull`, this.creds, this.http, {
-        host: this.host,
-        scheme: this.scheme,
-        insecure: this.insecure,
-      });
+      const token = await fetchBearerToken(
+        ch,
+        this.opts.scope ?? `repository:${this.ref.repository}:pull`,
+        this.creds,
+        this.http,
+        {
+          host: this.host,
+          scheme: this.scheme,
+          insecure: this.insecure,
+        },
+      );
       this.authorization = `Bearer ${token}`;
     } else if (ch?.scheme === 'basic' && this.creds) {
       this.authorization = basicHeader(this.creds);
@@ -134,11 +149,16 @@ export class RegistryClient {
    * fails at TLS or connect is spoken to over plain HTTP; once the registry
    * has answered, the scheme is fixed, so a reset later never downgrades it.
    */
-  async fetch(path: string, accept: Record<string, string>, what: string): Promise<IncomingMessage> {
+  async fetch(
+    path: string,
+    accept: Record<string, string>,
+    what: string,
+    method: 'GET' | 'HEAD' = 'GET',
+  ): Promise<IncomingMessage> {
     for (let authTried = false; ;) {
       let res: IncomingMessage;
       try {
-        res = await get(this.url(path), accept, this.http, this.authorization);
+        res = await get(this.url(path), accept, { ...this.http, method }, this.authorization);
         this.schemeSettled = true;
       } catch (e) {
         const msg = (e as Error).message;

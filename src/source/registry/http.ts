@@ -22,6 +22,8 @@ export interface HttpOptions {
   maxRedirects: number;
   /** Upper bound on one Retry-After wait. */
   maxRetryWaitMs: number;
+  /** HEAD asks for headers only (a manifest's digest without its body, not counted as a pull by Docker Hub). */
+  method?: 'GET' | 'HEAD';
 }
 
 export const defaultHttpOptions: HttpOptions = {
@@ -36,7 +38,12 @@ function once(url: URL, headers: Record<string, string>, opts: HttpOptions): Pro
     const lib = url.protocol === 'https:' ? https() : http();
     const req = lib.request(
       url,
-      { method: 'GET', headers, rejectUnauthorized: url.hostname !== opts.insecureHost, timeout: opts.timeoutMs },
+      {
+        method: opts.method ?? 'GET',
+        headers,
+        rejectUnauthorized: url.hostname !== opts.insecureHost,
+        timeout: opts.timeoutMs,
+      },
       resolve,
     );
     req.on('timeout', () => req.destroy(new Error(`no response within ${opts.timeoutMs} ms`)));
