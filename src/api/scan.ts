@@ -16,6 +16,8 @@ import type { Report, Severity } from '../model/report.js';
 import { SEVERITIES } from '../model/report.js';
 import { applyFindingFilter } from '../policy/filter.js';
 import { evaluateGates } from '../policy/gates.js';
+import { scanInput } from '../policy/rego/input.js';
+import { evaluatePolicies, loadPolicies, policyResult, type LoadedPolicies } from '../policy/rego/policies.js';
 import { loadIgnoreFile } from '../policy/ignore.js';
 import { applyDecisions } from '../policy/suppress.js';
 import { loadVex } from '../policy/vex.js';
@@ -229,6 +231,17 @@ function deadlineOf(req: ScanRequest): AbortSignal | undefined {
   return signals.length ? AbortSignal.any(signals) : undefined;
 }
 
+/** The policies' findings over the finished report, and the `policy` gate their deny/violation results decide. */
+function withPolicies(report: Report, policies: LoadedPolicies, config: Image['config'] | undefined): Report {
+  const found = evaluatePolicies(policies, scanInput(report, config));
+  const failed = found.failures.length;
+  return {
+    ...report,
+    results: [...report.results, ...policyResult(report.artifactName, found)],
+    gates: [...(report.gates ?? []), { gate: 'policy', limit: 0, count: failed, pass: failed === 0 }],
+  };
+}
+
 /** Everything up to the report model: open, inventory, detect, decide, filter, gate. */
 export async function scanReport(req: ScanRequest): Promise<ScanOutcome> {
   const target = targetOf(req);
@@ -242,6 +255,8 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
   const scanners = req.scanners ?? ['vuln'];
   const signal = deadlineOf(req);
   signal?.throwIfAborted();
+  // Compiled first: a policy that does not parse fails before the database build and the layers.
+  const policies = req.policies ? loadPolicies(req.policies) : undefined;
   const cacheDir = resolveCacheDir(req.cacheDir);
   const db = scanners.includes('vuln')
     ? await ensureVulnDb({
@@ -366,6 +381,7 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
           ...report,
           gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined),
         };
+      if (policies) report = withPolicies(report, policies, image.configless ? undefined : image.config);
       return { report, redact, eosl: os?.eosl === true, inventory };
     } finally {
       matcher.close();
