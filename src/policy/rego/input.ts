@@ -13,6 +13,11 @@ export interface ScanInput {
   artifactType: Report['artifactType'];
   /** The OCI config's `config` section (`User`, `Env`, `Cmd`, …); `{}` when the target has no image config. */
   config: Record<string, unknown>;
+  /**
+   * The user the image starts as is root: `User` unset or empty (the config omits it, `docker inspect` shows
+   * `""`), `root`, `0`, or `root:…`/`0:…`. False for a target without an image config.
+   */
+  runsAsRoot: boolean;
   os?: { family: string; name: string; eosl: boolean };
   layers: { diffId: string; createdBy?: string }[];
   vulnerabilities: {
@@ -37,7 +42,9 @@ export function scanInput(report: Report, imageConfig: ImageConfig | undefined):
   const input: ScanInput = {
     image: report.artifactName,
     artifactType: report.artifactType,
-    config: { ...(imageConfig?.config ?? {}) },
+    // Docker's inspect shows an unset User as "": policies written against it compare with "".
+    config: imageConfig ? { User: '', ...(imageConfig.config ?? {}) } : {},
+    runsAsRoot: imageConfig ? startsAsRoot(imageConfig.config?.User) : false,
     layers: layersOf(report, imageConfig),
     vulnerabilities: [],
     packages: [],
@@ -105,4 +112,9 @@ function layersOf(report: Report, config: ImageConfig | undefined): ScanInput['l
     const createdBy = steps[i]?.created_by;
     return createdBy === undefined ? { diffId } : { diffId, createdBy };
   });
+}
+
+function startsAsRoot(user: string | undefined): boolean {
+  const name = (user ?? '').split(':')[0]!.trim();
+  return name === '' || name === 'root' || name === '0';
 }
