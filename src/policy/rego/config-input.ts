@@ -71,7 +71,8 @@ export function dockerfileCommands(text: string): DockerfileCommand[] {
     const range = ins.getRange();
     // Line continuations joined, as buildkit sees one logical line.
     let rest = (ins.getArgumentsContent() ?? '').replace(/\\\r?\n/g, '').trim();
-    const flags: string[] = [];
+    // dockerfile-ast takes COPY/ADD/FROM/RUN/HEALTHCHECK flags out of the arguments; others keep them.
+    const flags: string[] = flagsOf(ins);
     for (let m = /^--\S+/.exec(rest); m; m = /^--\S+/.exec(rest)) {
       flags.push(m[0]);
       rest = rest.slice(m[0].length).trimStart();
@@ -106,6 +107,20 @@ export function dockerfileCommands(text: string): DockerfileCommand[] {
     });
   }
   return out;
+}
+
+interface AstFlag {
+  getName(): string;
+  getValue(): string | null;
+}
+
+function flagsOf(ins: object): string[] {
+  const get = (ins as { getFlags?: () => AstFlag[] }).getFlags;
+  if (typeof get !== 'function') return [];
+  return get.call(ins).map((f) => {
+    const v = f.getValue();
+    return v === null ? `--${f.getName()}` : `--${f.getName()}=${v}`;
+  });
 }
 
 function jsonArray(text: string): string[] | undefined {
