@@ -14,6 +14,7 @@ import { after, describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { ensureDb } from '../support/db.js';
 import { ensureImages, imageForms } from '../support/images.js';
+import { fixture } from '../support/paths.js';
 
 const images = ensureImages(['polyglot']);
 const db = ensureDb();
@@ -190,5 +191,65 @@ deny[msg] { a := numbers.range(1, 100000); b := numbers.range(1, 100000); a[_] =
     assert.notEqual(r.code, 0);
     assert.ok(Date.now() - started < 60_000);
     assert.match(r.stderr, /policy data\.hostile\.deny: .*hostile\.rego:\d+:\d+: .*deadline of 1000 ms/);
+  });
+});
+
+// The seed's first policy, unchanged (issue 20): it reads each workload container as {type: "Container", spec}.
+const SEED_CONTAINER = `package container
+deny[msg] { input.type == "Container"; not input.spec.securityContext.runAsNonRoot; msg = "Containers must not run as root" }
+deny[msg] { input.type == "Container"; not input.spec.securityContext.readOnlyRootFilesystem; msg = "Root filesystem must be read-only" }
+`;
+
+const HARDENED_POD = `apiVersion: v1
+kind: Pod
+metadata: { name: hardened }
+spec:
+  containers:
+    - name: app
+      image: registry.company.com/app:1.0
+      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true }
+`;
+
+describe('Rego policies on customs config', () => {
+  test("the seed's container policy denies the insecure Deployment, in JSON and SARIF", async () => {
+    const seed = policy('container.rego', SEED_CONTAINER);
+    const manifest = fixture('config', 'insecure-deployment.yaml');
+    const json = await runCli(['config', manifest, '--policy', seed, '-f', 'json', '-q']);
+    assert.equal(json.code, 1, json.stderr);
+    const report = JSON.parse(json.stdout) as JsonReport;
+    assert.deepEqual(
+      policyFindings(report)
+        .map((m) => m.Message)
+        .sort(),
+      ['Containers must not run as root', 'Root filesystem must be read-only'],
+    );
+    const sarif = await runCli(['config', manifest, '--policy', seed, '-f', 'sarif', '-q']);
+    assert.equal(sarif.code, 1);
+    const results = (
+      JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; message: { text: string } }[] }[] }
+    ).runs[0]!.results.filter((r) => r.ruleId === 'container.deny');
+    assert.equal(results.length, 2);
+  });
+
+  test('a hardened Pod passes the seed policy with exit 0', async () => {
+    const pod = policy('hardened-pod.yaml', HARDENED_POD);
+    const r = await runCli(['config', pod, '--policy', policy('container.rego', SEED_CONTAINER), '-f', 'json', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(policyFindings(JSON.parse(r.stdout) as JsonReport), []);
+  });
+
+  test('a Conftest Dockerfile policy reads the command list', async () => {
+    const df = policy(
+      'dockerfile.rego',
+      `package main
+deny[msg] { input[i].Cmd == "from"; val := input[i].Value; endswith(val[0], ":latest"); msg := sprintf("line %d: %s is not pinned", [input[i].StartLine, val[0]]) }
+`,
+    );
+    const r = await runCli(['config', fixture('config', 'docker-bad'), '--policy', df, '-f', 'json', '-q']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(
+      policyFindings(JSON.parse(r.stdout) as JsonReport).map((m) => m.Message),
+      ['line 1: node:latest is not pinned'],
+    );
   });
 });
