@@ -12,6 +12,7 @@ import { FileLayerCache } from '../artifact/layer-cache.js';
 import { checkImageConfig } from '../detect/misconfig/image-config.js';
 import { DEFAULT_MEMORY_BUDGET, defaultWalkLimits, fileBytesForBudget, type WalkLimits } from '../layer/limits.js';
 import type { Artifact } from '../model/artifact.js';
+import type { ImageConfig } from '../model/image-config.js';
 import type { Report, Severity } from '../model/report.js';
 import { SEVERITIES } from '../model/report.js';
 import { applyFindingFilter } from '../policy/filter.js';
@@ -232,7 +233,7 @@ function deadlineOf(req: ScanRequest): AbortSignal | undefined {
 }
 
 /** The policies' findings over the finished report, and the `policy` gate their deny/violation results decide. */
-function withPolicies(report: Report, policies: LoadedPolicies, config: Image['config'] | undefined): Report {
+function withPolicies(report: Report, policies: LoadedPolicies, config: ImageConfig | undefined): Report {
   const found = evaluatePolicies(policies, scanInput(report, config));
   const failed = found.failures.length;
   return {
@@ -381,7 +382,8 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
           ...report,
           gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined),
         };
-      if (policies) report = withPolicies(report, policies, image.configless ? undefined : image.config);
+      // The report's copy of the config: secrets in Env already masked, so no policy message can carry one.
+      if (policies) report = withPolicies(report, policies, image.configless ? undefined : report.metadata.imageConfig);
       return { report, redact, eosl: os?.eosl === true, inventory };
     } finally {
       matcher.close();

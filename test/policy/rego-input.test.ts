@@ -46,6 +46,11 @@ describe('policy input documents', () => {
     assert.equal(validator('image.json')(input), undefined);
     assert.equal(input.runsAsRoot, true, 'polyglot sets no USER');
     assert.equal(input.config['User'], '');
+    // polyglot's Env holds a secret (CUS-IMG-004): the report's masked copy is what policies read.
+    assert.ok(
+      (input.config['Env'] as string[]).some((e) => /=\*{4,}/.test(e)),
+      JSON.stringify(input.config['Env']),
+    );
     assert.ok(input.vulnerabilities.some((v) => v.severity === 'CRITICAL'));
     assert.ok(input.packages.length > 0 && input.layers.length === report.metadata.diffIds.length);
     assert.ok(input.os && input.os.family === 'debian');
