@@ -31,6 +31,7 @@ export {
   type DatabaseUpdateRequest,
 } from './api/database-admin.js';
 export { parseGates, type Gates, type GateVerdict } from './policy/gates.js';
+export type { PolicyOptions } from './policy/rego/policies.js';
 export type { Comparison } from './report/compare.js';
 export type { DbStatus } from './vulndb/store.js';
 export type { JsonReport, JsonResult, JsonVulnerability, JsonPackage, JsonLayer } from './report/format/json-layout.js';

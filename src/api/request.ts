@@ -4,6 +4,7 @@
  * request at its edge; the server and tests build one directly.
  */
 import type { Gates } from '../policy/gates.js';
+import type { PolicyOptions } from '../policy/rego/policies.js';
 import type { ScannerName } from '../model/scanners.js';
 import type { Severity } from '../model/report.js';
 import type { Logger } from '../util/log.js';
@@ -107,6 +108,11 @@ export interface ScanRequest extends ScanTarget {
   /** SPDX ids classified forbidden. */
   licenseForbidden?: string[];
   securityGates?: Gates;
+  /**
+   * Rego policies (`--policy`, `--data`, `--namespace`): compiled before any slow work, evaluated over
+   * the scan's input document (schema/policy-input/image.json); deny/violation results fail the `policy` gate.
+   */
+  policies?: PolicyOptions;
   /** Where the database and layer cache live (default: CUSTOMS_CACHE_DIR, else ~/.cache/customs). */
   cacheDir?: string;
   /** Read and write per-layer results and findings (default true). */

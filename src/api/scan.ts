@@ -12,10 +12,13 @@ import { FileLayerCache } from '../artifact/layer-cache.js';
 import { checkImageConfig } from '../detect/misconfig/image-config.js';
 import { DEFAULT_MEMORY_BUDGET, defaultWalkLimits, fileBytesForBudget, type WalkLimits } from '../layer/limits.js';
 import type { Artifact } from '../model/artifact.js';
+import type { ImageConfig } from '../model/image-config.js';
 import type { Report, Severity } from '../model/report.js';
 import { SEVERITIES } from '../model/report.js';
 import { applyFindingFilter } from '../policy/filter.js';
 import { evaluateGates } from '../policy/gates.js';
+import { scanInput } from '../policy/rego/input.js';
+import { evaluatePolicies, loadPolicies, policyResult, type LoadedPolicies } from '../policy/rego/policies.js';
 import { loadIgnoreFile } from '../policy/ignore.js';
 import { applyDecisions } from '../policy/suppress.js';
 import { loadVex } from '../policy/vex.js';
@@ -229,6 +232,17 @@ function deadlineOf(req: ScanRequest): AbortSignal | undefined {
   return signals.length ? AbortSignal.any(signals) : undefined;
 }
 
+/** The policies' findings over the finished report, and the `policy` gate their deny/violation results decide. */
+function withPolicies(report: Report, policies: LoadedPolicies, config: ImageConfig | undefined): Report {
+  const found = evaluatePolicies(policies, scanInput(report, config));
+  const failed = found.failures.length;
+  return {
+    ...report,
+    results: [...report.results, ...policyResult(report.artifactName, found)],
+    gates: [...(report.gates ?? []), { gate: 'policy', limit: 0, count: failed, pass: failed === 0 }],
+  };
+}
+
 /** Everything up to the report model: open, inventory, detect, decide, filter, gate. */
 export async function scanReport(req: ScanRequest): Promise<ScanOutcome> {
   const target = targetOf(req);
@@ -242,6 +256,8 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
   const scanners = req.scanners ?? ['vuln'];
   const signal = deadlineOf(req);
   signal?.throwIfAborted();
+  // Compiled first: a policy that does not parse fails before the database build and the layers.
+  const policies = req.policies ? loadPolicies(req.policies) : undefined;
   const cacheDir = resolveCacheDir(req.cacheDir);
   const db = scanners.includes('vuln')
     ? await ensureVulnDb({
@@ -366,6 +382,8 @@ export async function scanWith(target: ScanTargetKind, req: ScanRequest): Promis
           ...report,
           gates: evaluateGates(gates, report, gates.sbomValidation ? sbomValidates(report) : undefined),
         };
+      // The report's copy of the config: secrets in Env already masked, so no policy message can carry one.
+      if (policies) report = withPolicies(report, policies, image.configless ? undefined : report.metadata.imageConfig);
       return { report, redact, eosl: os?.eosl === true, inventory };
     } finally {
       matcher.close();

@@ -25,7 +25,7 @@ import { StderrLogger, type Logger } from '../util/log.js';
 import { parseDuration, positiveInt } from './flag-values.js';
 import { armScanTimeout } from './limits.js';
 import { createProgress, type Progress } from './progress.js';
-import type { ScanFlags } from './scan-flags.js';
+import { policyOptionsFrom, type ScanFlags } from './scan-flags.js';
 import { loadCheckedTemplate } from './template-spec.js';
 import { ScanNotifier, type NotifyFlags } from './scan-notify.js';
 
@@ -82,6 +82,7 @@ export function requestFromFlags(
       .map((x) => x.trim())
       .filter(Boolean),
     securityGates: flags.securityGates,
+    policies: policyOptionsFrom(flags),
     cacheDir: flags.cacheDir,
     layerCache: flags.cache,
     cacheMaxBytes: positiveInt(flags.cacheMaxSize, '--cache-max-size'),
@@ -232,7 +233,11 @@ export async function runScan(target: ScanTarget, flags: ScanFlags & NotifyFlags
   if (failOn && countFindingsAtLeast(report, failOn) > 0) process.exitCode = exitCode || 1;
   if (report.gates?.some((g) => !g.pass)) {
     for (const g of report.gates.filter((x) => !x.pass))
-      logger.error(`security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`);
+      logger.error(
+        g.gate === 'policy'
+          ? `policy denied the scan: ${g.count} deny/violation result(s) (listed in the report)`
+          : `security gate ${g.gate} failed: ${g.count} over the limit ${g.limit}`,
+      );
     process.exitCode = exitCode || 1;
   }
   if (exitOnEol && eosl) process.exitCode = exitOnEol;

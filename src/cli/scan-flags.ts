@@ -9,6 +9,9 @@ import { applyConfigFile, warnAll } from './config-file.js';
 import { applyEnvironment } from './env-flags.js';
 import { applyOutputSpelling } from './output-spelling.js';
 import { debugDump } from './config-dump.js';
+import type { PolicyOptions } from '../policy/rego/policies.js';
+import { UserError } from '../util/errors.js';
+import { parseDuration } from './flag-values.js';
 
 export interface ScanFlags {
   format: FormatName;
@@ -62,6 +65,11 @@ export interface ScanFlags {
   /** `--skip-dirs` / `--skip-files`: globs, repeatable and comma-separated. */
   skipDirs: string[];
   skipFiles: string[];
+  /** `--policy`, `--data`, `--namespace` (repeatable) and `--policy-deadline`. */
+  policy: string[];
+  data: string[];
+  namespace: string[];
+  policyDeadline?: string;
 }
 
 /** A repeatable flag whose values may also be comma-separated, as Trivy's string lists. */
@@ -73,6 +81,49 @@ function commaList(value: string, previous: string[]): string[] {
       .map((s) => s.trim())
       .filter(Boolean),
   ];
+}
+
+/** A repeatable flag (values kept whole: a path may hold a comma). */
+function repeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Conftest's policy flags, shared by the scanning commands and `customs config`. */
+export function addPolicyFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '--policy <path>',
+      'Rego policy file or directory, repeatable: deny/violation results fail the scan, warn results are reported',
+      repeated,
+      [],
+    )
+    .option('--data <file>', "JSON or YAML file merged into the policies' data, repeatable", repeated, [])
+    .option(
+      '--namespace <package>',
+      'policy package to evaluate, repeatable (default: every package with deny, violation or warn rules)',
+      repeated,
+      [],
+    )
+    .option('--policy-deadline <duration>', "one policy package's evaluation time over one input (default 5s)");
+}
+
+/** The policy options the flags name, checked at once (undefined without --policy). */
+export function policyOptionsFrom(
+  flags: Pick<ScanFlags, 'policy' | 'data' | 'namespace' | 'policyDeadline'>,
+): PolicyOptions | undefined {
+  if (!flags.policy.length) {
+    if (flags.data.length || flags.namespace.length)
+      throw new UserError('--data and --namespace apply to --policy', 'name the policies with --policy PATH');
+    return undefined;
+  }
+  return {
+    paths: flags.policy,
+    dataFiles: flags.data,
+    namespaces: flags.namespace,
+    ...(flags.policyDeadline === undefined
+      ? {}
+      : { deadlineMs: parseDuration(flags.policyDeadline, '--policy-deadline') }),
+  };
 }
 
 /**
@@ -96,7 +147,7 @@ function notify(cmd: Command, notes: string[]): void {
 
 export function addScanFlags(cmd: Command): Command {
   cmd.hook('preAction', (c) => resolveScanFlags(c));
-  return cmd
+  return addPolicyFlags(cmd)
     .addOption(
       new Option('-f, --format <format>', 'report format').choices(FORMATS as unknown as string[]).default('table'),
     )

@@ -5,6 +5,7 @@
 import type { Report, Severity, Vulnerability } from '../model/report.js';
 import { SEVERITIES } from '../model/report.js';
 import { UserError } from '../util/errors.js';
+import { POLICY_RESULT_TYPE } from './rego/policies.js';
 
 export interface FindingFilter {
   severities: Set<Severity>;
@@ -78,6 +79,8 @@ export function countFindingsAtLeast(report: Report, min: Severity): number {
   const counts = (x: { severity: Severity }): boolean => SEVERITIES.indexOf(x.severity) <= limit;
   let n = 0;
   for (const r of report.results) {
+    // Policy results decide through the `policy` gate: a warn must never change the exit code.
+    if (r.type === POLICY_RESULT_TYPE) continue;
     n += r.vulnerabilities?.filter(counts).length ?? 0;
     n += r.secrets?.filter(counts).length ?? 0;
     n += r.misconfigurations?.filter((m) => m.status === 'FAIL' && counts(m)).length ?? 0;

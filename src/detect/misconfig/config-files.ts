@@ -37,7 +37,11 @@ function listFiles(root: string): string[] {
   return out;
 }
 
-export function scanConfigPath(root: string): { results: Result[]; warnings: string[] } {
+/** `onFile` sees each file checked (its target name and text), for callers that evaluate more over it (policies). */
+export function scanConfigPath(
+  root: string,
+  onFile?: (target: string, text: string) => void,
+): { results: Result[]; warnings: string[] } {
   const results: Result[] = [];
   const warnings: string[] = [];
   for (const file of listFiles(root)) {
@@ -48,6 +52,7 @@ export function scanConfigPath(root: string): { results: Result[]; warnings: str
     }
     const text = readFileSync(file, 'utf8');
     const found = checkConfigText(target, text, () => existsSync(join(dirname(file), '.dockerignore')));
+    onFile?.(target, text);
     results.push(...found.results);
     warnings.push(...found.warnings);
   }

@@ -15,7 +15,7 @@ const get = (o: unknown, ...path: (string | number)[]): unknown =>
   path.reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as J)[k as string] : undefined), o);
 
 /** Where each workload kind keeps its pod spec. */
-const POD_SPEC: Record<string, string[]> = {
+export const POD_SPEC: Record<string, string[]> = {
   Pod: ['spec'],
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],
