@@ -7,6 +7,7 @@
  * signatures are out of scope: only the given public keys are trusted.
  */
 import { createHash } from 'node:crypto';
+import type { SignatureCheck, SignatureVerification } from '../../model/signature.js';
 import { UserError } from '../../util/errors.js';
 import { isDigest } from '../archive/verify.js';
 import { RegistryClient, type ClientOptions } from '../registry/client.js';
@@ -22,30 +23,6 @@ const COSIGN_TYPE = 'cosign container image signature';
 const MAX_SIG_MANIFEST_BYTES = 1024 * 1024;
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 const MAX_SIGNATURE_LAYERS = 64;
-
-/** One signature layer's outcome: which key verified it, or why none did. */
-export interface SignatureCheck {
-  /** The payload blob's digest (the layer digest in the .sig manifest). */
-  Layer: string;
-  Verified: boolean;
-  /** The key file that verified it. */
-  Key?: string;
-  Reason?: string;
-}
-
-/** The verification of one image, as the report carries it (Metadata.Signatures). */
-export interface SignatureVerification {
-  Verified: boolean;
-  /** The image manifest digest the signatures must name. */
-  Digest: string;
-  /** Where the signatures were looked for: repository:sha256-<hex>.sig. */
-  SignatureTag: string;
-  /** The keys that verified at least one signature. */
-  VerifiedBy: string[];
-  Checks: SignatureCheck[];
-  /** Why the image is not verified (absent when it is). */
-  Reason?: string;
-}
 
 export interface VerifyOptions extends ClientOptions {
   keys: PublicKeyFile[];

@@ -6,8 +6,7 @@ export {
   verifyCosignSignatures,
   SIGNATURE_ANNOTATION,
   SIMPLE_SIGNING_TYPE,
-  type SignatureCheck,
-  type SignatureVerification,
   type VerifyOptions,
 } from './cosign.js';
 export { parsePublicKey, readPublicKey, verifyWithKey, type PublicKeyFile } from './keys.js';
+export type { SignatureCheck, SignatureVerification } from '../../model/signature.js';
