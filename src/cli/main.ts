@@ -18,6 +18,7 @@ import { registerNotify } from './commands/notify.js';
 import { registerPush } from './commands/push.js';
 import { registerServer } from './commands/server.js';
 import { registerContainer } from './commands/container.js';
+import { registerVerify } from './commands/verify.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('customs')
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<void> {
   registerScanCommands(program);
   registerProjectCommands(program);
   registerContainer(program);
+  registerVerify(program);
   registerSbom(program);
   registerCompare(program);
   registerConfig(program);

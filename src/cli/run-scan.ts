@@ -6,6 +6,7 @@
 import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScanRequest, ScanTarget } from '../api/request.js';
+import type { SignatureVerification } from '../model/signature.js';
 import { render } from '../api/render.js';
 import { scanReport, type ScanOutcome } from '../api/scan.js';
 import { SCANNER_NAMES, type ScannerName } from '../model/scanners.js';
@@ -195,7 +196,11 @@ export async function scanFromFlags(
   }
 }
 
-export async function runScan(target: ScanTarget, flags: ScanFlags & NotifyFlags): Promise<void> {
+export async function runScan(
+  target: ScanTarget,
+  flags: ScanFlags & NotifyFlags,
+  signatures?: SignatureVerification,
+): Promise<void> {
   const logger = makeLogger(flags);
   const notifier = ScanNotifier.prepare(flags, logger);
   const exitCode = positiveInt(flags.exitCode, '--exit-code') ?? 0;
@@ -218,6 +223,7 @@ export async function runScan(target: ScanTarget, flags: ScanFlags & NotifyFlags
     throw e;
   }
   const { report, eosl } = outcome;
+  if (signatures) report.metadata.signatures = signatures;
   collectIfGrown();
   const listAllPkgs = flags.listAllPkgs ?? false;
   const rendered = render(outcome, flags.format, {

@@ -7,6 +7,7 @@ import type { OSInfo } from './os.js';
 import type { LayerRef, Package } from './package.js';
 import type { ImageConfig } from './image-config.js';
 import type { ApplicationOf } from './artifact.js';
+import type { SignatureVerification } from './signature.js';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
@@ -161,6 +162,8 @@ export interface ReportMetadata {
   repository?: { url?: string; branch?: string; commit?: string };
   /** The container scanned (`customs container`): its writable layer is the image's last layer. */
   container?: { id: string; name: string; image: string; imageId: string; startedAt?: string; engine: string };
+  /** The cosign signature verification asked with --verify-key. */
+  signatures?: SignatureVerification;
 }
 
 export interface Report {

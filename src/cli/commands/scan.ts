@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import { imageTarget } from '../image-target.js';
 import { makeLogger, runScan } from '../run-scan.js';
 import { addScanFlags, type ScanFlags } from '../scan-flags.js';
-import { parseDuration } from '../flag-values.js';
-import { collect, registryCredentials } from '../registry-credentials.js';
+import { collect } from '../registry-credentials.js';
 import { addNotifyFlags, type NotifyFlags } from '../scan-notify.js';
 import { imageSourceOption, imageSourcesFrom } from './image-src.js';
 import { UserError } from '../../util/errors.js';
+import { addSignatureFlags, registryOptions, verifyBeforeScan, type SignatureFlags } from './verify.js';
 
-interface ImageFlags extends ScanFlags, NotifyFlags {
+interface ImageFlags extends ScanFlags, NotifyFlags, SignatureFlags {
   input?: string;
   platform?: string;
   username?: string;
@@ -67,22 +67,23 @@ export function registerScanCommands(program: Command): void {
       '60s',
     )
     .addOption(imageSourceOption());
-  addNotifyFlags(addScanFlags(image)).action(async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
-    const target = imageTarget(ref, flags.input, makeLogger(flags));
-    if (target.input === '-' && flags.passwordStdin)
-      throw new UserError('--input - and --password-stdin both read stdin', 'give the password another way');
-    // A Grype engine prefix (docker:, podman:, containerd:, registry:) names the one place to look.
-    target.imageSources ??= imageSourcesFrom(flags.imageSrc);
-    const registry = {
-      ...registryCredentials(flags),
-      insecure: flags.insecure,
-      timeoutMs: parseDuration(flags.registryTimeout, '--registry-timeout'),
-    };
-    await runScan(
-      { ...target, platform: flags.platform, registry },
-      { ...flags, scanners: effectiveScanners(cmd, flags) },
-    );
-  });
+  addSignatureFlags(addNotifyFlags(addScanFlags(image))).action(
+    async (ref: string | undefined, flags: ImageFlags, cmd: Command) => {
+      const target = imageTarget(ref, flags.input, makeLogger(flags));
+      if (target.input === '-' && flags.passwordStdin)
+        throw new UserError('--input - and --password-stdin both read stdin', 'give the password another way');
+      // A Grype engine prefix (docker:, podman:, containerd:, registry:) names the one place to look.
+      target.imageSources ??= imageSourcesFrom(flags.imageSrc);
+      const registry = registryOptions(flags);
+      // Verified first: an image that must be signed is not scanned (or pulled) when it is not.
+      const signatures = await verifyBeforeScan(ref, flags.input, flags, registry);
+      await runScan(
+        { ...target, platform: flags.platform, registry },
+        { ...flags, scanners: effectiveScanners(cmd, flags) },
+        signatures,
+      );
+    },
+  );
 
   const rootfs = program
     .command('rootfs')

@@ -207,6 +207,8 @@ export function* renderJsonChunks(report: Report, opts: JsonFormatOptions): Gene
             Engine: md.container.engine,
           })
         : undefined,
+      // An extra field: the cosign signature verification --verify-key asked for.
+      Signatures: md.signatures,
     }),
     Results: new Streamed(report.results, (r) => resultJson(r, opts), true),
     ...(report.gates

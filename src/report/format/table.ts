@@ -160,6 +160,13 @@ export function renderTableReport(report: Report, opts: TableFormatOptions): str
     lines.push(
       `Container ${c.name} (${c.id.slice(0, 12)}, ${c.engine}): image ${c.image}${c.startedAt ? `, started ${c.startedAt}` : ''}`,
     );
+  const sig = report.metadata.signatures;
+  if (sig)
+    lines.push(
+      sig.Verified
+        ? `Signature: verified for ${sig.Digest} by ${sig.VerifiedBy.join(', ')}`
+        : `Signature: NOT verified for ${sig.Digest}: ${sig.Reason ?? 'no signature verified'}`,
+    );
   const summary = summaryTable(report, opts.color ?? false);
   if (summary) lines.push(summary);
   const empty: Result[] = [];
