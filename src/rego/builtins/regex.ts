@@ -129,19 +129,32 @@ export function translate(pattern: string): { source: string; flags: string } {
   return { source: out, flags };
 }
 
-// Makes the `l` (linear) flag available. It changes no other regex: only patterns compiled with `l` use the engine.
-let linearEngine = true;
-try {
-  setFlagsFromString('--enable-experimental-regexp-engine');
-  // eslint-disable-next-line no-invalid-regexp -- `l` exists once the flag above is set
-  new RegExp('a', 'l');
-} catch {
-  linearEngine = false;
+/**
+ * Makes the `l` (linear) flag available, on the first pattern a policy
+ * compiles. It changes no other regex: only patterns compiled with `l` use
+ * that engine. Not at module load: V8 checks its code cache against the
+ * process's flags, and the CLI bundle's cache is written by a run that never
+ * evaluates a policy, so a flag set at every start would make V8 reject that
+ * cache on every run (bin/load-bundle.cjs).
+ */
+let linearEngine: boolean | undefined;
+function hasLinearEngine(): boolean {
+  if (linearEngine === undefined) {
+    try {
+      setFlagsFromString('--enable-experimental-regexp-engine');
+      // eslint-disable-next-line no-invalid-regexp -- `l` exists once the flag above is set
+      new RegExp('a', 'l');
+      linearEngine = true;
+    } catch {
+      linearEngine = false;
+    }
+  }
+  return linearEngine;
 }
 
 /** The pattern on V8's linear-time engine, or undefined where that engine cannot take it. */
 function linear(source: string, flags: string, global: boolean): RegExp | undefined {
-  if (!linearEngine || /\\[pPu]\{/.test(source)) return undefined;
+  if (!hasLinearEngine() || /\\[pPu]\{/.test(source)) return undefined;
   let src: string | undefined = source;
   if (flags.includes('i')) src = foldAsciiCase(source);
   if (src === undefined) return undefined;
