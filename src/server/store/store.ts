@@ -5,7 +5,7 @@
  * written in one transaction: a worker that dies half way leaves nothing.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Dialect } from './migrations.js';
 import type { Database, ScanKind, ScanStatus } from './schema.js';
 import { diffFindings, emptyCounts, type FindingRow, type SeverityCounts } from './findings.js';
@@ -13,6 +13,19 @@ import { openDatabase, parseDatabaseUrl } from './connect.js';
 
 /** Rows per INSERT: under SQLite's 32,766 bound variables at 10 columns a row. */
 const BATCH = 500;
+
+/** Inserts rows BATCH at a time, so no statement passes SQLite's or PostgreSQL's bound-parameter limit. */
+async function insertBatched<T extends keyof Database>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Insertable<Database[T]>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH)
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + BATCH))
+      .execute();
+}
 
 export interface ScanRecord {
   id: string;
@@ -184,18 +197,10 @@ export class ServerStore {
           .execute();
         await trx.deleteFrom('inventory_names').where('digest', '=', result.digest).execute();
         const names = result.inventory.nameKeys.map((name_key) => ({ name_key, digest: result.digest }));
-        for (let i = 0; i < names.length; i += BATCH)
-          await trx
-            .insertInto('inventory_names')
-            .values(names.slice(i, i + BATCH))
-            .execute();
+        await insertBatched(trx, 'inventory_names', names);
       }
       const rows = result.findings.map((f, seq) => ({ ...f, scan_id: scanId, seq, digest: result.digest }));
-      for (let i = 0; i < rows.length; i += BATCH)
-        await trx
-          .insertInto('findings')
-          .values(rows.slice(i, i + BATCH))
-          .execute();
+      await insertBatched(trx, 'findings', rows);
       // The first scan of a digest is its baseline: what later scans and re-matches differ by is the news.
       if (previous) {
         const changes = diffFindings(previous, result.findings).map((c, seq) => ({
@@ -205,11 +210,7 @@ export class ServerStore {
           digest: result.digest,
           at,
         }));
-        for (let i = 0; i < changes.length; i += BATCH)
-          await trx
-            .insertInto('changes')
-            .values(changes.slice(i, i + BATCH))
-            .execute();
+        await insertBatched(trx, 'changes', changes);
       }
       await trx
         .updateTable('scans')
@@ -437,11 +438,7 @@ export class ServerStore {
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('advisory_fingerprints').execute();
-      for (let i = 0; i < rows.length; i += BATCH)
-        await trx
-          .insertInto('advisory_fingerprints')
-          .values(rows.slice(i, i + BATCH))
-          .execute();
+      await insertBatched(trx, 'advisory_fingerprints', rows);
       await trx
         .insertInto('meta')
         .values({ key: 'matched_db', value: dbIdentity })
