@@ -59,6 +59,18 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(h(given), h(expected)) && given.length > 0;
 }
 
+/** A delivery that failed its check: written to the audit trail, then refused with 401 and what to fix. */
+async function refuseDelivery(
+  ctx: ServerContext,
+  ip: string,
+  source: string,
+  why: string,
+  hint: string,
+): Promise<never> {
+  await ctx.store.audit({ actor: ip, action: `webhook.${source}`, resource: '-', result: `denied: ${why}` });
+  throw new HttpProblem(401, hint);
+}
+
 function deliveryKey(source: string, ...parts: unknown[]): string {
   return `${source}:${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40)}`;
 }
@@ -173,13 +185,13 @@ export function registerVendorWebhookRoutes(app: FastifyInstance, ctx: ServerCon
           throw new HttpProblem(404, 'Docker Hub webhooks are not enabled (webhooks.dockerhub_secret_env)');
         const given = req.query.secret ?? '';
         if (!sameSecret(given, expected)) {
-          await ctx.store.audit({
-            actor: req.ip,
-            action: 'webhook.dockerhub',
-            resource: '-',
-            result: 'denied: bad secret',
-          });
-          throw new HttpProblem(401, 'append ?secret=SECRET (the Docker Hub webhook secret) to the webhook URL');
+          await refuseDelivery(
+            ctx,
+            req.ip,
+            'dockerhub',
+            'bad secret',
+            'append ?secret=SECRET (the Docker Hub webhook secret) to the webhook URL',
+          );
         }
       },
     },
@@ -225,13 +237,13 @@ export function registerVendorWebhookRoutes(app: FastifyInstance, ctx: ServerCon
           const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
           const given = String(req.headers['x-hub-signature-256'] ?? '');
           if (!sameSecret(given, expected)) {
-            await ctx.store.audit({
-              actor: req.ip,
-              action: 'webhook.github',
-              resource: '-',
-              result: 'denied: bad signature',
-            });
-            throw new HttpProblem(401, 'X-Hub-Signature-256 does not match: check the webhook secret');
+            await refuseDelivery(
+              ctx,
+              req.ip,
+              'github',
+              'bad signature',
+              'X-Hub-Signature-256 does not match: check the webhook secret',
+            );
           }
         },
       },
